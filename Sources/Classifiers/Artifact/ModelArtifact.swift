@@ -1,0 +1,124 @@
+import Crypto
+import Foundation
+import TextFeatures
+
+/// A model artifact directory: `manifest.json` and `weights.bin`.
+///
+/// Saving writes a sibling temporary directory and renames it into place, so a reader sees
+/// either the old artifact or the complete new one, never a half-written one. Loading checks
+/// the format version, then every file's size and SHA-256 against the manifest, before
+/// trusting a single number.
+public struct ModelArtifact: Sendable {
+    public static let manifestFile = "manifest.json"
+    public static let weightsFile = "weights.bin"
+
+    public let manifest: ModelManifest
+    public let classifier: TextClassifier
+
+    public init(manifest: ModelManifest, classifier: TextClassifier) {
+        self.manifest = manifest
+        self.classifier = classifier
+    }
+
+    public static func load(from path: String) throws(ArtifactError) -> ModelArtifact {
+        let directory = URL(fileURLWithPath: path)
+        let manifestURL = directory.appendingPathComponent(manifestFile)
+        guard let manifestData = FileManager.default.contents(atPath: manifestURL.path) else {
+            throw .notFound(path: path)
+        }
+        let manifest = try decodeManifest(manifestData, path: path)
+        guard let record = manifest.files[weightsFile] else { throw .missingFile(path: path, file: weightsFile) }
+        guard let weights = FileManager.default.contents(atPath: directory.appendingPathComponent(weightsFile).path) else {
+            throw .missingFile(path: path, file: weightsFile)
+        }
+        guard weights.count == record.bytes else {
+            throw .sizeMismatch(path: path, file: weightsFile, expected: record.bytes, found: weights.count)
+        }
+        guard sha256(weights) == record.sha256 else { throw .checksumMismatch(path: path, file: weightsFile) }
+        let labels = LabelSet(labels: manifest.labels)
+        let classifier = try WeightsFile.decode(weights, labels: labels, features: manifest.features, path: path)
+        return ModelArtifact(manifest: manifest, classifier: classifier)
+    }
+
+    static func decodeManifest(_ data: Data, path: String) throws(ArtifactError) -> ModelManifest {
+        struct Header: Decodable {
+            var format: String?
+            var formatVersion: Int?
+        }
+        guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
+            throw .unreadableManifest(path: path, reason: "not a JSON object")
+        }
+        guard header.format == ModelManifest.formatName, let version = header.formatVersion else {
+            throw .notAMagpieModel(path: path)
+        }
+        guard version <= ModelManifest.currentFormatVersion else {
+            throw .newerFormat(path: path, found: version, supported: ModelManifest.currentFormatVersion)
+        }
+        do {
+            return try JSONDecoder().decode(ModelManifest.self, from: data)
+        } catch {
+            throw .unreadableManifest(path: path, reason: String(describing: error))
+        }
+    }
+
+    /// Writes the artifact to `path`, replacing an existing Magpie model there; fills in the
+    /// manifest's file checksums.
+    public func save(to path: String) throws(ArtifactError) -> ModelManifest {
+        let destination = URL(fileURLWithPath: path).standardizedFileURL
+        let parent = destination.deletingLastPathComponent()
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = fileManager.fileExists(atPath: destination.path, isDirectory: &isDirectory)
+        if exists, !isDirectory.boolValue || !fileManager.fileExists(atPath: destination.appendingPathComponent(Self.manifestFile).path) {
+            let contents = (try? fileManager.contentsOfDirectory(atPath: destination.path)) ?? ["?"]
+            if !isDirectory.boolValue || !contents.isEmpty { throw .outputIsNotAModel(path: path) }
+        }
+        let weights = WeightsFile.encode(classifier)
+        var manifest = self.manifest
+        manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: Self.sha256(weights), bytes: weights.count)]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(unique)")
+        do {
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
+            try Self.writeDurably(weights, to: temporary.appendingPathComponent(Self.weightsFile))
+            var manifestData = try encoder.encode(manifest)
+            manifestData.append(UInt8(ascii: "\n"))
+            try Self.writeDurably(manifestData, to: temporary.appendingPathComponent(Self.manifestFile))
+            if exists {
+                let retired = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(unique)")
+                try Self.rename(destination, to: retired)
+                try Self.rename(temporary, to: destination)
+                try? fileManager.removeItem(at: retired)
+            } else {
+                try Self.rename(temporary, to: destination)
+            }
+        } catch let error as ArtifactError {
+            try? fileManager.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? fileManager.removeItem(at: temporary)
+            throw .writeFailed(path: path, reason: error.localizedDescription)
+        }
+        return manifest
+    }
+
+    static func writeDurably(_ data: Data, to url: URL) throws {
+        try data.write(to: url)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.synchronize()
+        try handle.close()
+    }
+
+    static func rename(_ source: URL, to target: URL) throws(ArtifactError) {
+        guard Foundation.rename(source.path, target.path) == 0 else {
+            throw .writeFailed(path: target.path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    public static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,23 @@
+/// How well the chosen settings generalize, measured before the final fit; stored in the
+/// manifest and the `--report` file.
+public struct ValidationReport: Sendable, Codable, Equatable {
+    public var holdout: HoldoutResult?
+    public var crossValidation: CrossValidationResult?
+
+    public struct HoldoutResult: Sendable, Codable, Equatable {
+        public var fraction: Double
+        public var trainCount: Int
+        public var testCount: Int
+        public var metrics: ClassificationMetrics
+    }
+
+    public struct CrossValidationResult: Sendable, Codable, Equatable {
+        public var folds: Int
+        public var accuracy: MetricSummary
+        public var macroF1: MetricSummary
+        public var weightedF1: MetricSummary
+        /// Recall of each class across folds, by label name: the rare class's is the one to watch.
+        public var recall: [String: MetricSummary]
+        public var perFold: [ClassificationMetrics]
+    }
+}

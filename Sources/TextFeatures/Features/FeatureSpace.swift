@@ -1,0 +1,123 @@
+import Foundation
+
+/// The features a model was trained on: the kept fingerprints (feature `j` is
+/// `fingerprints[j]`), their inverse document frequencies, and how to weight them.
+///
+/// Features are numbered by descending document frequency: the few features that most texts
+/// share then sit together in memory, which keeps training and prediction cache-friendly.
+///
+/// Fitting it on training documents only, per fold, keeps validation honest: a held-out
+/// document never influences which features exist or their IDF.
+public struct FeatureSpace: Sendable {
+    public let configuration: FeatureConfiguration
+    public let fingerprints: [UInt64]
+    /// Smoothed IDF per feature, `ln((1 + n) / (1 + df)) + 1`; empty unless the weighting is
+    /// TF-IDF.
+    public let inverseDocumentFrequencies: [Float]
+    private let index: FeatureIndex
+
+    public var count: Int { fingerprints.count }
+
+    /// False when `fingerprints` repeats one, which only a corrupt file can cause.
+    public var hasDistinctFingerprints: Bool { index.count == fingerprints.count }
+
+    public init(configuration: FeatureConfiguration, fingerprints: [UInt64], inverseDocumentFrequencies: [Float]) {
+        self.configuration = configuration
+        self.fingerprints = fingerprints
+        self.inverseDocumentFrequencies = inverseDocumentFrequencies
+        self.index = FeatureIndex(fingerprints: fingerprints, inverseDocumentFrequencies: inverseDocumentFrequencies)
+    }
+
+    /// Keeps the fingerprints that occur in at least `minimumDocumentFrequency` documents.
+    public static func fit(configuration: FeatureConfiguration, documents: [TermCounts]) -> FeatureSpace {
+        var documentFrequencies = FingerprintTable(minimumCapacity: 1 << 16)
+        for document in documents {
+            for fingerprint in document.fingerprints { documentFrequencies.increment(fingerprint) }
+        }
+        var kept: [(fingerprint: UInt64, frequency: Int32)] = []
+        let threshold = Int32(max(1, configuration.minimumDocumentFrequency))
+        documentFrequencies.forEach { fingerprint, frequency in
+            if frequency >= threshold { kept.append((fingerprint, frequency)) }
+        }
+        kept.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.fingerprint < $1.fingerprint }
+        var idf: [Float] = []
+        if configuration.weighting == .sublinearTFIDF {
+            let documentCount = Double(documents.count)
+            idf = kept.map { Float(log((1 + documentCount) / (1 + Double($0.frequency))) + 1) }
+        }
+        return FeatureSpace(configuration: configuration, fingerprints: kept.map(\.fingerprint), inverseDocumentFrequencies: idf)
+    }
+
+    public func featureIndex(of fingerprint: UInt64) -> Int32? {
+        index.slot(for: fingerprint)?.feature
+    }
+
+    /// The weighted vector of an already-counted document (training path); its indices are in
+    /// the document's fingerprint order, not ascending.
+    public func vector(for document: TermCounts) -> SparseVector {
+        var keys: [Int32] = []
+        var counts: [UInt32] = []
+        var weights: [Float] = []
+        keys.reserveCapacity(document.fingerprints.count)
+        counts.reserveCapacity(document.fingerprints.count)
+        weights.reserveCapacity(document.fingerprints.count)
+        for (position, fingerprint) in document.fingerprints.enumerated() {
+            if let slot = index.slot(for: fingerprint) {
+                keys.append(Self.key(slot.feature, fingerprint))
+                counts.append(document.counts[position])
+                weights.append(slot.inverseDocumentFrequency)
+            }
+        }
+        return weighted(keys: keys, counts: counts, inverseDocumentFrequencies: weights)
+    }
+
+    /// The weighted vector of raw fingerprint occurrences (prediction path); unknown
+    /// fingerprints are dropped, repeats counted in `counter`.
+    public func vector(
+        forOccurrences occurrences: [UInt64], known: inout [Int32], knownWeights: inout [Float], counter: inout FeatureCounter
+    ) -> SparseVector {
+        known.removeAll(keepingCapacity: true)
+        knownWeights.removeAll(keepingCapacity: true)
+        for fingerprint in occurrences {
+            if let slot = index.slot(for: fingerprint) {
+                known.append(Self.key(slot.feature, fingerprint))
+                knownWeights.append(slot.inverseDocumentFrequency)
+            }
+        }
+        counter.count(known, weights: knownWeights)
+        return weighted(keys: counter.features, counts: counter.featureCounts, inverseDocumentFrequencies: counter.featureWeights)
+    }
+
+    /// A feature number with its block in the low bit, so weighting needs no table lookup.
+    @inline(__always)
+    static func key(_ feature: Int32, _ fingerprint: UInt64) -> Int32 {
+        feature << 1 | Int32(truncatingIfNeeded: fingerprint & 1)
+    }
+
+    private func weighted(keys: [Int32], counts: [UInt32], inverseDocumentFrequencies: [Float]) -> SparseVector {
+        var indices = [Int32](repeating: 0, count: keys.count)
+        var values = [Float](repeating: 0, count: keys.count)
+        for position in keys.indices { indices[position] = keys[position] >> 1 }
+        switch configuration.weighting {
+        case .counts:
+            for position in keys.indices { values[position] = Float(counts[position]) }
+        case .presence:
+            for position in keys.indices { values[position] = 1 }
+        case .sublinearTFIDF:
+            var squaredNorms: (word: Float, character: Float) = (0, 0)
+            for position in keys.indices {
+                let value = (1 + logf(Float(counts[position]))) * inverseDocumentFrequencies[position]
+                values[position] = value
+                if keys[position] & 1 == 0 {
+                    squaredNorms.word += value * value
+                } else {
+                    squaredNorms.character += value * value
+                }
+            }
+            let wordScale = squaredNorms.word > 0 ? 1 / squaredNorms.word.squareRoot() : 0
+            let characterScale = squaredNorms.character > 0 ? 1 / squaredNorms.character.squareRoot() : 0
+            for position in keys.indices { values[position] *= keys[position] & 1 == 0 ? wordScale : characterScale }
+        }
+        return SparseVector(indices: indices, values: values)
+    }
+}

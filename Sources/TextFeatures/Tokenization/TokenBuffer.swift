@@ -1,0 +1,53 @@
+/// Tokens stored as one flat run of Unicode scalar values with a range per token.
+///
+/// Prediction tokenizes every request, so tokens are not materialized as `String`s: hashing
+/// n-grams straight from scalar values keeps a short text's featurization allocation-free
+/// once the buffer is warm.
+public struct TokenBuffer: Sendable {
+    public private(set) var scalars: [UInt32] = []
+    public private(set) var bounds: [Range<Int>] = []
+
+    public init() {}
+
+    public var count: Int { bounds.count }
+
+    public mutating func removeAll() {
+        scalars.removeAll(keepingCapacity: true)
+        bounds.removeAll(keepingCapacity: true)
+    }
+
+    /// Starts a new token; scalars appended until the next `beginToken` belong to it.
+    mutating func beginToken() {
+        bounds.append(scalars.count..<scalars.count)
+    }
+
+    mutating func append(_ scalar: UInt32) {
+        scalars.append(scalar)
+        bounds[bounds.count - 1] = bounds[bounds.count - 1].lowerBound..<scalars.count
+    }
+
+    mutating func appendToken(_ text: String) {
+        beginToken()
+        for scalar in text.unicodeScalars { append(scalar.value) }
+    }
+
+    /// Drops a token that turned out empty, so every stored token has at least one scalar.
+    mutating func dropEmptyLastToken() {
+        if let last = bounds.last, last.isEmpty { bounds.removeLast() }
+    }
+
+    public func token(at index: Int) -> ArraySlice<UInt32> {
+        scalars[bounds[index]]
+    }
+
+    /// The tokens as strings, for tests, stemming and reports; not for the hot path.
+    public var strings: [String] {
+        bounds.map { range in
+            var view = String.UnicodeScalarView()
+            for value in scalars[range] {
+                if let scalar = Unicode.Scalar(value) { view.append(scalar) }
+            }
+            return String(view)
+        }
+    }
+}

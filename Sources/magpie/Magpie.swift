@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Magpie: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "magpie",
+        abstract: "Train text classifiers and serve them behind a secure, fast HTTP API.",
+        version: "0.1.0",
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self]
+    )
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Classifiers
+import Foundation
+
+struct PredictCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "predict",
+        abstract: "Classify texts: one JSON line per text on standard output.",
+        discussion: "Texts come from the arguments, or one per line on standard input (blank lines are skipped)."
+    )
+
+    @Option(help: "The model artifact directory.")
+    var model: String
+
+    @Argument(help: "Texts to classify; none reads standard input.")
+    var texts: [String] = []
+
+    func validate() throws {
+        if let position = texts.firstIndex(where: { $0.allSatisfy(\.isWhitespace) }) {
+            throw ValidationError("text \(position + 1) is empty; give a non-empty text to classify")
+        }
+    }
+
+    func run() throws {
+        let artifact = try ModelArtifact.load(from: model)
+        var predictor = artifact.classifier.makePredictor()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        func emit(_ text: String) throws {
+            let prediction = predictor.predict(text)
+            let line = PredictionJSON(
+                label: prediction.label, score: Double(prediction.score),
+                scores: Dictionary(uniqueKeysWithValues: zip(prediction.labels.names, prediction.probabilities.map(Double.init))))
+            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+        }
+        if texts.isEmpty {
+            while let line = readLine(strippingNewline: true) {
+                if line.allSatisfy(\.isWhitespace) { continue }
+                try emit(line)
+            }
+        } else {
+            for text in texts { try emit(text) }
+        }
+    }
+}
+
+/// One `predict` output line; its keys are a public contract.
+struct PredictionJSON: Encodable {
+    var label: String
+    var score: Double
+    var scores: [String: Double]
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Classifiers
+import Foundation
+import TextFeatures
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Validate and fit a classifier on a labelled file and write a model artifact.",
+        discussion: """
+            Without --folds or --holdout only the final fit runs. With both, cross-validation runs \
+            on the rows outside the hold-out split. The final model is always fitted on every row.
+            """
+    )
+
+    enum Algorithm: String, ExpressibleByArgument, CaseIterable {
+        case logisticRegression = "logistic-regression"
+        case naiveBayes = "naive-bayes"
+    }
+
+    @OptionGroup var dataOptions: DataOptions
+
+    @Option(help: "Names for the raw label values, e.g. '0=Hate Speech,1=Offensive Language,2=Neither'.")
+    var labelNames: String?
+
+    @Option(help: "The learning algorithm.")
+    var algorithm: Algorithm = .logisticRegression
+
+    @Option(help: "Naive Bayes variant: multinomial, or natural (the Node 'natural' BayesClassifier).")
+    var naiveBayesVariant: NaiveBayesParameters.Variant = .multinomial
+
+    @Option(help: "Logistic regression: inverse L2 strength (scikit-learn's C).")
+    var inverseRegularization: Double = LogisticRegressionParameters().inverseRegularization
+
+    @Option(help: "Logistic regression: class weighting, balanced or none.")
+    var classWeighting: ClassWeighting = LogisticRegressionParameters().classWeighting
+
+    @Flag(inversion: .prefixedNo, help: "Logistic regression: scale features by naive Bayes log-count ratios.")
+    var naiveBayesScaling = LogisticRegressionParameters().naiveBayesScaling
+
+    @Option(help: "Word n-gram lengths, e.g. 1-3, or 'none'. Default: the algorithm's.")
+    var wordNgrams: String?
+
+    @Option(help: "Character n-gram lengths, e.g. 2-5, or 'none'. Default: the algorithm's.")
+    var charNgrams: String?
+
+    @Option(help: "Drop features seen in fewer training texts than this. Default: the algorithm's.")
+    var minDocumentFrequency: Int?
+
+    @Option(help: "Stratified k-fold cross-validation with this many folds.")
+    var folds: Int?
+
+    @Option(help: "Stratified hold-out split: the fraction of rows scored, not trained on (e.g. 0.2).")
+    var holdout: Double?
+
+    @Option(help: "Seed of the hold-out split and folds: same data, options and seed give the same model.")
+    var seed: UInt64 = 42
+
+    @Option(help: "The model's name. Default: the output directory's name.")
+    var name: String?
+
+    @Option(help: "The model's version string.")
+    var modelVersion: String = "1"
+
+    @Option(help: "The artifact directory to write (replaced if it holds a Magpie model).")
+    var output: String
+
+    @Option(help: "Also write a JSON report (validation, timings, skipped rows) to this file.")
+    var report: String?
+
+    func validate() throws {
+        if let folds, folds < 2 { throw ValidationError("--folds must be at least 2 (got \(folds))") }
+        if let holdout, !(holdout > 0 && holdout < 1) {
+            throw ValidationError("--holdout must be a fraction between 0 and 1, exclusive (got \(holdout))")
+        }
+        if inverseRegularization <= 0 { throw ValidationError("--inverse-regularization must be positive") }
+        if let minDocumentFrequency, minDocumentFrequency < 1 { throw ValidationError("--min-document-frequency must be at least 1") }
+        _ = try features()
+    }
+
+    func trainingAlgorithm() -> TrainingAlgorithm {
+        switch algorithm {
+        case .logisticRegression:
+            return .logisticRegression(
+                LogisticRegressionParameters(
+                    inverseRegularization: inverseRegularization, classWeighting: classWeighting, naiveBayesScaling: naiveBayesScaling))
+        case .naiveBayes:
+            return .naiveBayes(NaiveBayesParameters(variant: naiveBayesVariant))
+        }
+    }
+
+    func features() throws -> FeatureConfiguration {
+        var features = trainingAlgorithm().defaultFeatures
+        if let wordNgrams { features.wordNGrams = try Self.parseRange(wordNgrams, option: "--word-ngrams") }
+        if let charNgrams { features.characterNGrams = try Self.parseRange(charNgrams, option: "--char-ngrams") }
+        if let minDocumentFrequency { features.minimumDocumentFrequency = minDocumentFrequency }
+        if features.wordNGrams == nil && features.characterNGrams == nil {
+            throw ValidationError("--word-ngrams and --char-ngrams cannot both be none: the model would have no features")
+        }
+        return features
+    }
+
+    static func parseRange(_ text: String, option: String) throws -> NGramRange? {
+        if text == "none" { return nil }
+        let parts = text.split(separator: "-").map { Int($0) }
+        let bounds: [Int] = parts.compactMap { $0 }
+        guard bounds.count == parts.count, (1...2).contains(bounds.count), let low = bounds.first, let high = bounds.last,
+            low >= 1, low <= high, high <= 8
+        else { throw ValidationError("\(option) takes MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 8, or 'none' (got '\(text)')") }
+        return NGramRange(low, high)
+    }
+
+    func run() throws {
+        let started = ContinuousClock.now
+        let features = try features()
+        let algorithm = trainingAlgorithm()
+        Progress.say("reading \(dataOptions.data)")
+        let dataset = try LabeledDataset.read(
+            path: dataOptions.data, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn,
+            skipInvalidRows: dataOptions.skipInvalidRows)
+        if dataset.skipped.total > 0 {
+            Progress.say("skipped \(dataset.skipped.total) rows (\(dataset.skipped.emptyText) empty texts, \(dataset.skipped.missingLabel) missing labels)")
+        }
+        let declared = try labelNames.map { try LabelSet.parseNames($0) }
+        let labelSet = try LabelSet.from(
+            values: dataset.examples.map(\.label), names: declared?.names ?? [:], declaredOrder: declared?.order ?? [])
+        let labels = dataset.examples.map { labelSet.index(ofValue: $0.label)! }
+
+        let pipeline = TrainingPipeline(
+            trainer: ModelTrainer(algorithm: algorithm, features: features), folds: folds, holdoutFraction: holdout, seed: seed)
+        let outcome = try pipeline.run(
+            texts: dataset.examples.map(\.text), labels: labels, labelSet: labelSet, progress: Progress.say)
+
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        let manifest = ModelManifest(
+            name: name ?? outputURL.lastPathComponent, version: modelVersion, labels: labelSet, algorithm: algorithm,
+            seed: seed, features: features, featureCount: outcome.classifier.featureSpace.count,
+            trainingData: .init(dataset: dataset, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn),
+            validation: outcome.validation, createdAt: CreationTime.timestamp())
+        Progress.say("writing \(output)")
+        let saved = try ModelArtifact(manifest: manifest, classifier: outcome.classifier).save(to: output)
+
+        var timings = outcome.timings
+        timings["total"] = Progress.seconds(since: started)
+        if let report {
+            try TrainingReport(manifest: saved, artifactPath: outputURL.path, finalFit: outcome.finalFit, timings: timings)
+                .write(to: report)
+        }
+        print(MetricsTable.trainingSummary(manifest: saved, finalFit: outcome.finalFit, timings: timings, path: outputURL.path))
+    }
+}
+
+extension NaiveBayesParameters.Variant: ExpressibleByArgument {}
+extension ClassWeighting: ExpressibleByArgument {}
