@@ -63,7 +63,7 @@ struct LogisticRegressionTrainer {
 /// touches (each chunk into its own score table). Then per row: softmax, loss and the
 /// weighted residual `p - y`. Backward pass: for each column, `G[j] = Σᵢ x[i][j] · residual[i]`,
 /// each chunk writing only its own columns.
-private final class ColumnPassWorkspace: @unchecked Sendable {
+final class ColumnPassWorkspace: @unchecked Sendable {
     let byColumn: SparseMatrix
     let labels: [Int]
     let exampleWeights: [Double]

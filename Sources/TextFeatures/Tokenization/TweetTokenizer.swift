@@ -97,10 +97,12 @@ public struct TweetTokenizer: Sendable, Codable, Equatable {
     }
 
     /// Emoji and other pictographs, including the private-use code points that old Twitter
-    /// clients used for emoji (`&#57361;` in the bundled data).
+    /// clients used for emoji (`&#57361;` in the bundled data). Skin-tone modifiers are not:
+    /// they qualify the emoji before them and mean nothing alone.
     static func isPictographic(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII { return false }
         let properties = scalar.properties
+        if properties.isEmojiModifier { return false }
         if properties.isEmojiPresentation { return true }
         switch properties.generalCategory {
         case .otherSymbol, .mathSymbol, .currencySymbol, .privateUse: return true
