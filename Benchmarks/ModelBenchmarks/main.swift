@@ -37,7 +37,9 @@ for _ in 0..<5 {
     let elapsed = seconds { for text in sample { checksum += predictor.predict(text).score } }
     perText.append(elapsed / Double(sample.count))
 }
-let batchSeconds = seconds { checksum += Evaluator.predictions(of: artifact.classifier, texts: texts).reduce(0) { $0 + $1.score } }
+let batchSeconds = seconds {
+    checksum += Evaluator.predictions(of: artifact.classifier, texts: texts).reduce(0) { $0 + $1.score }
+}
 
 let weightsBytes = (try? FileManager.default.attributesOfItem(atPath: modelPath + "/weights.bin")[.size] as? Int) ?? 0
 let report: [String: Any] = [

@@ -6,6 +6,6 @@ struct Magpie: ParsableCommand {
         commandName: "magpie",
         abstract: "Train text classifiers and serve them behind a secure, fast HTTP API.",
         version: "0.1.0",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self]
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self]
     )
 }

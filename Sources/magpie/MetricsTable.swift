@@ -13,7 +13,9 @@ enum MetricsTable {
                     + String(format: "%10d", values.support))
         }
         lines.append("")
-        lines.append(pad("accuracy", width) + String(repeating: " ", count: 24) + number(metrics.accuracy) + String(format: "%10d", metrics.count))
+        lines.append(
+            pad("accuracy", width) + String(repeating: " ", count: 24) + number(metrics.accuracy)
+                + String(format: "%10d", metrics.count))
         lines.append(pad("macro F1", width) + String(repeating: " ", count: 24) + number(metrics.macroF1))
         lines.append(pad("weighted F1", width) + String(repeating: " ", count: 24) + number(metrics.weightedF1))
         lines.append("")
@@ -26,7 +28,9 @@ enum MetricsTable {
         return lines.joined(separator: "\n")
     }
 
-    static func trainingSummary(manifest: ModelManifest, finalFit: ModelTrainer.FitSummary, timings: [String: Double], path: String) -> String {
+    static func trainingSummary(
+        manifest: ModelManifest, finalFit: ModelTrainer.FitSummary, timings: [String: Double], path: String
+    ) -> String {
         var sections: [String] = []
         if let holdout = manifest.validation?.holdout {
             sections.append(
@@ -45,14 +49,17 @@ enum MetricsTable {
         }
         var fit = "Final fit: \(manifest.trainingData.rowsUsed) rows, \(finalFit.featureCount) features"
         if let iterations = finalFit.iterations {
-            fit += ", \(iterations) iterations (\(finalFit.evaluations ?? iterations) evaluations)" + (finalFit.converged ? "" : " (not converged: raise the iteration limit)")
+            fit +=
+                ", \(iterations) iterations (\(finalFit.evaluations ?? iterations) evaluations)"
+                + (finalFit.converged ? "" : " (not converged: raise the iteration limit)")
         }
         let skipped = manifest.trainingData.rowsSkipped.total
         if skipped > 0 { fit += ", \(skipped) rows skipped" }
         sections.append(fit)
         let stageOrder = ["featurize", "holdout", "cross_validation", "final_fit", "total"]
         sections.append(
-            "Time: " + stageOrder.compactMap { stage in timings[stage].map { "\(stage) \(String(format: "%.2f", $0)) s" } }
+            "Time: "
+                + stageOrder.compactMap { stage in timings[stage].map { "\(stage) \(String(format: "%.2f", $0)) s" } }
                 .joined(separator: ", "))
         sections.append("Model \(manifest.name) version \(manifest.version) written to \(path)")
         return sections.joined(separator: "\n\n")

@@ -74,7 +74,9 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--holdout must be a fraction between 0 and 1, exclusive (got \(holdout))")
         }
         if inverseRegularization <= 0 { throw ValidationError("--inverse-regularization must be positive") }
-        if let minDocumentFrequency, minDocumentFrequency < 1 { throw ValidationError("--min-document-frequency must be at least 1") }
+        if let minDocumentFrequency, minDocumentFrequency < 1 {
+            throw ValidationError("--min-document-frequency must be at least 1")
+        }
         _ = try features()
     }
 
@@ -83,7 +85,8 @@ struct TrainCommand: ParsableCommand {
         case .logisticRegression:
             return .logisticRegression(
                 LogisticRegressionParameters(
-                    inverseRegularization: inverseRegularization, classWeighting: classWeighting, naiveBayesScaling: naiveBayesScaling))
+                    inverseRegularization: inverseRegularization, classWeighting: classWeighting,
+                    naiveBayesScaling: naiveBayesScaling))
         case .naiveBayes:
             return .naiveBayes(NaiveBayesParameters(variant: naiveBayesVariant))
         }
@@ -119,7 +122,9 @@ struct TrainCommand: ParsableCommand {
             path: dataOptions.data, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn,
             skipInvalidRows: dataOptions.skipInvalidRows)
         if dataset.skipped.total > 0 {
-            Progress.say("skipped \(dataset.skipped.total) rows (\(dataset.skipped.emptyText) empty texts, \(dataset.skipped.missingLabel) missing labels)")
+            Progress.say(
+                "skipped \(dataset.skipped.total) rows (\(dataset.skipped.emptyText) empty texts, \(dataset.skipped.missingLabel) missing labels)"
+            )
         }
         let declared = try labelNames.map { try LabelSet.parseNames($0) }
         let labelSet = try LabelSet.from(

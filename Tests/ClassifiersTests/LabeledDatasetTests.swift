@@ -37,7 +37,9 @@ import Testing
     }
 
     @Test func readsJSONLinesWithNumericAndBooleanLabels() throws {
-        let path = try write("{\"text\": \"hi\", \"label\": 0}\n\n{\"text\": \"yo\", \"label\": true}\n{\"text\": \"ok\", \"label\": \"x\"}\n", name: "d.jsonl")
+        let path = try write(
+            "{\"text\": \"hi\", \"label\": 0}\n\n{\"text\": \"yo\", \"label\": true}\n{\"text\": \"ok\", \"label\": \"x\"}\n",
+            name: "d.jsonl")
         let dataset = try LabeledDataset.read(path: path, textColumn: "text", labelColumn: "label")
         #expect(dataset.examples.map(\.label) == ["0", "true", "x"])
         #expect(dataset.examples.map(\.line) == [1, 3, 4])
@@ -59,7 +61,9 @@ import Testing
             try LabeledDataset.read(path: "/nonexistent/x.csv", textColumn: "t", labelColumn: "l")
         }
         let empty = try write("")
-        #expect(throws: DataError.emptyFile(path: empty)) { try LabeledDataset.read(path: empty, textColumn: "t", labelColumn: "l") }
+        #expect(throws: DataError.emptyFile(path: empty)) {
+            try LabeledDataset.read(path: empty, textColumn: "t", labelColumn: "l")
+        }
         let headerOnly = try write("t,l\n")
         #expect(throws: DataError.emptyFile(path: headerOnly)) {
             try LabeledDataset.read(path: headerOnly, textColumn: "t", labelColumn: "l")

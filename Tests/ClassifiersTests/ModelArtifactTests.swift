@@ -8,9 +8,12 @@ import Testing
     static func trainedArtifact() -> ModelArtifact {
         let configuration = FeatureConfiguration(minimumDocumentFrequency: 1)
         let trainer = ModelTrainer(algorithm: .logisticRegression(.init()), features: configuration)
-        let classifier = trainer.fit(documents: ToyCorpus.documents(configuration), labels: ToyCorpus.labels, labelSet: ToyCorpus.labelSet)
-            .classifier
-        let dataset = LabeledDataset(path: "/tmp/toy.csv", examples: [], skipped: .init(), sha256: String(repeating: "0", count: 64))
+        let classifier = trainer.fit(
+            documents: ToyCorpus.documents(configuration), labels: ToyCorpus.labels, labelSet: ToyCorpus.labelSet
+        )
+        .classifier
+        let dataset = LabeledDataset(
+            path: "/tmp/toy.csv", examples: [], skipped: .init(), sha256: String(repeating: "0", count: 64))
         let manifest = ModelManifest(
             name: "toy", version: "1", labels: ToyCorpus.labelSet, algorithm: trainer.algorithm, seed: 42,
             features: configuration, featureCount: classifier.featureSpace.count,
@@ -33,7 +36,8 @@ import Testing
         for text in ToyCorpus.texts.prefix(10) + ["unseen words entirely", "great 😂"] {
             #expect(loaded.classifier.predict(text).probabilities == artifact.classifier.predict(text).probabilities)
         }
-        let siblings = try FileManager.default.contentsOfDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        let siblings = try FileManager.default.contentsOfDirectory(
+            atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
         #expect(!siblings.contains { $0.hasPrefix(".\(URL(fileURLWithPath: path).lastPathComponent).") })
     }
 
@@ -44,7 +48,9 @@ import Testing
         var bytes = try Data(contentsOf: weights)
         bytes[bytes.count / 2] ^= 0x01
         try bytes.write(to: weights)
-        #expect(throws: ArtifactError.checksumMismatch(path: path, file: ModelArtifact.weightsFile)) { try ModelArtifact.load(from: path) }
+        #expect(throws: ArtifactError.checksumMismatch(path: path, file: ModelArtifact.weightsFile)) {
+            try ModelArtifact.load(from: path)
+        }
     }
 
     @Test func detectsTruncation() throws {
@@ -62,7 +68,8 @@ import Testing
         let path = temporaryPath()
         _ = try Self.trainedArtifact().save(to: path)
         let manifestURL = URL(fileURLWithPath: path).appendingPathComponent(ModelArtifact.manifestFile)
-        let text = try String(contentsOf: manifestURL, encoding: .utf8).replacingOccurrences(of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
+        let text = try String(contentsOf: manifestURL, encoding: .utf8).replacingOccurrences(
+            of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
         try text.write(to: manifestURL, atomically: true, encoding: .utf8)
         #expect(throws: ArtifactError.newerFormat(path: path, found: 2, supported: 1)) { try ModelArtifact.load(from: path) }
     }
@@ -72,7 +79,9 @@ import Testing
         #expect(throws: ArtifactError.notFound(path: path)) { try ModelArtifact.load(from: path) }
         _ = try Self.trainedArtifact().save(to: path)
         try FileManager.default.removeItem(atPath: path + "/" + ModelArtifact.weightsFile)
-        #expect(throws: ArtifactError.missingFile(path: path, file: ModelArtifact.weightsFile)) { try ModelArtifact.load(from: path) }
+        #expect(throws: ArtifactError.missingFile(path: path, file: ModelArtifact.weightsFile)) {
+            try ModelArtifact.load(from: path)
+        }
         try "{\"hello\": 1}".write(toFile: path + "/" + ModelArtifact.manifestFile, atomically: true, encoding: .utf8)
         #expect(throws: ArtifactError.notAMagpieModel(path: path)) { try ModelArtifact.load(from: path) }
     }
@@ -95,7 +104,9 @@ import Testing
         _ = try Self.trainedArtifact().save(to: first)
         _ = try Self.trainedArtifact().save(to: second)
         for file in [ModelArtifact.weightsFile, ModelArtifact.manifestFile] {
-            #expect(try Data(contentsOf: URL(fileURLWithPath: first + "/" + file)) == Data(contentsOf: URL(fileURLWithPath: second + "/" + file)))
+            #expect(
+                try Data(contentsOf: URL(fileURLWithPath: first + "/" + file))
+                    == Data(contentsOf: URL(fileURLWithPath: second + "/" + file)))
         }
     }
 }

@@ -15,7 +15,9 @@ enum ToyCorpus {
         }
     }
     static let labels: [Int] = (0..<60).map { $0 % 3 }
-    static let labelSet = LabelSet(labels: [.init(value: "0", name: "good"), .init(value: "1", name: "bad"), .init(value: "2", name: "meh")])
+    static let labelSet = LabelSet(labels: [
+        .init(value: "0", name: "good"), .init(value: "1", name: "bad"), .init(value: "2", name: "meh"),
+    ])
 
     static func documents(_ configuration: FeatureConfiguration) -> [TermCounts] {
         var featurizer = TextFeaturizer(configuration: configuration)
@@ -50,7 +52,8 @@ enum ToyCorpus {
     @Test func logisticRegressionLearnsTheToyCorpus() {
         let configuration = FeatureConfiguration(characterNGrams: nil, minimumDocumentFrequency: 1)
         let trainer = ModelTrainer(algorithm: .logisticRegression(.init(inverseRegularization: 10)), features: configuration)
-        let fit = trainer.fit(documents: ToyCorpus.documents(configuration), labels: ToyCorpus.labels, labelSet: ToyCorpus.labelSet)
+        let fit = trainer.fit(
+            documents: ToyCorpus.documents(configuration), labels: ToyCorpus.labels, labelSet: ToyCorpus.labelSet)
         #expect(fit.summary.converged)
         let classifier = fit.classifier
         #expect(classifier.predict("what great fun").label == "good")
@@ -78,7 +81,8 @@ enum ToyCorpus {
     }
 
     @Test func multinomialNaiveBayesUsesSmoothedCounts() {
-        let configuration = FeatureConfiguration(wordNGrams: NGramRange(1, 1), characterNGrams: nil, weighting: .counts, minimumDocumentFrequency: 1)
+        let configuration = FeatureConfiguration(
+            wordNGrams: NGramRange(1, 1), characterNGrams: nil, weighting: .counts, minimumDocumentFrequency: 1)
         var featurizer = TextFeaturizer(configuration: configuration)
         let documents = ["a a b", "b"].map { featurizer.termCounts(of: $0) }
         let labelSet = LabelSet(labels: [.init(value: "x", name: "x"), .init(value: "y", name: "y")])
@@ -92,11 +96,13 @@ enum ToyCorpus {
     }
 
     @Test func pipelineRefusesClassesSmallerThanTheFolds() {
-        let trainer = ModelTrainer(algorithm: .naiveBayes(.init()), features: TrainingAlgorithm.naiveBayes(.init()).defaultFeatures)
+        let trainer = ModelTrainer(
+            algorithm: .naiveBayes(.init()), features: TrainingAlgorithm.naiveBayes(.init()).defaultFeatures)
         let pipeline = TrainingPipeline(trainer: trainer, folds: 5)
         let labelSet = LabelSet(labels: [.init(value: "a", name: "a"), .init(value: "b", name: "b")])
         #expect(throws: TrainingError.classTooSmallForFolds(label: "b", count: 3, folds: 5)) {
-            try pipeline.run(texts: Array(repeating: "x", count: 13), labels: Array(repeating: 0, count: 10) + [1, 1, 1], labelSet: labelSet)
+            try pipeline.run(
+                texts: Array(repeating: "x", count: 13), labels: Array(repeating: 0, count: 10) + [1, 1, 1], labelSet: labelSet)
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TextFeatures
@@ -76,5 +77,3 @@ import Testing
         }
     }
 }
-
-import Foundation

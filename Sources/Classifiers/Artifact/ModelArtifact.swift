@@ -69,7 +69,9 @@ public struct ModelArtifact: Sendable {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fileManager.fileExists(atPath: destination.path, isDirectory: &isDirectory)
-        if exists, !isDirectory.boolValue || !fileManager.fileExists(atPath: destination.appendingPathComponent(Self.manifestFile).path) {
+        if exists,
+            !isDirectory.boolValue || !fileManager.fileExists(atPath: destination.appendingPathComponent(Self.manifestFile).path)
+        {
             let contents = (try? fileManager.contentsOfDirectory(atPath: destination.path)) ?? ["?"]
             if !isDirectory.boolValue || !contents.isEmpty { throw .outputIsNotAModel(path: path) }
         }

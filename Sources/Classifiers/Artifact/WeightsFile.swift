@@ -25,7 +25,9 @@ enum WeightsFile {
         return data
     }
 
-    static func decode(_ data: Data, labels: LabelSet, features: FeatureConfiguration, path: String) throws(ArtifactError) -> TextClassifier {
+    static func decode(_ data: Data, labels: LabelSet, features: FeatureConfiguration, path: String) throws(ArtifactError)
+        -> TextClassifier
+    {
         let bytes = [UInt8](data)
         guard bytes.count >= headerSize, Array(bytes[0..<8]) == magic else {
             throw .corruptWeights(path: path, reason: "it does not start with the Magpie weights header")
@@ -37,7 +39,8 @@ enum WeightsFile {
             throw .corruptWeights(path: path, reason: "it has \(classCount) classes, the manifest \(labels.count)")
         }
         let hasIDF = flags & 1 == 1
-        let expected = headerSize + featureCount * 8 + (hasIDF ? featureCount * 4 : 0) + (featureCount * classCount + classCount) * 4
+        let expected =
+            headerSize + featureCount * 8 + (hasIDF ? featureCount * 4 : 0) + (featureCount * classCount + classCount) * 4
         guard featureCount < Int32.max, bytes.count == expected else {
             throw .corruptWeights(path: path, reason: "its size (\(bytes.count) bytes) does not match its header")
         }
@@ -50,7 +53,8 @@ enum WeightsFile {
         guard space.hasDistinctFingerprints else {
             throw .corruptWeights(path: path, reason: "its feature table lists a feature twice")
         }
-        return TextClassifier(labels: labels, featureSpace: space, weights: LinearWeights(classCount: classCount, weights: weights, bias: bias))
+        return TextClassifier(
+            labels: labels, featureSpace: space, weights: LinearWeights(classCount: classCount, weights: weights, bias: bias))
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {

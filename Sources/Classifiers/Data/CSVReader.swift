@@ -96,7 +96,9 @@ public enum CSVReader {
                         continue
                     }
                     position += 1
-                    if position < bytes.count, ![UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[position]) {
+                    if position < bytes.count,
+                        ![UInt8(ascii: ","), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[position])
+                    {
                         throw .unexpectedCharacterAfterQuote(path: path, line: line, field: fieldNumber)
                     }
                     return

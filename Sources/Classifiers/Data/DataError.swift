@@ -42,7 +42,8 @@ public enum DataError: Error, Equatable, CustomStringConvertible {
         case .missingLabel(let path, let line, let column):
             return "\(path):\(line): field '\(column)' has no label (pass --skip-invalid-rows to skip such rows)"
         case .unknownLabel(let path, let line, let column, let label, let known):
-            return "\(path):\(line): field '\(column)' has label '\(label)', which the model does not know; known labels: \(known.joined(separator: ", "))"
+            return
+                "\(path):\(line): field '\(column)' has label '\(label)', which the model does not know; known labels: \(known.joined(separator: ", "))"
         case .invalidJSON(let path, let line, let reason):
             return "\(path):\(line): not a JSON object (\(reason))"
         case .invalidFieldType(let path, let line, let field, let expected):

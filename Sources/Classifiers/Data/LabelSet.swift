@@ -20,7 +20,9 @@ public struct LabelSet: Sendable, Codable, Equatable {
     /// The classes found in `values`, named by `names` (raw value → name) where given. The
     /// order is that of `names` when every value is named, otherwise numeric-aware ascending, so
     /// `2` sorts before `10`.
-    public static func from(values: [String], names: [String: String] = [:], declaredOrder: [String] = []) throws(LabelError) -> LabelSet {
+    public static func from(values: [String], names: [String: String] = [:], declaredOrder: [String] = []) throws(LabelError)
+        -> LabelSet
+    {
         let distinct = Set(values)
         guard distinct.count >= 2 else { throw .tooFewClasses(found: distinct.sorted()) }
         let undeclared = distinct.filter { names[$0] == nil }
@@ -33,7 +35,7 @@ public struct LabelSet: Sendable, Codable, Equatable {
         } else {
             ordered = distinct.sorted { left, right in
                 switch (Double(left), Double(right)) {
-                case let (l?, r?) where l != r: return l < r
+                case (let l?, let r?) where l != r: return l < r
                 default: return left < right
                 }
             }
@@ -76,7 +78,8 @@ public enum LabelError: Error, Equatable, CustomStringConvertible {
         case .tooFewClasses(let found):
             return "a classifier needs at least 2 classes; the data has \(found.count): \(found.joined(separator: ", "))"
         case .unnamedValues(let values, let declared):
-            return "--label-names does not name the label values \(values.joined(separator: ", ")) found in the data (it names \(declared.joined(separator: ", ")))"
+            return
+                "--label-names does not name the label values \(values.joined(separator: ", ")) found in the data (it names \(declared.joined(separator: ", ")))"
         case .malformedNames(let part):
             return "--label-names: '\(part)' is not of the form VALUE=NAME (e.g. '0=Hate Speech,1=Offensive Language,2=Neither')"
         case .duplicateValue(let value):

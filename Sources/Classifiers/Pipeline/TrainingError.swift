@@ -12,7 +12,8 @@ public enum TrainingError: Error, Equatable, CustomStringConvertible {
         case .invalidHoldoutFraction(let fraction):
             return "--holdout must be a fraction between 0 and 1, exclusive (got \(fraction))"
         case .classTooSmallForFolds(let label, let count, let folds):
-            return "class '\(label)' has \(count) examples, fewer than the \(folds) folds asked for; lower --folds or add examples"
+            return
+                "class '\(label)' has \(count) examples, fewer than the \(folds) folds asked for; lower --folds or add examples"
         case .classTooSmallForHoldout(let label, let count):
             return "class '\(label)' has \(count) example(s); a hold-out split needs at least 2 per class"
         }

@@ -57,8 +57,10 @@ public struct TrainingPipeline: Sendable {
         if let fraction = holdoutFraction {
             let split = StratifiedSplit.holdout(labels: labels, classCount: labelSet.count, fraction: fraction, seed: seed)
             progress("hold-out: fitting on \(split.train.count) rows, scoring \(split.test.count)")
-            let metrics = fitAndScore(documents: documents, labels: labels, labelSet: labelSet, train: split.train, test: split.test)
-            report.holdout = .init(fraction: fraction, trainCount: split.train.count, testCount: split.test.count, metrics: metrics)
+            let metrics = fitAndScore(
+                documents: documents, labels: labels, labelSet: labelSet, train: split.train, test: split.test)
+            report.holdout = .init(
+                fraction: fraction, trainCount: split.train.count, testCount: split.test.count, metrics: metrics)
             modelRows = split.train
             lap("holdout")
         }
@@ -92,10 +94,13 @@ public struct TrainingPipeline: Sendable {
         }
         lap("final_fit")
         let hasValidation = report.holdout != nil || report.crossValidation != nil
-        return Outcome(classifier: final.classifier, validation: hasValidation ? report : nil, finalFit: final.summary, timings: timings)
+        return Outcome(
+            classifier: final.classifier, validation: hasValidation ? report : nil, finalFit: final.summary, timings: timings)
     }
 
-    private func fitAndScore(documents: [TermCounts], labels: [Int], labelSet: LabelSet, train: [Int], test: [Int]) -> ClassificationMetrics {
+    private func fitAndScore(documents: [TermCounts], labels: [Int], labelSet: LabelSet, train: [Int], test: [Int])
+        -> ClassificationMetrics
+    {
         let fit = trainer.fit(documents: train.map { documents[$0] }, labels: train.map { labels[$0] }, labelSet: labelSet)
         let classifier = fit.classifier
         let predicted = ParallelMap.map(test) { row -> Int in
@@ -117,7 +122,8 @@ public struct TrainingPipeline: Sendable {
         }
         if let folds {
             guard folds >= 2 else { throw .invalidFoldCount(folds) }
-            let available = holdoutFraction.map { fraction in counts.map { $0 - Int((Double($0) * fraction).rounded()) } } ?? counts
+            let available =
+                holdoutFraction.map { fraction in counts.map { $0 - Int((Double($0) * fraction).rounded()) } } ?? counts
             if let smallest = available.indices.first(where: { available[$0] < folds }) {
                 throw .classTooSmallForFolds(label: labelSet.names[smallest], count: available[smallest], folds: folds)
             }

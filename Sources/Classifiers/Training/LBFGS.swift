@@ -148,7 +148,8 @@ private final class History {
         let order = (0..<count).map { (newest - $0 + capacity) % capacity }
         direction.withUnsafeMutableBufferPointer { direction in
             for slot in order {
-                alphas[slot] = inverseCurvatures[slot] * Vector.dot(UnsafeBufferPointer(step(slot)), UnsafeBufferPointer(direction))
+                alphas[slot] =
+                    inverseCurvatures[slot] * Vector.dot(UnsafeBufferPointer(step(slot)), UnsafeBufferPointer(direction))
                 Vector.add(-alphas[slot], UnsafeBufferPointer(change(slot)), to: direction)
             }
             let latest = UnsafeBufferPointer(change(newest))

@@ -52,7 +52,10 @@ struct LogisticRegressionTrainer {
         let result = optimizer.minimize(from: start, objective: objective, progress: progress)
         let weights = result.point[0..<(featureCount * classCount)].map { Float($0) }
         let bias = result.point[(featureCount * classCount)...].map { Float($0) }
-        return (LinearWeights(classCount: classCount, weights: weights, bias: bias), result.iterations, result.evaluations, result.converged)
+        return (
+            LinearWeights(classCount: classCount, weights: weights, bias: bias), result.iterations, result.evaluations,
+            result.converged
+        )
     }
 }
 
@@ -91,7 +94,8 @@ final class ColumnPassWorkspace: @unchecked Sendable {
         gradient = .allocate(capacity: (featureCount + 1) * lanes)
         gradient.initialize(repeating: .zero)
         scores = (0..<chunkCount).map { _ in
-            let buffer = UnsafeMutableBufferPointer<SIMD4<Float>>.allocate(capacity: byColumn.columnCount * ((classCount + 3) / 4))
+            let buffer = UnsafeMutableBufferPointer<SIMD4<Float>>.allocate(
+                capacity: byColumn.columnCount * ((classCount + 3) / 4))
             buffer.initialize(repeating: .zero)
             return buffer
         }

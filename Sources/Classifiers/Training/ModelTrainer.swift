@@ -34,7 +34,8 @@ public struct ModelTrainer: Sendable {
         var summary = FitSummary(featureCount: space.count, iterations: nil, evaluations: nil, converged: true)
         switch algorithm {
         case .logisticRegression(let parameters):
-            let scales = parameters.naiveBayesScaling
+            let scales =
+                parameters.naiveBayesScaling
                 ? NaiveBayesFeatureScaling.scales(matrix: matrix, labels: labels, classCount: classCount) : nil
             if let scales { matrix.scaleColumns(by: scales) }
             let trainer = LogisticRegressionTrainer(
@@ -57,7 +58,8 @@ public struct ModelTrainer: Sendable {
         case .naiveBayes(let parameters):
             switch parameters.variant {
             case .multinomial:
-                weights = NaiveBayesTrainer.multinomial(matrix: matrix, labels: labels, classCount: classCount, alpha: parameters.alpha)
+                weights = NaiveBayesTrainer.multinomial(
+                    matrix: matrix, labels: labels, classCount: classCount, alpha: parameters.alpha)
             case .natural:
                 weights = NaiveBayesTrainer.natural(matrix: matrix, labels: labels, classCount: classCount)
             }

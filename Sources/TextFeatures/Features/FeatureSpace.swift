@@ -30,13 +30,13 @@ public struct FeatureSpace: Sendable {
 
     /// Keeps the fingerprints that occur in at least `minimumDocumentFrequency` documents.
     public static func fit(configuration: FeatureConfiguration, documents: [TermCounts]) -> FeatureSpace {
-        var documentFrequencies = FingerprintTable(minimumCapacity: 1 << 16)
+        var documentFrequencies = DocumentFrequencyCounter(minimumCapacity: 1 << 16)
         for document in documents {
             for fingerprint in document.fingerprints { documentFrequencies.increment(fingerprint) }
         }
         var kept: [(fingerprint: UInt64, frequency: Int32)] = []
         let threshold = Int32(max(1, configuration.minimumDocumentFrequency))
-        documentFrequencies.forEach { fingerprint, frequency in
+        documentFrequencies.forEachEntry { fingerprint, frequency in
             if frequency >= threshold { kept.append((fingerprint, frequency)) }
         }
         kept.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.fingerprint < $1.fingerprint }

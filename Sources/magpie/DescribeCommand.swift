@@ -1,0 +1,37 @@
+import ArgumentParser
+import Classifiers
+import Foundation
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Show what a model artifact is: its labels, algorithm, training data and validation metrics."
+    )
+
+    @Option(help: "The model artifact directory.")
+    var model: String
+
+    func run() throws {
+        let manifest = try ModelArtifact.load(from: model).manifest
+        var lines = [
+            "Model \(manifest.name) version \(manifest.version) (\(manifest.task), format \(manifest.formatVersion))",
+            "Created \(manifest.createdAt) with \(manifest.algorithm), \(manifest.featureCount) features",
+            "Labels: " + manifest.labels.map { $0.value == $0.name ? $0.name : "\($0.value)=\($0.name)" }.joined(separator: ", "),
+            "Trained on \(manifest.trainingData.file) (\(manifest.trainingData.rowsUsed) rows, SHA-256 \(manifest.trainingData.sha256.prefix(16))…)",
+        ]
+        if let holdout = manifest.validation?.holdout {
+            lines.append("")
+            lines.append(
+                "Hold-out evaluation (\(holdout.testCount) rows, \(Int(holdout.fraction * 100))% stratified, seed \(manifest.hyperparameters.seed)):"
+            )
+            lines.append(MetricsTable.classification(holdout.metrics))
+        }
+        if let cross = manifest.validation?.crossValidation {
+            lines.append("")
+            lines.append(
+                "Cross-validation (\(cross.folds) folds): macro F1 \(MetricsTable.summary(cross.macroF1)), weighted F1 \(MetricsTable.summary(cross.weightedF1))"
+            )
+        }
+        print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,90 @@
+import Classifiers
+import Foundation
+import Testing
+
+/// Runs the built `magpie` executable as a user would, capturing its output.
+struct MagpieProcess {
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// The executable next to the test bundle (`swift build` puts both in one folder), or
+    /// `MAGPIE_BINARY`.
+    static let executable: URL = {
+        if let path = ProcessInfo.processInfo.environment["MAGPIE_BINARY"] { return URL(fileURLWithPath: path) }
+        var directory = Bundle.main.bundleURL
+        if directory.pathExtension == "xctest" { directory.deleteLastPathComponent() }
+        return directory.appendingPathComponent("magpie")
+    }()
+
+    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw MissingExecutable(path: executable.path)
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        let error = Pipe()
+        let inputPipe = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = inputPipe
+        try process.run()
+        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inputPipe.fileHandleForWriting.close()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self))
+    }
+
+    struct MissingExecutable: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "magpie is not built at \(path); run `swift build` first or set MAGPIE_BINARY" }
+    }
+}
+
+/// Files for one test in a fresh temporary directory.
+struct Workspace {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return path(name)
+    }
+
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The first `perClass` tweets of each class of the bundled data, as a CSV with the
+    /// original header, so tests run in seconds on real text.
+    func hateSpeechSlice(perClass: Int, name: String = "slice.csv") throws -> String {
+        let source = Self.repositoryRoot.appendingPathComponent("data/hate-speech/labeled_data.csv")
+        let table = try CSVReader.parse([UInt8](try Data(contentsOf: source)), path: source.path)
+        let labelColumn = try #require(table.header.firstIndex(of: "class"))
+        var counts: [String: Int] = [:]
+        var rows = [table.header]
+        for record in table.records where counts[record.fields[labelColumn], default: 0] < perClass {
+            counts[record.fields[labelColumn], default: 0] += 1
+            rows.append(record.fields)
+        }
+        let text = rows.map { fields in
+            fields.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",")
+        }
+        return try write(name, text.joined(separator: "\r\n") + "\r\n")
+    }
+}
