@@ -51,5 +51,11 @@ let report: [String: Any] = [
     "features": artifact.classifier.featureSpace.count,
     "checksum": Double(checksum),
 ]
+for (key, value) in report {
+    if let number = value as? Double, !number.isFinite {
+        FileHandle.standardError.write(Data("ModelBenchmarks: \(key) is \(number), not a finite number\n".utf8))
+        exit(1)
+    }
+}
 let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
 print(String(decoding: json, as: UTF8.self))

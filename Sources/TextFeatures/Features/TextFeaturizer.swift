@@ -7,6 +7,7 @@ public struct TextFeaturizer: Sendable {
     private var tokens = TokenBuffer()
     private var tokenStates: [UInt64] = []
     private var padded: [UInt32] = []
+    private var normalized: [Unicode.Scalar] = []
 
     public init(configuration: FeatureConfiguration) {
         self.configuration = configuration
@@ -14,13 +15,15 @@ public struct TextFeaturizer: Sendable {
 
     /// Appends one fingerprint per n-gram occurrence (repeats included) to `output`.
     public mutating func appendFingerprints(of text: String, to output: inout [UInt64]) {
-        let normalized = configuration.normalizer.normalize(text)
+        configuration.normalizer.normalize(text, into: &normalized)
         tokens.removeAll()
         switch configuration.tokenization {
         case .tweet:
             configuration.tokenizer.tokenize(normalized, into: &tokens)
         case .naturalStemmed:
-            for token in NaturalStemmingTokenizer().tokenize(normalized) { tokens.appendToken(token) }
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: normalized)
+            for token in NaturalStemmingTokenizer().tokenize(String(view)) { tokens.appendToken(token) }
         }
         if let range = configuration.wordNGrams { appendWordNGrams(range, to: &output) }
         if let range = configuration.characterNGrams { appendCharacterNGrams(range, to: &output) }

@@ -14,54 +14,69 @@ public enum HTMLEntities {
     /// Decodes references until none is left, at most `passes` times: scraped tweets are
     /// often escaped twice (`&amp;#128514;`), and a fixed bound keeps hostile input linear.
     public static func decode(_ text: String, passes: Int = 2) -> String {
-        var current = text
-        for _ in 0..<passes {
-            guard current.utf8.contains(UInt8(ascii: "&")) else { return current }
-            let decoded = decodeOnce(current)
-            if decoded == current { return current }
-            current = decoded
-        }
-        return current
+        var scalars = Array(text.unicodeScalars)
+        decode(&scalars, passes: passes)
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
     }
 
-    static func decodeOnce(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
-        var output = String.UnicodeScalarView()
-        output.reserveCapacity(scalars.count)
-        var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if scalar == "&", let (decoded, length) = reference(in: scalars, at: index) {
-                output.append(decoded)
-                index += length
-            } else {
-                output.append(scalar)
-                index += 1
-            }
+    /// Decodes references in place.
+    public static func decode(_ scalars: inout [Unicode.Scalar], passes: Int = 2) {
+        for _ in 0..<passes {
+            guard scalars.contains("&") else { return }
+            guard decodeOnce(&scalars) else { return }
         }
-        return String(output)
+    }
+
+    /// One left-to-right pass; returns whether anything was decoded.
+    static func decodeOnce(_ scalars: inout [Unicode.Scalar]) -> Bool {
+        var write = 0
+        var read = 0
+        var changed = false
+        while read < scalars.count {
+            if scalars[read] == "&", let (decoded, length) = reference(in: scalars, at: read) {
+                scalars[write] = decoded
+                read += length
+                changed = true
+            } else {
+                scalars[write] = scalars[read]
+                read += 1
+            }
+            write += 1
+        }
+        scalars.removeSubrange(write...)
+        return changed
     }
 
     /// The decoded scalar and the reference's length in scalars, for a well-formed reference
     /// starting at `start`; nil leaves the text as written.
     static func reference(in scalars: [Unicode.Scalar], at start: Int) -> (Unicode.Scalar, Int)? {
         let limit = min(scalars.count, start + 12)
-        guard let end = (start + 1..<limit).first(where: { scalars[$0] == ";" }), end > start + 1
-        else { return nil }
-        let body = String(String.UnicodeScalarView(scalars[(start + 1)..<end]))
+        guard let end = (start + 1..<limit).first(where: { scalars[$0] == ";" }), end > start + 1 else { return nil }
         let length = end - start + 1
-        if body.hasPrefix("#") {
-            let digits = body.dropFirst()
-            let value: UInt32?
-            if digits.first == "x" || digits.first == "X" {
-                value = UInt32(digits.dropFirst(), radix: 16)
+        if scalars[start + 1] == "#" {
+            var value: UInt32 = 0
+            var digits = (start + 2)..<end
+            let radix: UInt32
+            if let first = digits.first, scalars[first] == "x" || scalars[first] == "X" {
+                radix = 16
+                digits = (first + 1)..<end
             } else {
-                value = UInt32(digits, radix: 10)
+                radix = 10
             }
-            guard let value, let scalar = Unicode.Scalar(value), value != 0 else { return nil }
+            guard !digits.isEmpty else { return nil }
+            for position in digits {
+                guard let digit = Character(scalars[position]).hexDigitValue, UInt32(digit) < radix else { return nil }
+                value = value &* radix &+ UInt32(digit)
+                if value > 0x10FFFF { return nil }
+            }
+            guard value != 0, let scalar = Unicode.Scalar(value) else { return nil }
             return (scalar, length)
         }
-        guard let scalar = named[body] else { return nil }
+        var name = String.UnicodeScalarView()
+        name.append(contentsOf: scalars[(start + 1)..<end])
+        guard let scalar = named[String(name)] else { return nil }
         return (scalar, length)
     }
 }

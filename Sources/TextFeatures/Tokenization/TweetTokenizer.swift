@@ -27,7 +27,11 @@ public struct TweetTokenizer: Sendable, Codable, Equatable {
 
     /// Appends the tokens of `text` to `buffer`.
     public func tokenize(_ text: String, into buffer: inout TokenBuffer) {
-        let scalars = Array(text.unicodeScalars)
+        tokenize(Array(text.unicodeScalars), into: &buffer)
+    }
+
+    /// Appends the tokens of already-normalized scalars to `buffer`.
+    public func tokenize(_ scalars: [Unicode.Scalar], into buffer: inout TokenBuffer) {
         var index = 0
         while index < scalars.count {
             let scalar = scalars[index]
