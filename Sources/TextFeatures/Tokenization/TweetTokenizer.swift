@@ -38,26 +38,15 @@ public struct TweetTokenizer: Sendable, Codable, Equatable {
             if Self.isWhitespace(scalar) {
                 index += 1
             } else if let end = Self.urlEnd(scalars, from: index) {
-                if replaceURLs {
-                    buffer.appendToken(Self.urlToken)
-                } else {
-                    buffer.beginToken()
-                    for position in index..<end { buffer.append(scalars[position].value) }
-                }
+                Self.append(scalars[index..<end], or: replaceURLs ? Self.urlToken : nil, to: &buffer)
                 index = end
             } else if scalar == "@", index + 1 < scalars.count, Self.isWordScalar(scalars[index + 1]) {
                 let end = Self.wordEnd(scalars, from: index + 1, allowApostrophes: false)
-                if replaceMentions {
-                    buffer.appendToken(Self.mentionToken)
-                } else {
-                    buffer.beginToken()
-                    for position in index..<end { buffer.append(scalars[position].value) }
-                }
+                Self.append(scalars[index..<end], or: replaceMentions ? Self.mentionToken : nil, to: &buffer)
                 index = end
             } else if scalar == "#", index + 1 < scalars.count, Self.isWordScalar(scalars[index + 1]) {
                 let end = Self.wordEnd(scalars, from: index + 1, allowApostrophes: false)
-                buffer.beginToken()
-                for position in index..<end { buffer.append(scalars[position].value) }
+                Self.append(scalars[index..<end], or: nil, to: &buffer)
                 index = end
             } else if Self.isWordScalar(scalar) {
                 let end = Self.wordEnd(scalars, from: index, allowApostrophes: true)
@@ -78,6 +67,16 @@ public struct TweetTokenizer: Sendable, Codable, Equatable {
             } else {
                 index += 1
             }
+        }
+    }
+
+    /// Appends `span` as one token, or `placeholder` instead when there is one.
+    static func append(_ span: ArraySlice<Unicode.Scalar>, or placeholder: String?, to buffer: inout TokenBuffer) {
+        if let placeholder {
+            buffer.appendToken(placeholder)
+        } else {
+            buffer.beginToken()
+            for scalar in span { buffer.append(scalar.value) }
         }
     }
 
