@@ -7,6 +7,10 @@ import TextFeatures
 /// Layout: magic `MAGPIEW1`, then UInt32 class count, UInt32 flags (bit 0: IDF present),
 /// UInt64 feature count; then UInt64 fingerprints, Float32 IDFs (if flagged), Float32 weights
 /// (feature-major) and Float32 biases.
+#if _endian(big)
+    #error("weights.bin is little-endian; WeightsFile.readArray would need to byte-swap on this platform")
+#endif
+
 enum WeightsFile {
     static let magic = Array("MAGPIEW1".utf8)
     static let headerSize = 24
@@ -28,27 +32,40 @@ enum WeightsFile {
     static func decode(_ data: Data, labels: LabelSet, features: FeatureConfiguration, path: String) throws(ArtifactError)
         -> TextClassifier
     {
-        let bytes = [UInt8](data)
-        guard bytes.count >= headerSize, Array(bytes[0..<8]) == magic else {
+        let decoded: Result<TextClassifier, ArtifactError> = data.withUnsafeBytes { bytes in
+            do throws(ArtifactError) {
+                return .success(try decode(bytes, labels: labels, features: features, path: path))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try decoded.get()
+    }
+
+    private static func decode(
+        _ bytes: UnsafeRawBufferPointer, labels: LabelSet, features: FeatureConfiguration, path: String
+    ) throws(ArtifactError) -> TextClassifier {
+        guard bytes.count >= headerSize, bytes.prefix(8).elementsEqual(magic) else {
             throw .corruptWeights(path: path, reason: "it does not start with the Magpie weights header")
         }
-        let classCount = Int(read(UInt32.self, bytes, at: 8))
-        let flags = read(UInt32.self, bytes, at: 12)
-        let featureCount = Int(clamping: read(UInt64.self, bytes, at: 16))
+        let classCount = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+        let flags = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+        let featureCount = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
         guard classCount == labels.count else {
             throw .corruptWeights(path: path, reason: "it has \(classCount) classes, the manifest \(labels.count)")
         }
         let hasIDF = flags & 1 == 1
-        let expected =
-            headerSize + featureCount * 8 + (hasIDF ? featureCount * 4 : 0) + (featureCount * classCount + classCount) * 4
-        guard featureCount < Int32.max, bytes.count == expected else {
+        guard featureCount < Int32.max,
+            bytes.count == headerSize + featureCount * 8 + (hasIDF ? featureCount * 4 : 0)
+                + (featureCount * classCount + classCount) * 4
+        else {
             throw .corruptWeights(path: path, reason: "its size (\(bytes.count) bytes) does not match its header")
         }
         var offset = headerSize
-        let fingerprints: [UInt64] = readArray(bytes, at: &offset, count: featureCount).map { UInt64(littleEndian: $0) }
-        let idf: [Float] = hasIDF ? readFloats(bytes, at: &offset, count: featureCount) : []
-        let weights = readFloats(bytes, at: &offset, count: featureCount * classCount)
-        let bias = readFloats(bytes, at: &offset, count: classCount)
+        let fingerprints: [UInt64] = readArray(bytes, at: &offset, count: featureCount)
+        let idf: [Float] = hasIDF ? readArray(bytes, at: &offset, count: featureCount) : []
+        let weights: [Float] = readArray(bytes, at: &offset, count: featureCount * classCount)
+        let bias: [Float] = readArray(bytes, at: &offset, count: classCount)
         let space = FeatureSpace(configuration: features, fingerprints: fingerprints, inverseDocumentFrequencies: idf)
         guard space.hasDistinctFingerprints else {
             throw .corruptWeights(path: path, reason: "its feature table lists a feature twice")
@@ -65,22 +82,16 @@ enum WeightsFile {
         values.withUnsafeBytes { data.append(contentsOf: $0) }
     }
 
-    private static func read<T: FixedWidthInteger>(_ type: T.Type, _ bytes: [UInt8], at offset: Int) -> T {
-        var value: T = 0
-        withUnsafeMutableBytes(of: &value) { $0.copyBytes(from: bytes[offset..<(offset + MemoryLayout<T>.size)]) }
-        return T(littleEndian: value)
-    }
-
-    private static func readArray<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: inout Int, count: Int) -> [T] {
-        let size = count * MemoryLayout<T>.size
-        var values = [T](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { $0.copyBytes(from: bytes[offset..<(offset + size)]) }
+    /// One bulk copy from the file into a typed array. The file is little-endian, as is every
+    /// platform Magpie runs on; a big-endian build would have to swap here.
+    private static func readArray<T: BitwiseCopyable>(_ bytes: UnsafeRawBufferPointer, at offset: inout Int, count: Int) -> [T] {
+        let size = count * MemoryLayout<T>.stride
+        let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)]))
+            initialized = count
+        }
         offset += size
         return values
-    }
-
-    private static func readFloats(_ bytes: [UInt8], at offset: inout Int, count: Int) -> [Float] {
-        let patterns: [UInt32] = readArray(bytes, at: &offset, count: count)
-        return patterns.map { Float(bitPattern: UInt32(littleEndian: $0)) }
     }
 }
