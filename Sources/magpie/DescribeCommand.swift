@@ -8,11 +8,10 @@ struct DescribeCommand: ParsableCommand {
         abstract: "Show what a model artifact is: its labels, algorithm, training data and validation metrics."
     )
 
-    @Option(help: "The model artifact directory.")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let manifest = try ModelArtifact.load(from: model).manifest
+        let manifest = try modelOptions.load().manifest
         var lines = [
             "Model \(manifest.name) version \(manifest.version) (\(manifest.task), format \(manifest.formatVersion))",
             "Created \(manifest.createdAt) with \(manifest.algorithm), \(manifest.featureCount) features",

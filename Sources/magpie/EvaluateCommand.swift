@@ -8,8 +8,7 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Score a model on a labelled file: accuracy, per-class metrics, confusion matrix."
     )
 
-    @Option(help: "The model artifact directory.")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     @OptionGroup var dataOptions: DataOptions
 
@@ -17,7 +16,7 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let artifact = try ModelArtifact.load(from: model)
+        let artifact = try modelOptions.load()
         let dataset = try LabeledDataset.read(
             path: dataOptions.data, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn,
             skipInvalidRows: dataOptions.skipInvalidRows)

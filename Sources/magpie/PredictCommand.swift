@@ -9,8 +9,7 @@ struct PredictCommand: ParsableCommand {
         discussion: "Texts come from the arguments, or one per line on standard input (blank lines are skipped)."
     )
 
-    @Option(help: "The model artifact directory.")
-    var model: String
+    @OptionGroup var modelOptions: ModelOptions
 
     @Argument(help: "Texts to classify; none reads standard input.")
     var texts: [String] = []
@@ -22,7 +21,7 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let artifact = try ModelArtifact.load(from: model)
+        let artifact = try modelOptions.load()
         var predictor = artifact.classifier.makePredictor()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

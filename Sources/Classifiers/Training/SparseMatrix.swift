@@ -25,11 +25,6 @@ public struct SparseMatrix: Sendable {
         rowStarts.append(columns.count)
     }
 
-    public func row(_ index: Int) -> SparseVector {
-        let range = rowStarts[index]..<rowStarts[index + 1]
-        return SparseVector(indices: Array(columns[range]), values: Array(values[range]))
-    }
-
     /// The same entries by column (compressed sparse column form): `rowStarts` of the result
     /// index columns and `columns` hold row numbers.
     public func transposed() -> SparseMatrix {

@@ -92,6 +92,4 @@ public struct TermCounts: Sendable, Equatable {
         self.fingerprints = fingerprints
         self.counts = counts
     }
-
-    public var isEmpty: Bool { fingerprints.isEmpty }
 }

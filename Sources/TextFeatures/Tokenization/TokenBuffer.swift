@@ -31,11 +31,6 @@ public struct TokenBuffer: Sendable {
         for scalar in text.unicodeScalars { append(scalar.value) }
     }
 
-    /// Drops a token that turned out empty, so every stored token has at least one scalar.
-    mutating func dropEmptyLastToken() {
-        if let last = bounds.last, last.isEmpty { bounds.removeLast() }
-    }
-
     public func token(at index: Int) -> ArraySlice<UInt32> {
         scalars[bounds[index]]
     }
