@@ -7,6 +7,13 @@ import Testing
             ["train", "--data", data, "--text-column", "text", "--label-column", "label", "--output", output] + extra)
     }
 
+    /// Trains a two-class model at `m` in `workspace` from ten alternating rows.
+    func trainSmallModel(in workspace: Workspace) throws {
+        let rows = (0..<10).map { "text \($0) \($0 % 2 == 0 ? "good" : "bad"),\($0 % 2)" }
+        let data = try workspace.write("d.csv", "text,label\n" + rows.joined(separator: "\n") + "\n")
+        #expect(try train(data, output: workspace.path("m")).status == 0)
+    }
+
     @Test func missingFile() throws {
         let workspace = try Workspace()
         let result = try train(workspace.path("nope.csv"), output: workspace.path("m"))
@@ -95,9 +102,7 @@ import Testing
 
     @Test func unknownLabelInEvaluationDataNamesTheLine() throws {
         let workspace = try Workspace()
-        let rows = (0..<10).map { "text \($0) \($0 % 2 == 0 ? "good" : "bad"),\($0 % 2)" }
-        let data = try workspace.write("d.csv", "text,label\n" + rows.joined(separator: "\n") + "\n")
-        #expect(try train(data, output: workspace.path("m")).status == 0)
+        try trainSmallModel(in: workspace)
         let evaluation = try workspace.write("e.csv", "text,label\nsome text,0\nother,7\n")
         let result = try MagpieProcess.run([
             "evaluate", "--model", workspace.path("m"), "--data", evaluation, "--text-column", "text", "--label-column", "label",
@@ -113,9 +118,7 @@ import Testing
         let missing = try MagpieProcess.run(["predict", "--model", workspace.path("none"), "hello"])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no model artifact here"))
-        let rows = (0..<10).map { "text \($0) \($0 % 2 == 0 ? "good" : "bad"),\($0 % 2)" }
-        let data = try workspace.write("d.csv", "text,label\n" + rows.joined(separator: "\n") + "\n")
-        #expect(try train(data, output: workspace.path("m")).status == 0)
+        try trainSmallModel(in: workspace)
         let weights = URL(fileURLWithPath: workspace.path("m") + "/weights.bin")
         var bytes = try Data(contentsOf: weights)
         bytes[bytes.count - 1] ^= 0xFF
