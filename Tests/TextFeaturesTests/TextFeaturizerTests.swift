@@ -62,14 +62,12 @@ import Testing
         var featurizer = TextFeaturizer(configuration: configuration)
         let texts = ["I love this", "this is awful &amp; bad", "love love love 😂", "@someone awful http://x.co"]
         let space = FeatureSpace.fit(configuration: configuration, documents: texts.map { featurizer.termCounts(of: $0) })
-        var known: [Int32] = []
-        var weights: [Float] = []
-        var counter = FeatureCounter()
+        var scratch = VectorScratch()
         for text in texts {
             let training = space.vector(for: featurizer.termCounts(of: text))
             var occurrences: [UInt64] = []
             featurizer.appendFingerprints(of: text, to: &occurrences)
-            let predicting = space.vector(forOccurrences: occurrences, known: &known, knownWeights: &weights, counter: &counter)
+            let predicting = space.vector(forOccurrences: occurrences, scratch: &scratch)
             let left = Dictionary(uniqueKeysWithValues: zip(training.indices, training.values))
             let right = Dictionary(uniqueKeysWithValues: zip(predicting.indices, predicting.values))
             #expect(left.keys.sorted() == right.keys.sorted())

@@ -32,9 +32,7 @@ public struct Predictor: Sendable {
     public let classifier: TextClassifier
     private var featurizer: TextFeaturizer
     private var occurrences: [UInt64] = []
-    private var known: [Int32] = []
-    private var knownWeights: [Float] = []
-    private var counter = FeatureCounter()
+    private var scratch = VectorScratch()
     private var scores: [Float] = []
 
     init(classifier: TextClassifier) {
@@ -46,8 +44,7 @@ public struct Predictor: Sendable {
     public mutating func vector(for text: String) -> SparseVector {
         occurrences.removeAll(keepingCapacity: true)
         featurizer.appendFingerprints(of: text, to: &occurrences)
-        return classifier.featureSpace.vector(
-            forOccurrences: occurrences, known: &known, knownWeights: &knownWeights, counter: &counter)
+        return classifier.featureSpace.vector(forOccurrences: occurrences, scratch: &scratch)
     }
 
     /// Class probabilities of `text`, in label order.

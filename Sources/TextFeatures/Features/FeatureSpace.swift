@@ -25,7 +25,7 @@ public struct FeatureSpace: Sendable {
         self.configuration = configuration
         self.fingerprints = fingerprints
         self.inverseDocumentFrequencies = inverseDocumentFrequencies
-        self.index = FeatureIndex(fingerprints: fingerprints, inverseDocumentFrequencies: inverseDocumentFrequencies)
+        self.index = FeatureIndex(fingerprints: fingerprints)
     }
 
     /// Keeps the fingerprints that occur in at least `minimumDocumentFrequency` documents.
@@ -49,7 +49,7 @@ public struct FeatureSpace: Sendable {
     }
 
     public func featureIndex(of fingerprint: UInt64) -> Int32? {
-        index.slot(for: fingerprint)?.feature
+        index.key(of: fingerprint).map { $0 >> 1 }
     }
 
     /// The weighted vector of an already-counted document (training path); its indices are in
@@ -62,36 +62,41 @@ public struct FeatureSpace: Sendable {
         counts.reserveCapacity(document.fingerprints.count)
         weights.reserveCapacity(document.fingerprints.count)
         for (position, fingerprint) in document.fingerprints.enumerated() {
-            if let slot = index.slot(for: fingerprint) {
-                keys.append(Self.key(slot.feature, fingerprint))
+            if let key = index.key(of: fingerprint) {
+                keys.append(key)
                 counts.append(document.counts[position])
-                weights.append(slot.inverseDocumentFrequency)
+                weights.append(inverseDocumentFrequency(ofKey: key))
             }
         }
         return weighted(keys: keys, counts: counts, inverseDocumentFrequencies: weights)
     }
 
     /// The weighted vector of raw fingerprint occurrences (prediction path); unknown
-    /// fingerprints are dropped, repeats counted in `counter`.
-    public func vector(
-        forOccurrences occurrences: [UInt64], known: inout [Int32], knownWeights: inout [Float], counter: inout FeatureCounter
-    ) -> SparseVector {
-        known.removeAll(keepingCapacity: true)
-        knownWeights.removeAll(keepingCapacity: true)
-        for fingerprint in occurrences {
-            if let slot = index.slot(for: fingerprint) {
-                known.append(Self.key(slot.feature, fingerprint))
-                knownWeights.append(slot.inverseDocumentFrequency)
-            }
-        }
-        counter.count(known, weights: knownWeights)
-        return weighted(keys: counter.features, counts: counter.featureCounts, inverseDocumentFrequencies: counter.featureWeights)
+    /// fingerprints are dropped, repeats counted.
+    public func vector(forOccurrences occurrences: [UInt64], scratch: inout VectorScratch) -> SparseVector {
+        index.keys(of: occurrences, firstSlots: &scratch.firstSlots, into: &scratch.keys)
+        scratch.counter.count(scratch.keys)
+        let counter = scratch.counter
+        gatherInverseDocumentFrequencies(of: counter.features, into: &scratch.inverseDocumentFrequencies)
+        return weighted(
+            keys: counter.features, counts: counter.featureCounts, inverseDocumentFrequencies: scratch.inverseDocumentFrequencies)
     }
 
-    /// A feature number with its block in the low bit, so weighting needs no table lookup.
+    /// The IDF of each key, in a loop tight enough for the processor to overlap its cache misses.
+    private func gatherInverseDocumentFrequencies(of keys: [Int32], into output: inout [Float]) {
+        output.removeAll(keepingCapacity: true)
+        output.grow(to: keys.count, with: 1)
+        guard !inverseDocumentFrequencies.isEmpty else { return }
+        inverseDocumentFrequencies.withUnsafeBufferPointer { table in
+            output.withUnsafeMutableBufferPointer { output in
+                for position in keys.indices { output[position] = table[Int(keys[position] >> 1)] }
+            }
+        }
+    }
+
     @inline(__always)
-    static func key(_ feature: Int32, _ fingerprint: UInt64) -> Int32 {
-        feature << 1 | Int32(truncatingIfNeeded: fingerprint & 1)
+    private func inverseDocumentFrequency(ofKey key: Int32) -> Float {
+        inverseDocumentFrequencies.isEmpty ? 1 : inverseDocumentFrequencies[Int(key >> 1)]
     }
 
     private func weighted(keys: [Int32], counts: [UInt32], inverseDocumentFrequencies: [Float]) -> SparseVector {
