@@ -1,0 +1,31 @@
+/// Why a storage operation failed, worded for the operator who runs the command.
+public enum StorageError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case invalidQuota(String)
+    case invalidPlan(String)
+    case planExists(String)
+    case unknownPlan(String, known: [String])
+    case unknownKey(String)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open database \(path): \(reason)"
+        case .invalidQuota(let text):
+            return
+                "invalid quota '\(text)': expected LIMIT/PERIOD with a positive whole LIMIT and PERIOD day, week or month, e.g. 10000/month"
+        case .invalidPlan(let reason):
+            return "invalid usage plan: \(reason)"
+        case .planExists(let name):
+            return "usage plan '\(name)' already exists"
+        case .unknownPlan(let name, let known):
+            let list = known.isEmpty ? "none yet; create one with `magpie plans create`" : known.joined(separator: ", ")
+            return "no usage plan named '\(name)' (plans: \(list))"
+        case .unknownKey(let id):
+            return "no API key with id '\(id)' (see `magpie keys list`)"
+        case .database(let reason):
+            return "database error: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import GRDB
+
+extension Store {
+    /// Adds a plan; names are unique.
+    public func createPlan(_ plan: UsagePlan, at now: Date = Date()) async throws(StorageError) {
+        try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM plans WHERE name = ?", arguments: [plan.name]) == true {
+                throw StorageError.planExists(plan.name)
+            }
+            try db.execute(
+                sql: "INSERT INTO plans (name, quota_limit, quota_period, rate, burst, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    plan.name, plan.quota?.limit, plan.quota?.period.rawValue, plan.rate, plan.burst, now.databaseSeconds,
+                ])
+        }
+    }
+
+    public func plans() async throws(StorageError) -> [UsagePlan] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM plans ORDER BY name").map { try Self.plan(from: $0) }
+        }
+    }
+
+    /// The plan in `row`'s plan columns; `nameColumn` names the plan's name where a join
+    /// makes `name` ambiguous.
+    static func plan(from row: Row, nameColumn: String = "name") throws -> UsagePlan {
+        var quota: Quota?
+        if let limit: Int = row["quota_limit"], let periodName: String = row["quota_period"],
+            let period = Quota.Period(rawValue: periodName)
+        {
+            quota = try Quota(limit: limit, period: period)
+        }
+        return try UsagePlan(name: row[nameColumn], quota: quota, rate: row["rate"], burst: row["burst"])
+    }
+}

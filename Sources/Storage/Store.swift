@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// Keys, usage plans and quota counters in one SQLite file.
+///
+/// WAL mode lets `magpie keys` and `magpie plans` work on the file of a running server, and
+/// every quota decision is one write transaction, so counts are exact under any concurrency
+/// and across processes. `synchronous = NORMAL` makes a committed count survive a crash of the
+/// process (a power failure may lose the last commits, never corrupt the file).
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws(StorageError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: plans, keys, usage") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE plans (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        quota_limit INTEGER,
+                        quota_period TEXT CHECK (quota_period IN ('day', 'week', 'month')),
+                        rate REAL NOT NULL,
+                        burst INTEGER NOT NULL,
+                        created_at REAL NOT NULL
+                    );
+                    CREATE TABLE keys (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        plan TEXT NOT NULL REFERENCES plans(name),
+                        secret_sha256 TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        last_used_at REAL,
+                        revoked_at REAL
+                    );
+                    CREATE TABLE usage (
+                        key_id TEXT NOT NULL REFERENCES keys(id),
+                        period_start REAL NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (key_id, period_start)
+                    );
+                    """)
+        }
+        return migrator
+    }
+
+    /// Runs `body` in a write transaction, mapping database errors to `StorageError`.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+}
+
+extension Date {
+    var databaseSeconds: Double { timeIntervalSince1970 }
+    init(databaseSeconds: Double) { self.init(timeIntervalSince1970: databaseSeconds) }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import Storage
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Manage API keys: clients send them in the x-api-key header.",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a key and print it once, alone on the last line; only its SHA-256 is stored.")
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+        @Option(help: "A name to recognize the key by (a client, an environment).") var name: String
+        @Option(help: "The usage plan the key is on.") var plan: String
+
+        func run() async throws {
+            let (key, secret) = try await databaseOptions.open().createKey(name: name, plan: plan)
+            print("Created key \(key.id) (\(key.name)) on plan \(key.plan). It is shown only now:")
+            print(secret)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys with their usage in the current quota period.")
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+
+        func run() async throws {
+            let store = try databaseOptions.open()
+            let plans = Dictionary(uniqueKeysWithValues: try await store.plans().map { ($0.name, $0) })
+            var rows: [[String]] = []
+            for key in try await store.keys() {
+                var usage = "-"
+                if let quota = plans[key.plan]?.quota {
+                    usage = "\(try await store.usage(keyID: key.id, quota: quota))/\(quota)"
+                }
+                rows.append([
+                    key.id, key.name, key.plan, Self.format(key.createdAt), key.lastUsedAt.map(Self.format) ?? "never", usage,
+                    key.revokedAt.map { "revoked " + Self.format($0) } ?? "active",
+                ])
+            }
+            print(TextTable.render(header: ["id", "name", "plan", "created", "last used", "usage", "status"], rows: rows))
+        }
+
+        static func format(_ date: Date) -> String {
+            date.formatted(.iso8601)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key; requests with it are refused from then on.")
+
+        @OptionGroup var databaseOptions: DatabaseOptions
+        @Argument(help: "The key's id, as `keys list` shows it.") var id: String
+
+        func run() async throws {
+            try await databaseOptions.open().revokeKey(id: id)
+            print("Revoked key \(id)")
+        }
+    }
+}

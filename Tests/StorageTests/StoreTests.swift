@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+@testable import Storage
+
+@Suite struct StoreTests {
+    static func plan(_ name: String = "basic", quota: String? = "10000/month") throws -> UsagePlan {
+        try UsagePlan(name: name, quota: quota.map { try Quota(parsing: $0) }, rate: 1000, burst: 1000)
+    }
+
+    @Test func keysAreStoredOnlyAsHashes() async throws {
+        let database = try TemporaryDatabase()
+        let store = try Store(path: database.path)
+        try await store.createPlan(try Self.plan())
+        let (key, secret) = try await store.createKey(name: "demo", plan: "basic")
+        #expect(secret.hasPrefix("mgp_") && secret.count == 4 + 43)
+        #expect(key.id.hasPrefix("key_"))
+        let file = try Data(contentsOf: URL(fileURLWithPath: database.path))
+        let wal = (try? Data(contentsOf: URL(fileURLWithPath: database.path + "-wal"))) ?? Data()
+        for bytes in [file, wal] { #expect(bytes.range(of: Data(secret.utf8)) == nil) }
+        let second = try await store.createKey(name: "other", plan: "basic")
+        #expect(second.secret != secret && second.key.id != key.id)
+    }
+
+    @Test func unknownPlansAndKeysAreNamed() async throws {
+        let database = try TemporaryDatabase()
+        let store = try Store(path: database.path)
+        await #expect(throws: StorageError.unknownPlan("gold", known: [])) { try await store.createKey(name: "k", plan: "gold") }
+        try await store.createPlan(try Self.plan())
+        await #expect(throws: StorageError.planExists("basic")) { try await store.createPlan(try Self.plan()) }
+        await #expect(throws: StorageError.unknownPlan("gold", known: ["basic"])) {
+            try await store.createKey(name: "k", plan: "gold")
+        }
+        await #expect(throws: StorageError.unknownKey("key_000000000000")) { try await store.revokeKey(id: "key_000000000000") }
+    }
+
+    @Test func revokedAndUnknownKeysAreForbidden() async throws {
+        let database = try TemporaryDatabase()
+        let store = try Store(path: database.path)
+        try await store.createPlan(try Self.plan())
+        let (key, secret) = try await store.createKey(name: "demo", plan: "basic")
+        guard case .admitted(let admitted, _, let quota) = try await store.admit(secret: secret) else {
+            Issue.record("a new key is admitted")
+            return
+        }
+        #expect(admitted.id == key.id && quota?.used == 1 && quota?.remaining == 9_999)
+        #expect(try await store.admit(secret: secret + "x") == .forbidden)
+        try await store.revokeKey(id: key.id)
+        #expect(try await store.admit(secret: secret) == .forbidden)
+        let listed = try await store.keys()
+        #expect(listed.count == 1 && listed[0].isRevoked && listed[0].lastUsedAt != nil)
+    }
+
+    @Test func quotaAdmitsExactlyItsLimitUnderConcurrency() async throws {
+        let database = try TemporaryDatabase()
+        let limit = 50
+        do {
+            let store = try Store(path: database.path)
+            try await store.createPlan(try Self.plan(quota: "\(limit)/day"))
+            let (_, secret) = try await store.createKey(name: "demo", plan: "basic")
+            // A second connection pool on the same file stands in for a second process.
+            let other = try Store(path: database.path)
+            let decisions = try await withThrowingTaskGroup(of: Admission.self) { group in
+                for request in 0..<200 {
+                    group.addTask { try await (request.isMultiple(of: 2) ? store : other).admit(secret: secret) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let admitted = decisions.compactMap { decision -> Int? in
+                if case .admitted(_, _, let quota) = decision { return quota?.used }
+                return nil
+            }
+            #expect(admitted.sorted() == Array(1...limit))
+            #expect(decisions.filter { if case .quotaExceeded = $0 { true } else { false } }.count == 200 - limit)
+        }
+        let reopened = try Store(path: database.path)
+        let key = try #require(try await reopened.keys().first)
+        #expect(try await reopened.usage(keyID: key.id, quota: Quota(limit: limit, period: .day)) == limit)
+    }
+
+    @Test func countsSurviveReopeningAndResetNextPeriod() async throws {
+        let database = try TemporaryDatabase()
+        let day = QuotaTests.utc("2026-11-22T10:00:00Z")
+        var secret = ""
+        do {
+            let store = try Store(path: database.path)
+            try await store.createPlan(try Self.plan(quota: "3/day"))
+            secret = try await store.createKey(name: "demo", plan: "basic").secret
+            for _ in 0..<2 { _ = try await store.admit(secret: secret, at: day) }
+        }
+        let store = try Store(path: database.path)
+        guard case .admitted(_, _, let third) = try await store.admit(secret: secret, at: day) else {
+            Issue.record("the third request of three is admitted")
+            return
+        }
+        #expect(third == QuotaState(limit: 3, used: 3, resetsAt: QuotaTests.utc("2026-11-23T00:00:00Z")))
+        guard case .quotaExceeded(_, _, let exceeded) = try await store.admit(secret: secret, at: day) else {
+            Issue.record("the fourth request is refused")
+            return
+        }
+        #expect(exceeded.remaining == 0)
+        guard case .admitted(_, _, let nextDay) = try await store.admit(secret: secret, at: day.addingTimeInterval(86_400)) else {
+            Issue.record("the quota resets the next day")
+            return
+        }
+        #expect(nextDay?.used == 1)
+    }
+
+    @Test func aPlanWithoutQuotaCountsNothing() async throws {
+        let database = try TemporaryDatabase()
+        let store = try Store(path: database.path)
+        try await store.createPlan(try Self.plan("free", quota: nil))
+        let secret = try await store.createKey(name: "demo", plan: "free").secret
+        for _ in 0..<3 {
+            guard case .admitted(let key, let plan, let quota) = try await store.admit(secret: secret) else {
+                Issue.record("a key without quota is always admitted")
+                return
+            }
+            #expect(key.plan == "free" && plan.quota == nil && quota == nil)
+        }
+        #expect(try await store.usage(keyID: try await store.keys()[0].id, quota: Quota(limit: 1, period: .day)) == 0)
+    }
+}
