@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "TextFeatures", targets: ["TextFeatures"]),
         .library(name: "Classifiers", targets: ["Classifiers"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "ModelRuntime", dependencies: ["Classifiers"]),
         .target(
             name: "Storage",
             dependencies: [
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers"]),
         .testTarget(name: "MagpieCLITests", dependencies: ["Classifiers", "Storage"]),
     ],
     swiftLanguageModes: [.v6]

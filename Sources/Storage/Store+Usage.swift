@@ -4,30 +4,35 @@ import GRDB
 /// A key's standing in its current quota period.
 public struct QuotaState: Sendable, Equatable {
     public var limit: Int
-    /// Requests counted in this period, the one being decided included when admitted.
+    /// Requests counted in this period, the one being decided included when counted.
     public var used: Int
     public var resetsAt: Date
 
     public var remaining: Int { max(0, limit - used) }
 }
 
-/// What the store decided about a request carrying an API key.
-public enum Admission: Sendable, Equatable {
-    /// The key is valid and the request was counted; `quota` is nil when the plan has none.
-    case admitted(key: APIKey, plan: UsagePlan, quota: QuotaState?)
-    /// The key is valid but its quota for this period is used up; nothing was counted.
-    case quotaExceeded(key: APIKey, plan: UsagePlan, quota: QuotaState)
-    /// No such key, or it was revoked.
-    case forbidden
+/// An authenticated key with the plan it is on.
+public struct Credential: Sendable, Equatable {
+    public var key: APIKey
+    public var plan: UsagePlan
+}
+
+/// What counting one request against a key's quota decided.
+public enum QuotaDecision: Sendable, Equatable {
+    /// Counted; `quota` is nil when the plan has none.
+    case counted(quota: QuotaState?)
+    /// The quota for this period is used up; nothing was counted.
+    case exceeded(quota: QuotaState)
+    /// The key was revoked since it was authenticated.
+    case revoked
 }
 
 extension Store {
-    /// Authenticates `secret` and counts one request against its plan's quota, in one write
-    /// transaction: of any number of concurrent callers, at most `limit` are admitted per
-    /// period, and an admission is on disk before this returns.
-    public func admit(secret: String, at now: Date = Date()) async throws(StorageError) -> Admission {
+    /// The active key whose secret is `secret`, with its plan; nil for an unknown or revoked
+    /// key. A read, so it runs concurrently with other requests.
+    public func authenticate(secret: String) async throws(StorageError) -> Credential? {
         let hash = APIKeySecret.hash(secret)
-        return try await write { db in
+        return try await read { db in
             guard
                 let row = try Row.fetchOne(
                     db,
@@ -36,12 +41,21 @@ extension Store {
                         FROM keys JOIN plans ON plans.name = keys.plan
                         WHERE keys.secret_sha256 = ? AND keys.revoked_at IS NULL
                         """, arguments: [hash])
-            else { return .forbidden }
-            var key = Self.key(from: row)
-            let plan = try Self.plan(from: row, nameColumn: "plan_name")
-            key.lastUsedAt = now
-            try db.execute(sql: "UPDATE keys SET last_used_at = ? WHERE id = ?", arguments: [now.databaseSeconds, key.id])
-            guard let quota = plan.quota else { return .admitted(key: key, plan: plan, quota: nil) }
+            else { return nil }
+            return Credential(key: Self.key(from: row), plan: try Self.plan(from: row, nameColumn: "plan_name"))
+        }
+    }
+
+    /// Counts one request of `keyID` against `quota` in one write transaction: of any number of
+    /// concurrent callers, in this process or another, at most `quota.limit` are counted per
+    /// period, and a counted request is on disk before this returns.
+    public func consume(keyID: String, quota: Quota?, at now: Date = Date()) async throws(StorageError) -> QuotaDecision {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE keys SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL",
+                arguments: [now.databaseSeconds, keyID])
+            guard db.changesCount == 1 else { return .revoked }
+            guard let quota else { return .counted(quota: nil) }
             let window = quota.window(containing: now)
             let counted = try Int.fetchOne(
                 db,
@@ -49,12 +63,11 @@ extension Store {
                     INSERT INTO usage (key_id, period_start, count) VALUES (?, ?, 1)
                     ON CONFLICT (key_id, period_start) DO UPDATE SET count = count + 1 WHERE count < ?
                     RETURNING count
-                    """, arguments: [key.id, window.start.databaseSeconds, quota.limit])
-            if let counted {
-                return .admitted(key: key, plan: plan, quota: QuotaState(limit: quota.limit, used: counted, resetsAt: window.end))
+                    """, arguments: [keyID, window.start.databaseSeconds, quota.limit])
+            guard let counted else {
+                return .exceeded(quota: QuotaState(limit: quota.limit, used: quota.limit, resetsAt: window.end))
             }
-            return .quotaExceeded(
-                key: key, plan: plan, quota: QuotaState(limit: quota.limit, used: quota.limit, resetsAt: window.end))
+            return .counted(quota: QuotaState(limit: quota.limit, used: counted, resetsAt: window.end))
         }
     }
 

@@ -18,12 +18,12 @@ import Testing
         #expect(secret.hasPrefix("mgp_"))
 
         let store = try Store(path: database)
-        guard case .admitted(let key, let usagePlan, let quota) = try await store.admit(secret: secret) else {
-            Issue.record("the printed key is the stored key")
-            return
-        }
-        #expect(usagePlan.quota == (try Quota(parsing: "10000/month")) && usagePlan.rate == 1000 && usagePlan.burst == 1000)
-        #expect(quota?.used == 1)
+        let credential = try #require(try await store.authenticate(secret: secret))
+        let key = credential.key
+        let quota = try Quota(parsing: "10000/month")
+        #expect(credential.plan.quota == quota && credential.plan.rate == 1000)
+        #expect(credential.plan.burst == 1000)
+        #expect(try await store.consume(keyID: key.id, quota: credential.plan.quota) != .revoked)
 
         let listed = try MagpieProcess.run(["keys", "list", "--database", database])
         #expect(listed.status == 0)
@@ -33,7 +33,7 @@ import Testing
 
         let revoked = try MagpieProcess.run(["keys", "revoke", "--database", database, key.id])
         #expect(revoked.status == 0)
-        #expect(try await store.admit(secret: secret) == .forbidden)
+        #expect(try await store.authenticate(secret: secret) == nil)
         let relisted = try MagpieProcess.run(["keys", "list", "--database", database])
         #expect(relisted.standardOutput.contains("revoked "))
     }

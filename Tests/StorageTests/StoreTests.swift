@@ -8,6 +8,12 @@ import Testing
         try UsagePlan(name: name, quota: quota.map { try Quota(parsing: $0) }, rate: 1000, burst: 1000)
     }
 
+    /// Authenticates and counts, as the gateway does for every keyed request.
+    static func request(_ store: Store, _ secret: String, at date: Date = Date()) async throws -> QuotaDecision? {
+        guard let credential = try await store.authenticate(secret: secret) else { return nil }
+        return try await store.consume(keyID: credential.key.id, quota: credential.plan.quota, at: date)
+    }
+
     @Test func keysAreStoredOnlyAsHashes() async throws {
         let database = try TemporaryDatabase()
         let store = try Store(path: database.path)
@@ -34,24 +40,25 @@ import Testing
         await #expect(throws: StorageError.unknownKey("key_000000000000")) { try await store.revokeKey(id: "key_000000000000") }
     }
 
-    @Test func revokedAndUnknownKeysAreForbidden() async throws {
+    @Test func revokedAndUnknownKeysAreRefused() async throws {
         let database = try TemporaryDatabase()
         let store = try Store(path: database.path)
         try await store.createPlan(try Self.plan())
         let (key, secret) = try await store.createKey(name: "demo", plan: "basic")
-        guard case .admitted(let admitted, _, let quota) = try await store.admit(secret: secret) else {
-            Issue.record("a new key is admitted")
-            return
-        }
-        #expect(admitted.id == key.id && quota?.used == 1 && quota?.remaining == 9_999)
-        #expect(try await store.admit(secret: secret + "x") == .forbidden)
+        let credential = try #require(try await store.authenticate(secret: secret))
+        let plan = try Self.plan()
+        #expect(credential.key.id == key.id && credential.plan == plan)
+        #expect(try await store.consume(keyID: key.id, quota: credential.plan.quota) != .revoked)
+        #expect(try await store.authenticate(secret: secret + "x") == nil)
         try await store.revokeKey(id: key.id)
-        #expect(try await store.admit(secret: secret) == .forbidden)
+        #expect(try await store.authenticate(secret: secret) == nil)
+        // A request authenticated just before the revocation is refused when counted.
+        #expect(try await store.consume(keyID: key.id, quota: credential.plan.quota) == .revoked)
         let listed = try await store.keys()
         #expect(listed.count == 1 && listed[0].isRevoked && listed[0].lastUsedAt != nil)
     }
 
-    @Test func quotaAdmitsExactlyItsLimitUnderConcurrency() async throws {
+    @Test func quotaCountsExactlyItsLimitUnderConcurrency() async throws {
         let database = try TemporaryDatabase()
         let limit = 50
         do {
@@ -60,18 +67,18 @@ import Testing
             let (_, secret) = try await store.createKey(name: "demo", plan: "basic")
             // A second connection pool on the same file stands in for a second process.
             let other = try Store(path: database.path)
-            let decisions = try await withThrowingTaskGroup(of: Admission.self) { group in
+            let decisions = try await withThrowingTaskGroup(of: QuotaDecision?.self) { group in
                 for request in 0..<200 {
-                    group.addTask { try await (request.isMultiple(of: 2) ? store : other).admit(secret: secret) }
+                    group.addTask { try await Self.request(request.isMultiple(of: 2) ? store : other, secret) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
-            let admitted = decisions.compactMap { decision -> Int? in
-                if case .admitted(_, _, let quota) = decision { return quota?.used }
+            let counted = decisions.compactMap { decision -> Int? in
+                if case .counted(let quota) = decision { return quota?.used }
                 return nil
             }
-            #expect(admitted.sorted() == Array(1...limit))
-            #expect(decisions.filter { if case .quotaExceeded = $0 { true } else { false } }.count == 200 - limit)
+            #expect(counted.sorted() == Array(1...limit))
+            #expect(decisions.filter { if case .exceeded = $0 { true } else { false } }.count == 200 - limit)
         }
         let reopened = try Store(path: database.path)
         let key = try #require(try await reopened.keys().first)
@@ -86,24 +93,15 @@ import Testing
             let store = try Store(path: database.path)
             try await store.createPlan(try Self.plan(quota: "3/day"))
             secret = try await store.createKey(name: "demo", plan: "basic").secret
-            for _ in 0..<2 { _ = try await store.admit(secret: secret, at: day) }
+            for _ in 0..<2 { _ = try await Self.request(store, secret, at: day) }
         }
         let store = try Store(path: database.path)
-        guard case .admitted(_, _, let third) = try await store.admit(secret: secret, at: day) else {
-            Issue.record("the third request of three is admitted")
-            return
-        }
-        #expect(third == QuotaState(limit: 3, used: 3, resetsAt: QuotaTests.utc("2026-11-23T00:00:00Z")))
-        guard case .quotaExceeded(_, _, let exceeded) = try await store.admit(secret: secret, at: day) else {
-            Issue.record("the fourth request is refused")
-            return
-        }
-        #expect(exceeded.remaining == 0)
-        guard case .admitted(_, _, let nextDay) = try await store.admit(secret: secret, at: day.addingTimeInterval(86_400)) else {
-            Issue.record("the quota resets the next day")
-            return
-        }
-        #expect(nextDay?.used == 1)
+        let third = try await Self.request(store, secret, at: day)
+        #expect(third == .counted(quota: QuotaState(limit: 3, used: 3, resetsAt: QuotaTests.utc("2026-11-23T00:00:00Z"))))
+        let fourth = try await Self.request(store, secret, at: day)
+        #expect(fourth == .exceeded(quota: QuotaState(limit: 3, used: 3, resetsAt: QuotaTests.utc("2026-11-23T00:00:00Z"))))
+        let nextDay = try await Self.request(store, secret, at: day.addingTimeInterval(86_400))
+        #expect(nextDay == .counted(quota: QuotaState(limit: 3, used: 1, resetsAt: QuotaTests.utc("2026-11-24T00:00:00Z"))))
     }
 
     @Test func aPlanWithoutQuotaCountsNothing() async throws {
@@ -111,13 +109,7 @@ import Testing
         let store = try Store(path: database.path)
         try await store.createPlan(try Self.plan("free", quota: nil))
         let secret = try await store.createKey(name: "demo", plan: "free").secret
-        for _ in 0..<3 {
-            guard case .admitted(let key, let plan, let quota) = try await store.admit(secret: secret) else {
-                Issue.record("a key without quota is always admitted")
-                return
-            }
-            #expect(key.plan == "free" && plan.quota == nil && quota == nil)
-        }
+        for _ in 0..<3 { #expect(try await Self.request(store, secret) == .counted(quota: nil)) }
         #expect(try await store.usage(keyID: try await store.keys()[0].id, quota: Quota(limit: 1, period: .day)) == 0)
     }
 }

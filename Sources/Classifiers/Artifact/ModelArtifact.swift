@@ -40,6 +40,14 @@ public struct ModelArtifact: Sendable {
         return ModelArtifact(manifest: manifest, classifier: classifier)
     }
 
+    /// The manifest of the artifact at `path`, format-checked but without reading the weights:
+    /// enough to list a model before it is loaded.
+    public static func manifest(at path: String) throws(ArtifactError) -> ModelManifest {
+        let manifestPath = URL(fileURLWithPath: path).appendingPathComponent(manifestFile).path
+        guard let data = FileManager.default.contents(atPath: manifestPath) else { throw .notFound(path: path) }
+        return try decodeManifest(data, path: path)
+    }
+
     static func decodeManifest(_ data: Data, path: String) throws(ArtifactError) -> ModelManifest {
         struct Header: Decodable {
             var format: String?

@@ -1,0 +1,21 @@
+/// Why a model could not serve a request, worded for the client or operator who sees it.
+public enum ModelRuntimeError: Error, Equatable, CustomStringConvertible {
+    case unknownModel(String, known: [String])
+    /// Every slot is busy and the queue is full; retrying after the given seconds may succeed.
+    case overloaded(model: String, retryAfterSeconds: Int)
+    case loadFailed(model: String, reason: String)
+    case duplicateModel(String)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let name, let known):
+            return "no model named '\(name)' (models: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+        case .overloaded(let model, let seconds):
+            return "model '\(model)' is at its concurrency limit and its queue is full; retry in \(seconds) s"
+        case .loadFailed(let model, let reason):
+            return "model '\(model)' failed to load: \(reason)"
+        case .duplicateModel(let name):
+            return "two models are named '\(name)'; model names must be unique"
+        }
+    }
+}
