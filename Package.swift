@@ -10,20 +10,31 @@ let package = Package(
         .library(name: "Classifiers", targets: ["Classifiers"]),
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
             name: "magpie",
             dependencies: [
                 "Classifiers",
+                "Gateway",
+                "ModelRuntime",
                 "Storage",
                 "TextFeatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -31,6 +42,19 @@ let package = Package(
             dependencies: [
                 "TextFeatures",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Classifiers",
+                "ModelRuntime",
+                "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "ModelRuntime", dependencies: ["Classifiers"]),
@@ -46,7 +70,15 @@ let package = Package(
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
-        .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers"]),
+        .target(name: "MagpieTestSupport", dependencies: ["Classifiers", "TextFeatures"], path: "Tests/MagpieTestSupport"),
+        .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "ModelRuntime", "Storage", "Classifiers", "MagpieTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "MagpieCLITests", dependencies: ["Classifiers", "Storage"]),
     ],
     swiftLanguageModes: [.v6]

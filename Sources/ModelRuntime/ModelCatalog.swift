@@ -3,14 +3,20 @@ import Foundation
 
 /// Finds model artifacts on disk, so `magpie serve --models DIR` needs no configuration.
 public enum ModelCatalog {
+    /// A discovered artifact: how to serve it and what it is.
+    public struct Entry: Sendable {
+        public var deployment: ModelDeployment
+        public var manifest: ModelManifest
+    }
+
     /// One deployment per artifact directory directly under `directory`, named by the model
     /// name in its manifest. Only manifests are read; weights load on first use.
     public static func discover(in directory: String, defaults: ModelDeployment = ModelDeployment(name: "", path: ""))
-        throws -> [ModelDeployment]
+        throws -> [Entry]
     {
         let root = URL(fileURLWithPath: directory)
         let children = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        var deployments: [ModelDeployment] = []
+        var entries: [Entry] = []
         for child in children {
             let path = root.appendingPathComponent(child).path
             guard FileManager.default.fileExists(atPath: path + "/" + ModelArtifact.manifestFile) else { continue }
@@ -18,8 +24,8 @@ public enum ModelCatalog {
             var deployment = defaults
             deployment.name = manifest.name
             deployment.path = path
-            deployments.append(deployment)
+            entries.append(Entry(deployment: deployment, manifest: manifest))
         }
-        return deployments
+        return entries
     }
 }

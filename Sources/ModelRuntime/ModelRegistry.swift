@@ -14,6 +14,8 @@ public actor ModelRegistry {
         public var coldStart: Bool
         /// The load's duration when `coldStart`.
         public var loadDuration: Duration?
+        /// True for the one request whose arrival started the load; the others waited on it.
+        public var startedLoad = false
     }
 
     private enum Phase {
@@ -118,7 +120,7 @@ public actor ModelRegistry {
             entries[name]!.phase = .loading(task)
             entries[name]!.loadCount += 1
             let model = try await awaitLoad(name, task)
-            return (model, Usage(coldStart: true, loadDuration: model.loadDuration))
+            return (model, Usage(coldStart: true, loadDuration: model.loadDuration, startedLoad: true))
         }
     }
 

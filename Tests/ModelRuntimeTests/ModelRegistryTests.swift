@@ -1,5 +1,6 @@
 import Classifiers
 import Foundation
+import MagpieTestSupport
 import Synchronization
 import Testing
 
@@ -29,9 +30,10 @@ import Testing
     }
 
     @Test func discoversArtifactsByManifestName() throws {
-        let deployments = try ModelCatalog.discover(in: ModelFixture.directory)
-        #expect(deployments.map(\.name) == ["hate-speech"])
-        #expect(deployments[0].path == ModelFixture.artifact)
+        let entries = try ModelCatalog.discover(in: ModelFixture.directory)
+        #expect(entries.map(\.deployment.name) == ["hate-speech"])
+        #expect(entries[0].deployment.path == ModelFixture.artifact)
+        #expect(entries[0].manifest.labels.map(\.name) == ["Hate Speech", "Offensive Language", "Neither"])
     }
 
     @Test func concurrentFirstRequestsShareOneLoad() async throws {
@@ -48,6 +50,7 @@ import Testing
         }
         #expect(counter.loads.load(ordering: .relaxed) == 1)
         #expect(usages.allSatisfy { $0.coldStart && $0.loadDuration != nil })
+        #expect(usages.filter(\.startedLoad).count == 1)
         #expect(await registry.state(of: "hate-speech") == .warm)
         let warm = try await registry.withModel("hate-speech") { model in model.classify(["hello there"]) }
         #expect(!warm.usage.coldStart && warm.result.count == 1)

@@ -3,11 +3,12 @@ import Foundation
 import TextFeatures
 
 /// A real artifact trained on the first 1,500 bundled tweets, written once per test run.
-enum ModelFixture {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+public enum ModelFixture {
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static let directory: String = {
+    /// A directory holding the artifact folder `hate-speech`.
+    public static let directory: String = {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-runtime-\(UUID().uuidString)")
         let path = root.appendingPathComponent("hate-speech").path
         let data = repositoryRoot.appendingPathComponent("data/hate-speech/labeled_data.csv").path
@@ -32,5 +33,5 @@ enum ModelFixture {
         return root.path
     }()
 
-    static var artifact: String { directory + "/hate-speech" }
+    public static var artifact: String { directory + "/hate-speech" }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import HTTPTypes
+import Storage
+
+/// API keys, throttling and quotas, in API Gateway's order: an unknown key is refused before
+/// anything is counted, a throttled request does not use quota, and a counted request is on
+/// disk before the model runs.
+struct AccessControl: Sendable {
+    static let apiKeyHeader = HTTPField.Name("x-api-key")!
+
+    let store: Store
+    let buckets = TokenBuckets()
+
+    /// The active key the request carries, or `forbidden`: a read, nothing is counted yet.
+    func authenticate(_ headers: HTTPFields) async throws(GatewayError) -> Credential {
+        guard let secret = headers[Self.apiKeyHeader], !secret.isEmpty else { throw .forbidden }
+        let found: Credential?
+        do {
+            found = try await store.authenticate(secret: secret)
+        } catch {
+            throw .internalError
+        }
+        guard let found else { throw .forbidden }
+        return found
+    }
+
+    /// Takes a token from the key's bucket, then counts the request against its quota; returns
+    /// the `RateLimit-Policy` and `RateLimit` headers for the response.
+    func admit(_ credential: Credential, at now: Date = Date()) async throws(GatewayError) -> HTTPFields {
+        let plan = credential.plan
+        if let wait = buckets.take(key: credential.key.id, rate: plan.rate, burst: plan.burst) {
+            throw .throttled(retryAfterSeconds: wait)
+        }
+        let decision: QuotaDecision
+        do {
+            decision = try await store.consume(keyID: credential.key.id, quota: plan.quota, at: now)
+        } catch {
+            throw .internalError
+        }
+        switch decision {
+        case .revoked:
+            throw .forbidden
+        case .exceeded(let quota):
+            throw .quotaExceeded(retryAfterSeconds: Self.seconds(from: now, to: quota.resetsAt))
+        case .counted(let quota):
+            return Self.rateLimitHeaders(plan: plan, quota: quota, now: now)
+        }
+    }
+
+    /// IETF `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers):
+    /// the quota policy with its window, and the burst policy of the token bucket.
+    static func rateLimitHeaders(plan: UsagePlan, quota: QuotaState?, now: Date) -> HTTPFields {
+        var policies = ["\"burst\";q=\(plan.burst);w=1"]
+        var headers = HTTPFields()
+        if let quota, let configured = plan.quota {
+            let window = configured.window(containing: now)
+            policies.insert("\"quota\";q=\(quota.limit);w=\(seconds(from: window.start, to: window.end))", at: 0)
+            headers[HTTPField.Name("RateLimit")!] = "\"quota\";r=\(quota.remaining);t=\(seconds(from: now, to: quota.resetsAt))"
+        }
+        headers[HTTPField.Name("RateLimit-Policy")!] = policies.joined(separator: ", ")
+        return headers
+    }
+
+    static func seconds(from start: Date, to end: Date) -> Int {
+        max(1, Int(end.timeIntervalSince(start).rounded(.up)))
+    }
+}

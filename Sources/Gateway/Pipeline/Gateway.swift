@@ -1,0 +1,236 @@
+import Classifiers
+import Foundation
+import HTTPTypes
+import Logging
+import ModelRuntime
+import Storage
+import Synchronization
+
+/// The request pipeline: routing, API keys, throttling, quotas, payload formats, validation,
+/// errors, CORS. It takes a `GatewayRequest` and returns a `GatewayResponse`, so the HTTP
+/// server and the Lambda runtime serve exactly the same API.
+public final class Gateway: Sendable {
+    public let registry: ModelRegistry
+    let access: AccessControl?
+    let manifests: [String: ModelManifest]
+    let limits: GatewayLimits
+    let cors: CORSPolicy
+    let logger: Logger
+    let metrics: GatewayMetrics
+    private let isReady = Atomic<Bool>(false)
+
+    /// - Parameters:
+    ///   - manifests: the served models' manifests by name, read at start, for `GET /v1/models`.
+    ///   - store: keys, plans and quotas; nil serves without keys (for local experiments only).
+    public init(
+        registry: ModelRegistry, manifests: [String: ModelManifest], store: Store?, limits: GatewayLimits = GatewayLimits(),
+        cors: CORSPolicy = CORSPolicy(), logger: Logger = Logger(label: "magpie.gateway"),
+        metrics: GatewayMetrics = GatewayMetrics()
+    ) {
+        self.registry = registry
+        self.manifests = manifests
+        self.access = store.map { AccessControl(store: $0) }
+        self.limits = limits
+        self.cors = cors
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Marks the gateway ready (`GET /ready` → 200) once provisioned models are loaded.
+    public func markReady() {
+        isReady.store(true, ordering: .releasing)
+    }
+
+    public func handle(_ request: GatewayRequest) async -> GatewayResponse {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let requestID = request.headers[Self.requestIDHeader].flatMap { Self.isSafeRequestID($0) ? $0 : nil } ?? UUID().uuidString
+        var endpoint: Endpoint?
+        var outcome = Outcome()
+        var response: GatewayResponse
+        do {
+            let matched = try Endpoint.match(method: request.method, path: request.path)
+            endpoint = matched
+            response = try await respond(to: matched, request, outcome: &outcome)
+        } catch let error as GatewayError {
+            response = error.response
+        } catch {
+            logger.error("unexpected error", metadata: ["request_id": "\(requestID)", "error": "\(error)"])
+            response = GatewayError.internalError.response
+        }
+        if request.path.hasPrefix("/v1/") { cors.apply(to: &response.headers, origin: request.headers[.origin]) }
+        response.headers[Self.requestIDHeader] = requestID
+        let duration = start.duration(to: clock.now)
+        metrics.record(route: endpoint?.metricName ?? "unmatched", status: response.status.code, duration: duration)
+        var metadata: Logger.Metadata = [
+            "request_id": "\(requestID)", "method": "\(request.method.rawValue)",
+            "route": "\(endpoint?.metricName ?? "unmatched")",
+            "status": "\(response.status.code)", "duration_ms": "\(Self.milliseconds(duration))",
+        ]
+        if let model = outcome.model { metadata["model"] = "\(model)" }
+        if let usage = outcome.usage { metadata["cold_start"] = "\(usage.coldStart)" }
+        logger.info("request", metadata: metadata)
+        return response
+    }
+
+    /// What a request did beyond its status, for logs.
+    struct Outcome {
+        var model: String?
+        var usage: ModelRegistry.Usage?
+    }
+
+    static let requestIDHeader = HTTPField.Name("X-Request-Id")!
+    static let coldStartHeader = HTTPField.Name("X-Magpie-Cold-Start")!
+    static let serverTimingHeader = HTTPField.Name("Server-Timing")!
+
+    /// Request ids are echoed into headers and logs, so only short, plain ones are kept.
+    static func isSafeRequestID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 128
+            && id.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    private func respond(to endpoint: Endpoint, _ request: GatewayRequest, outcome: inout Outcome) async throws
+        -> GatewayResponse
+    {
+        switch endpoint {
+        case .health:
+            return Self.json(["status": "ok"])
+        case .ready:
+            guard isReady.load(ordering: .acquiring) else { throw GatewayError.notReady }
+            return Self.json(["status": "ready"])
+        case .metrics:
+            return GatewayResponse(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: metrics.exposition())
+        case .openAPI:
+            return GatewayResponse(
+                status: .ok, headers: [.contentType: "application/json"], body: Array(OpenAPIDocument.json.utf8))
+        case .preflight:
+            return cors.preflight(origin: request.headers[.origin])
+        case .listModels:
+            _ = try await admit(request, model: nil)
+            return try await listModels()
+        case .classify(let model), .invocations(let model), .infer(let model):
+            outcome.model = model
+            let rateLimitHeaders = try await admit(request, model: model)
+            let input = try parse(endpoint, request)
+            let texts = input.texts
+            let served: (result: (predictions: [Prediction], version: String, seconds: Duration), usage: ModelRegistry.Usage)
+            do {
+                served = try await registry.withModel(model) { loaded in
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    let predictions = loaded.classify(texts)
+                    return (predictions, loaded.manifest.version, start.duration(to: clock.now))
+                }
+            } catch let error as ModelRuntimeError {
+                if case .loadFailed(_, let reason) = error {
+                    logger.error("model failed to load", metadata: ["model": "\(model)", "reason": "\(reason)"])
+                }
+                throw Self.gatewayError(error)
+            }
+            outcome.usage = served.usage
+            if served.usage.startedLoad, let load = served.usage.loadDuration {
+                metrics.recordColdStart(model: model, load: load)
+            }
+            var response = Self.encode(endpoint, input, served.result.predictions, model: model, version: served.result.version)
+            response.headers.append(contentsOf: rateLimitHeaders)
+            response.headers[Self.coldStartHeader] = served.usage.coldStart ? "true" : "false"
+            var timings = ["inference;dur=\(Self.milliseconds(served.result.seconds))"]
+            if let load = served.usage.loadDuration { timings.insert("load;dur=\(Self.milliseconds(load))", at: 0) }
+            response.headers[Self.serverTimingHeader] = timings.joined(separator: ", ")
+            return response
+        }
+    }
+
+    /// Authenticates, checks the model exists, then throttles and counts: an unknown key learns
+    /// nothing about models, and a request for an unknown model uses no quota.
+    private func admit(_ request: GatewayRequest, model: String?) async throws(GatewayError) -> HTTPFields {
+        let credential = try await access?.authenticate(request.headers)
+        if let model, manifests[model] == nil { throw .unknownModel(model, known: manifests.keys.sorted()) }
+        guard let access, let credential else { return [:] }
+        return try await access.admit(credential)
+    }
+
+    private func parse(_ endpoint: Endpoint, _ request: GatewayRequest) throws(GatewayError) -> ClassificationInput {
+        let isInfer = if case .infer = endpoint { true } else { false }
+        guard let body = request.body, !body.isEmpty else {
+            if isInfer { throw .issue("Request payload is missing") }
+            throw .invalidRequest("request body is missing; send a JSON object")
+        }
+        guard body.count <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
+        let contentType = request.headers[.contentType]
+        guard let contentType, Self.isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
+        let object = try JSON.parseObject(body)
+        switch endpoint {
+        case .infer:
+            guard case .string(let text)? = object["text"], !text.allSatisfy(\.isWhitespace) else {
+                throw .issue("Please provide an input text")
+            }
+            guard text.unicodeScalars.count <= limits.maxTextLength else {
+                throw .issue("Input text is longer than the limit of \(limits.maxTextLength) characters")
+            }
+            return .single(text)
+        case .invocations:
+            return try ClassificationInput.invocations(object, limits: limits)
+        default:
+            return try ClassificationInput.native(object, limits: limits)
+        }
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
+        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+    }
+
+    private static func encode(
+        _ endpoint: Endpoint, _ input: ClassificationInput, _ predictions: [Prediction], model: String, version: String
+    ) -> GatewayResponse {
+        switch (endpoint, input) {
+        case (.infer, _):
+            return json(InferResponse(category: predictions[0].label))
+        case (.invocations, _):
+            return json(predictions.map { LabelScore(label: $0.label, score: $0.score) })
+        case (_, .single):
+            let result = NativeResult(predictions[0])
+            return json(
+                NativeSingleResponse(
+                    model: model, version: version, label: result.label, score: result.score, scores: result.scores))
+        case (_, .batch):
+            return json(NativeBatchResponse(model: model, version: version, results: predictions.map(NativeResult.init)))
+        }
+    }
+
+    private func listModels() async throws -> GatewayResponse {
+        struct ModelSummary: Encodable {
+            var name: String
+            var version: String
+            var labels: [String]
+            var state: String
+        }
+        var models: [ModelSummary] = []
+        for (name, manifest) in manifests.sorted(by: { $0.key < $1.key }) {
+            let state = await registry.state(of: name) ?? .cold
+            models.append(
+                ModelSummary(name: name, version: manifest.version, labels: manifest.labels.map(\.name), state: state.rawValue))
+        }
+        return Self.json(["models": models])
+    }
+
+    static func gatewayError(_ error: ModelRuntimeError) -> GatewayError {
+        switch error {
+        case .unknownModel(let name, let known): .unknownModel(name, known: known)
+        case .overloaded(let model, let seconds): .overloaded(model: model, retryAfterSeconds: seconds)
+        case .loadFailed(let model, _): .modelUnavailable(model: model, reason: "it failed to load; see the server log")
+        case .duplicateModel: .internalError
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> GatewayResponse {
+        GatewayResponse(status: status, headers: [.contentType: "application/json"], body: JSON.encode(value))
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
+        return String(format: "%.3f", value)
+    }
+}

@@ -1,0 +1,32 @@
+import HTTPTypes
+
+/// An HTTP request as the pipeline sees it, whoever received it: the Hummingbird server or an
+/// API Gateway event handed to the Lambda runtime.
+public struct GatewayRequest: Sendable {
+    public var method: HTTPRequest.Method
+    /// The path without the query string, e.g. `/v1/infer/hate-speech`.
+    public var path: String
+    public var headers: HTTPFields
+    /// Nil when the request had no body at all, as opposed to an empty one.
+    public var body: [UInt8]?
+
+    public init(method: HTTPRequest.Method, path: String, headers: HTTPFields = [:], body: [UInt8]? = nil) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// The pipeline's answer, for the host to send.
+public struct GatewayResponse: Sendable {
+    public var status: HTTPResponse.Status
+    public var headers: HTTPFields
+    public var body: [UInt8]
+
+    public init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Gateway
+import Logging
+import MagpieTestSupport
+import ModelRuntime
+import ServiceLifecycle
+import Storage
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A real gateway on an ephemeral loopback port with a real SQLite file and the fixture
+/// model, and a URLSession client allowed enough connections for concurrency tests.
+final class LiveServer: Sendable {
+    struct Response: Sendable {
+        var status: Int
+        var headers: [String: String]
+        var body: Data
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+        }
+
+        var json: Any? { try? JSONSerialization.jsonObject(with: body) }
+        var message: String? { (json as? [String: Any])?["message"] as? String }
+    }
+
+    let port: Int
+    let store: Store
+    let gateway: Gateway
+    let databaseDirectory: URL
+    private let task: Task<Void, any Error>
+    private let group: ServiceGroup
+    private let session: URLSession
+
+    /// Starts a server; `loader` replaces artifact loading (to slow or count it).
+    init(
+        deployment: ModelDeployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact),
+        loader: ModelRegistry.Loader? = nil, limits: GatewayLimits = GatewayLimits(), cors: CORSPolicy = CORSPolicy(),
+        logHandler: (any LogHandler)? = nil, ready: Bool = true
+    ) async throws {
+        databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
+        store = try Store(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
+        let registry = try ModelRegistry(deployments: [deployment], loader: loader)
+        let manifest = try LoadedModel.load(from: ModelFixture.artifact).manifest
+        var logger = Logger(label: "test") { label in logHandler ?? SwiftLogNoOpLogHandler(label) }
+        logger.logLevel = .info
+        gateway = Gateway(
+            registry: registry, manifests: [deployment.name: manifest], store: store, limits: limits, cors: cors, logger: logger)
+        if ready { gateway.markReady() }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let application = HummingbirdHost.application(gateway: gateway, host: "127.0.0.1", port: 0, logger: logger) { port in
+            continuation.yield(port)
+        }
+        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)
+        self.group = group
+        task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        self.port = port
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 128
+        configuration.timeoutIntervalForRequest = 30
+        session = URLSession(configuration: configuration)
+    }
+
+    deinit {
+        task.cancel()
+        try? FileManager.default.removeItem(at: databaseDirectory)
+    }
+
+    /// Shuts down as on SIGTERM: stop accepting, finish in-flight requests, return.
+    func shutDownGracefully() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    /// A key on a new plan with the given limits.
+    func key(quota: String? = "10000/month", rate: Double = 1000, burst: Int = 1000) async throws -> String {
+        let name = "plan-\(UUID().uuidString.prefix(8))"
+        try await store.createPlan(
+            try UsagePlan(name: name, quota: quota.map { try Quota(parsing: $0) }, rate: rate, burst: burst))
+        return try await store.createKey(name: "test", plan: name).secret
+    }
+
+    func request(
+        _ method: String, _ path: String, key: String? = nil, headers: [String: String] = [:], json: String? = nil,
+        body: Data? = nil
+    ) async throws -> Response {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let key { request.setValue(key, forHTTPHeaderField: "x-api-key") }
+        if let json {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = Data(json.utf8)
+        }
+        if let body { request.httpBody = body }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await session.data(for: request)
+        let http = response as! HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields["\(name)"] = "\(value)" }
+        return Response(status: http.statusCode, headers: fields, body: data)
+    }
+
+    func classify(_ text: String, key: String) async throws -> Response {
+        try await request("POST", "/v1/models/hate-speech/classify", key: key, json: #"{"text": \#(Self.quoted(text))}"#)
+    }
+
+    static func quoted(_ text: String) -> String {
+        String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `magpie serve` as a process: it finds artifacts, counts quota in its SQLite file across
+/// restarts, and exits cleanly on SIGTERM.
+@Suite(.serialized) struct ServeProcessTests {
+    /// A running `magpie serve` and the port it printed.
+    final class Server {
+        let process = Process()
+        let output = Pipe()
+        var port = 0
+
+        init(models: String, database: String) throws {
+            process.executableURL = MagpieProcess.executable
+            process.arguments = ["serve", "--models", models, "--database", database, "--port", "0"]
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            var buffered = ""
+            let deadline = Date().addingTimeInterval(30)
+            while port == 0 && Date() < deadline {
+                let data = output.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                buffered += String(decoding: data, as: UTF8.self)
+                for line in buffered.split(separator: "\n") where line.contains(#""message":"listening""#) {
+                    let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
+                    port = Int(object?["address"]?.split(separator: ":").last ?? "") ?? 0
+                }
+            }
+            guard port != 0 else { throw ServerDidNotStart(output: buffered) }
+        }
+
+        func classify(_ text: String, key: String) async throws -> (status: Int, body: String) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/infer/hate-speech")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(key, forHTTPHeaderField: "x-api-key")
+            request.httpBody = try JSONEncoder().encode(["text": text])
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+        }
+
+        /// Sends SIGTERM and returns the exit status.
+        func terminate() -> Int32 {
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    struct ServerDidNotStart: Error, CustomStringConvertible {
+        var output: String
+        var description: String { "magpie serve did not print its port:\n\(output)" }
+    }
+
+    @Test func quotaSurvivesRestartAndSIGTERMExitsCleanly() async throws {
+        let workspace = try Workspace()
+        let data = try workspace.hateSpeechSlice(perClass: 40)
+        let trained = try MagpieProcess.run([
+            "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--name", "hate-speech",
+            "--label-names", "0=Hate Speech,1=Offensive Language,2=Neither", "--output", workspace.path("models/hate-speech"),
+        ])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let database = workspace.path("magpie.sqlite")
+        #expect(
+            try MagpieProcess.run([
+                "plans", "create", "--database", database, "--name", "tiny", "--quota", "3/day", "--rate", "100", "--burst", "10",
+            ]).status == 0)
+        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "t", "--plan", "tiny"])
+        let key = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
+
+        let first = try Server(models: workspace.path("models"), database: database)
+        for _ in 0..<2 {
+            let response = try await first.classify("you are a bitch", key: key)
+            #expect(response.status == 200 && response.body.hasPrefix(#"{"category":""#))
+        }
+        #expect(first.terminate() == 0)
+
+        let second = try Server(models: workspace.path("models"), database: database)
+        #expect(try await second.classify("hello", key: key).status == 200)
+        let refused = try await second.classify("hello", key: key)
+        #expect(refused.status == 429 && refused.body == #"{"message":"Limit Exceeded"}"#)
+        #expect(second.terminate() == 0)
+    }
+
+    @Test func refusesToStartWithoutModels() throws {
+        let workspace = try Workspace()
+        try FileManager.default.createDirectory(atPath: workspace.path("empty"), withIntermediateDirectories: true)
+        let result = try MagpieProcess.run(["serve", "--models", workspace.path("empty"), "--database", workspace.path("db")])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("no model artifacts under"))
+    }
+}
