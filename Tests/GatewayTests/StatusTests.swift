@@ -43,7 +43,7 @@ import Testing
         let path = "/v1/infer/hate-speech"
         let missing = try await server.request("POST", path, key: key)
         #expect(missing.status == 422 && (missing.json as? [String: String]) == ["issue": "Request payload is missing"])
-        for body in [#"{}"#, #"{"text": ""}"#, #"{"text": "   "}"#, #"{"text": 7}"#] {
+        for body in [#"{}"#, #"{"text": ""}"#, #"{"text": "   "}"#, #"{"text": 7}"#, #"["text"]"#] {
             let response = try await server.request("POST", path, key: key, json: body)
             #expect(response.status == 422, "\(body)")
             #expect((response.json as? [String: String]) == ["issue": "Please provide an input text"], "\(body)")

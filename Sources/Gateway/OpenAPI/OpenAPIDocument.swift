@@ -44,13 +44,19 @@ enum OpenAPIDocument {
                   "scores": {"type": "array", "items": {"$ref": "#/components/schemas/LabelScore"}}
                 }
               },
+              "Text": {"type": "string", "minLength": 1, "maxLength": 10000, "pattern": "\\S"},
+              "Texts": {"type": "array", "minItems": 1, "maxItems": 64, "items": {"$ref": "#/components/schemas/Text"}},
               "ClassifyRequest": {
-                "type": "object",
-                "description": "Either text or texts.",
-                "properties": {
-                  "text": {"type": "string", "minLength": 1, "maxLength": 10000},
-                  "texts": {"type": "array", "minItems": 1, "maxItems": 64, "items": {"type": "string", "minLength": 1}}
-                }
+                "oneOf": [
+                  {
+                    "type": "object", "required": ["text"], "not": {"required": ["texts"]},
+                    "properties": {"text": {"$ref": "#/components/schemas/Text"}}
+                  },
+                  {
+                    "type": "object", "required": ["texts"], "not": {"required": ["text"]},
+                    "properties": {"texts": {"$ref": "#/components/schemas/Texts"}}
+                  }
+                ]
               },
               "ClassifyResponse": {
                 "oneOf": [
@@ -74,17 +80,12 @@ enum OpenAPIDocument {
               "InvocationsRequest": {
                 "type": "object", "required": ["inputs"],
                 "properties": {
-                  "inputs": {
-                    "oneOf": [
-                      {"type": "string", "minLength": 1},
-                      {"type": "array", "minItems": 1, "maxItems": 64, "items": {"type": "string", "minLength": 1}}
-                    ]
-                  }
+                  "inputs": {"oneOf": [{"$ref": "#/components/schemas/Text"}, {"$ref": "#/components/schemas/Texts"}]}
                 }
               },
               "InferRequest": {
                 "type": "object", "required": ["text"],
-                "properties": {"text": {"type": "string", "minLength": 1}}
+                "properties": {"text": {"$ref": "#/components/schemas/Text"}}
               },
               "Model": {
                 "type": "object", "required": ["name", "version", "labels", "state"],

@@ -160,9 +160,15 @@ public final class Gateway: Sendable {
         guard body.count <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
-        let object = try JSON.parseObject(body)
         switch endpoint {
         case .infer:
+            // The reference Lambda answers every unusable payload with the same 422 issue.
+            let object: [String: JSONValue]
+            do {
+                object = try JSON.parseObject(body)
+            } catch .invalidRequest {
+                throw .issue("Please provide an input text")
+            }
             guard case .string(let text)? = object["text"], !text.allSatisfy(\.isWhitespace) else {
                 throw .issue("Please provide an input text")
             }
@@ -171,9 +177,9 @@ public final class Gateway: Sendable {
             }
             return .single(text)
         case .invocations:
-            return try ClassificationInput.invocations(object, limits: limits)
+            return try ClassificationInput.invocations(try JSON.parseObject(body), limits: limits)
         default:
-            return try ClassificationInput.native(object, limits: limits)
+            return try ClassificationInput.native(try JSON.parseObject(body), limits: limits)
         }
     }
 
