@@ -16,6 +16,22 @@ extension Store {
         }
     }
 
+    /// Creates the plan or updates the one with its name to match: how a config file declares
+    /// plans. Keys on the plan keep their usage counts.
+    public func savePlan(_ plan: UsagePlan, at now: Date = Date()) async throws(StorageError) {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO plans (name, quota_limit, quota_period, rate, burst, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET quota_limit = excluded.quota_limit, quota_period = excluded.quota_period,
+                        rate = excluded.rate, burst = excluded.burst
+                    """,
+                arguments: [
+                    plan.name, plan.quota?.limit, plan.quota?.period.rawValue, plan.rate, plan.burst, now.databaseSeconds,
+                ])
+        }
+    }
+
     public func plans() async throws(StorageError) -> [UsagePlan] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM plans ORDER BY name").map { try Self.plan(from: $0) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Classifiers
 import Foundation
 import Gateway
 import Hummingbird
@@ -10,53 +11,93 @@ import Storage
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve every model artifact under --models over HTTP, behind API keys and usage plans."
+        abstract: "Serve model artifacts over HTTP, behind API keys and usage plans.",
+        discussion: """
+            Without --config, serves every artifact under --models by its model name. Settings come \
+            from defaults, then the --config file, then MAGPIE_* environment variables, then flags.
+            """
     )
 
-    @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on; 0 picks a free one (printed at start).") var port = 8080
-    @Option(help: "The directory whose artifact folders are served, each by its model name.") var models = "models"
-    @OptionGroup var databaseOptions: DatabaseOptions
-    @Option(help: "Seconds without requests after which a model is unloaded; 0 never unloads.")
-    var idleTimeout = 900
+    @Option(help: "A YAML file declaring server settings, models, routes and usage plans.") var config: String?
+    @Option(help: "The address to listen on (default 127.0.0.1; env MAGPIE_HOST).") var host: String?
+    @Option(help: "The port to listen on; 0 picks a free one (default 8080; env MAGPIE_PORT).") var port: Int?
+    @Option(help: "The directory whose artifact folders are served (default models; env MAGPIE_MODELS).") var models: String?
+    @Option(help: "The SQLite file with keys, plans and usage (default magpie.sqlite; env MAGPIE_DATABASE).")
+    var database: String?
+    @Option(help: "Seconds without requests after which a model is unloaded; 0 never (default 900).") var idleTimeout: Int?
     @Flag(help: "Load every model at start instead of on its first request; /ready answers 503 until then.")
     var provisioned = false
-    @Option(help: "Requests one model computes at once; more wait in a queue.") var maxConcurrency = 64
-    @Option(help: "Requests that may wait per model; more get 503.") var maxQueue = 256
-    @Option(help: "Largest request body in bytes (413 above).") var maxBodyBytes = 64 * 1024
-    @Option(help: "Comma-separated origins allowed by CORS; * for any.") var allowedOrigins = "*"
+    @Option(help: "Requests one model computes at once (default 64).") var maxConcurrency: Int?
+    @Option(help: "Requests that may wait per model; more get 503 (default 256).") var maxQueue: Int?
+    @Option(help: "Largest request body in bytes (default 65536; env MAGPIE_MAX_BODY_BYTES).") var maxBodyBytes: Int?
+    @Option(help: "Comma-separated origins allowed by CORS, * for any (default *; env MAGPIE_ALLOWED_ORIGINS).")
+    var allowedOrigins: String?
 
     func validate() throws {
-        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        guard idleTimeout >= 0 else { throw ValidationError("--idle-timeout must be 0 or more seconds") }
-        guard maxConcurrency >= 1 else { throw ValidationError("--max-concurrency must be at least 1") }
-        guard maxQueue >= 0 else { throw ValidationError("--max-queue must be 0 or more") }
-        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024") }
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout must be 0 or more seconds") }
+        if let maxConcurrency, maxConcurrency < 1 { throw ValidationError("--max-concurrency must be at least 1") }
+        if let maxQueue, maxQueue < 0 { throw ValidationError("--max-queue must be 0 or more") }
+        if let maxBodyBytes, maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes must be at least 1024") }
+    }
+
+    /// Defaults, then the file, then the environment, then flags.
+    func resolvedConfiguration() throws -> ServeConfiguration {
+        var configuration = ServeConfiguration()
+        if let config { try configuration.apply(file: config) }
+        try configuration.apply(environment: ProcessInfo.processInfo.environment)
+        if let host { configuration.host = host }
+        if let port { configuration.port = port }
+        if let models { configuration.modelsDirectory = models }
+        if let database { configuration.database = database }
+        if let maxBodyBytes { configuration.limits.maxBodyBytes = maxBodyBytes }
+        if let allowedOrigins {
+            configuration.allowedOrigins = allowedOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        return configuration
+    }
+
+    /// The flags' per-model settings, applied over whatever the file said.
+    func applyFlags(to deployment: ModelDeployment) -> ModelDeployment {
+        var deployment = deployment
+        if let idleTimeout { deployment.idleTimeout = idleTimeout == 0 ? nil : .seconds(idleTimeout) }
+        if provisioned { deployment.provisioned = true }
+        if let maxConcurrency { deployment.maxConcurrency = maxConcurrency }
+        if let maxQueue { deployment.maxQueue = maxQueue }
+        return deployment
     }
 
     func run() async throws {
+        let configuration = try resolvedConfiguration()
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         let logger = Logger(label: "magpie")
-        let store = try databaseOptions.open()
-        let defaults = ModelDeployment(
-            name: "", path: "", idleTimeout: idleTimeout == 0 ? nil : .seconds(idleTimeout), provisioned: provisioned,
-            maxConcurrency: maxConcurrency, maxQueue: maxQueue)
-        let catalog = try ModelCatalog.discover(in: models, defaults: defaults)
-        guard !catalog.isEmpty else {
-            throw ValidationError("no model artifacts under \(models); train one with `magpie train --output \(models)/NAME`")
+        let store = try Store(path: configuration.database)
+        for plan in configuration.plans { try await store.savePlan(plan) }
+        var served: [(deployment: ModelDeployment, manifest: ModelManifest)] = []
+        if configuration.models.isEmpty {
+            served = try ModelCatalog.discover(in: configuration.modelsDirectory, defaults: configuration.deploymentDefaults)
+                .map { ($0.deployment, $0.manifest) }
+            guard !served.isEmpty else {
+                throw ValidationError(
+                    "no model artifacts under \(configuration.modelsDirectory); train one with `magpie train --output \(configuration.modelsDirectory)/NAME`"
+                )
+            }
+        } else {
+            for deployment in configuration.models {
+                served.append((deployment, try ModelArtifact.manifest(at: deployment.path)))
+            }
         }
-        let registry = try ModelRegistry(deployments: catalog.map(\.deployment))
+        let deployments = served.map { applyFlags(to: $0.deployment) }
+        let registry = try ModelRegistry(deployments: deployments)
         let gateway = Gateway(
-            registry: registry, manifests: Dictionary(uniqueKeysWithValues: catalog.map { ($0.deployment.name, $0.manifest) }),
-            store: store, limits: GatewayLimits(maxBodyBytes: maxBodyBytes),
-            cors: CORSPolicy(
-                allowedOrigins: allowedOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }),
-            logger: logger)
-        let host = self.host
-        let names = catalog.map(\.deployment.name).joined(separator: ", ")
+            registry: registry, manifests: Dictionary(served.map { ($0.deployment.name, $0.manifest) }, uniquingKeysWith: { $1 }),
+            store: store, routes: configuration.routes, limits: configuration.limits,
+            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger)
+        let host = configuration.host
+        let names = deployments.map(\.name).joined(separator: ", ")
         let application = HummingbirdHost.application(
-            gateway: gateway, host: host, port: port, services: [ModelLifecycleService(registry: registry, gateway: gateway)],
-            logger: logger
+            gateway: gateway, host: host, port: configuration.port,
+            services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
         ) { port in
             logger.info("listening", metadata: ["address": "http://\(host):\(port)", "models": "\(names)"])
         }

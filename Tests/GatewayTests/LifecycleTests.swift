@@ -78,4 +78,19 @@ import Testing
         #expect(response.status == 200 && response.header("X-Magpie-Cold-Start") == "true")
         await #expect(throws: (any Error).self) { try await server.request("GET", "/health") }
     }
+
+    @Test func anIdleModelIsUnloadedAndReloadedOnTheNextRequest() async throws {
+        let counter = LoadCounter(delay: .zero)
+        let deployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact, idleTimeout: .milliseconds(200))
+        let server = try await LiveServer(deployment: deployment, loader: counter.loader)
+        let key = try await server.key()
+        #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "true")
+        #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "false")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await server.gateway.registry.unloadIdle() == ["hate-speech"])
+        let listed = try await server.request("GET", "/v1/models", key: key)
+        #expect(((listed.json as? [String: Any])?["models"] as? [[String: Any]])?.first?["state"] as? String == "cold")
+        #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "true")
+        #expect(counter.loads.load(ordering: .relaxed) == 2)
+    }
 }

@@ -37,7 +37,8 @@ final class LiveServer: Sendable {
     /// Starts a server; `loader` replaces artifact loading (to slow or count it).
     init(
         deployment: ModelDeployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact),
-        loader: ModelRegistry.Loader? = nil, limits: GatewayLimits = GatewayLimits(), cors: CORSPolicy = CORSPolicy(),
+        loader: ModelRegistry.Loader? = nil, routes: [ModelRoute] = [], limits: GatewayLimits = GatewayLimits(),
+        cors: CORSPolicy = CORSPolicy(),
         logHandler: (any LogHandler)? = nil, ready: Bool = true
     ) async throws {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
@@ -47,7 +48,8 @@ final class LiveServer: Sendable {
         var logger = Logger(label: "test") { label in logHandler ?? SwiftLogNoOpLogHandler(label) }
         logger.logLevel = .info
         gateway = Gateway(
-            registry: registry, manifests: [deployment.name: manifest], store: store, limits: limits, cors: cors, logger: logger)
+            registry: registry, manifests: [deployment.name: manifest], store: store, routes: routes, limits: limits, cors: cors,
+            logger: logger)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = HummingbirdHost.application(gateway: gateway, host: "127.0.0.1", port: 0, logger: logger) { port in

@@ -14,9 +14,13 @@ import Testing
         let output = Pipe()
         var port = 0
 
-        init(models: String, database: String) throws {
+        convenience init(models: String, database: String) throws {
+            try self.init(arguments: ["--models", models, "--database", database, "--port", "0"])
+        }
+
+        init(arguments: [String]) throws {
             process.executableURL = MagpieProcess.executable
-            process.arguments = ["serve", "--models", models, "--database", database, "--port", "0"]
+            process.arguments = ["serve"] + arguments
             process.standardOutput = output
             process.standardError = output
             try process.run()
@@ -35,11 +39,15 @@ import Testing
         }
 
         func classify(_ text: String, key: String) async throws -> (status: Int, body: String) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/infer/hate-speech")!)
+            try await post("/v1/infer/hate-speech", ["text": text], key: key)
+        }
+
+        func post(_ path: String, _ body: [String: String], key: String) async throws -> (status: Int, body: String) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.setValue(key, forHTTPHeaderField: "x-api-key")
-            request.httpBody = try JSONEncoder().encode(["text": text])
+            request.httpBody = try JSONEncoder().encode(body)
             let (data, response) = try await URLSession.shared.data(for: request)
             return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
         }
@@ -93,5 +101,43 @@ import Testing
         let result = try MagpieProcess.run(["serve", "--models", workspace.path("empty"), "--database", workspace.path("db")])
         #expect(result.status != 0)
         #expect(result.standardError.contains("no model artifacts under"))
+    }
+
+    @Test func aConfigurationFileDeclaresModelsRoutesAndPlans() async throws {
+        let workspace = try Workspace()
+        let data = try workspace.hateSpeechSlice(perClass: 40)
+        let trained = try MagpieProcess.run([
+            "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--name", "tweets",
+            "--label-names", "0=Hate Speech,1=Offensive Language,2=Neither", "--output", workspace.path("artifacts/tweets"),
+        ])
+        #expect(trained.status == 0)
+        let database = workspace.path("state/magpie.sqlite")
+        let config = try workspace.write(
+            "magpie.yaml",
+            """
+            server:
+              port: 8080
+              database: \(database)
+            models:
+              hate-speech:
+                path: \(workspace.path("artifacts/tweets"))
+                provisioned: true
+            routes:
+              assistant:
+                json_field: task
+                choices: {toxicity: hate-speech}
+            plans:
+              configured: {quota: 2/day, rate: 100, burst: 100}
+            """)
+        // The flag overrides the file's port, and the file's database holds the plan.
+        let server = try Server(arguments: ["--config", config, "--port", "0"])
+        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "c", "--plan", "configured"])
+        #expect(created.status == 0, "\(created.standardError)")
+        let key = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
+        let routed = try await server.post("/v1/routes/assistant", ["task": "toxicity", "text": "you are a bitch"], key: key)
+        #expect(routed.status == 200 && routed.body.contains(#""model":"hate-speech""#))
+        #expect(try await server.classify("hello", key: key).status == 200)
+        #expect(try await server.classify("hello", key: key).status == 429)
+        #expect(server.terminate() == 0)
     }
 }

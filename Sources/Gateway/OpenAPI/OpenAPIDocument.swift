@@ -199,6 +199,26 @@ enum OpenAPIDocument {
               },
               "options": {"summary": "CORS preflight.", "responses": {"200": {"$ref": "#/components/responses/Preflight"}}}
             },
+            "/v1/routes/{route}": {
+              "parameters": [{"name": "route", "in": "path", "required": true, "description": "A configured route's name.", "schema": {"type": "string"}}],
+              "post": {
+                "summary": "Classify with the model a configured route chooses from a JSON field or a header.",
+                "security": [{"apiKey": []}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {
+                  "200": {"description": "Predictions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClassifyResponse"}}}},
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "403": {"$ref": "#/components/responses/Forbidden"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/ContentTooLarge"},
+                  "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                  "422": {"$ref": "#/components/responses/Unprocessable"},
+                  "429": {"$ref": "#/components/responses/TooManyRequests"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              },
+              "options": {"summary": "CORS preflight.", "responses": {"200": {"$ref": "#/components/responses/Preflight"}}}
+            },
             "/v1/infer/{model}": {
               "parameters": [{"$ref": "#/components/parameters/model"}],
               "post": {

@@ -13,6 +13,8 @@ enum Endpoint: Equatable {
     case invocations(model: String)
     /// `POST /v1/infer/{model}`: the reference Lambda's payload.
     case infer(model: String)
+    /// `POST /v1/routes/{route}`: a configured route choosing the model per request.
+    case routed(route: String)
     /// `OPTIONS` on any `/v1/` path: a CORS preflight.
     case preflight
 
@@ -20,7 +22,7 @@ enum Endpoint: Equatable {
     var isKeyed: Bool {
         switch self {
         case .health, .ready, .metrics, .openAPI, .preflight: false
-        case .listModels, .classify, .invocations, .infer: true
+        case .listModels, .classify, .invocations, .infer, .routed: true
         }
     }
 
@@ -35,6 +37,7 @@ enum Endpoint: Equatable {
         case .classify: "classify"
         case .invocations: "invocations"
         case .infer: "infer"
+        case .routed: "routed"
         case .preflight: "preflight"
         }
     }
@@ -58,6 +61,7 @@ enum Endpoint: Equatable {
         case 1 where segments[0] == "openapi.json": return (.openAPI, [.get])
         case 2 where segments == ["v1", "models"]: return (.listModels, [.get, .options])
         case 3 where segments[0] == "v1" && segments[1] == "infer": return (.infer(model: segments[2]), [.post, .options])
+        case 3 where segments[0] == "v1" && segments[1] == "routes": return (.routed(route: segments[2]), [.post, .options])
         case 4 where segments[0] == "v1" && segments[1] == "models" && segments[3] == "classify":
             return (.classify(model: segments[2]), [.post, .options])
         case 4 where segments[0] == "v1" && segments[1] == "models" && segments[3] == "invocations":

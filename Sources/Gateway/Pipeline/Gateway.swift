@@ -13,6 +13,7 @@ public final class Gateway: Sendable {
     public let registry: ModelRegistry
     let access: AccessControl?
     let manifests: [String: ModelManifest]
+    let routes: [String: ModelRoute]
     let limits: GatewayLimits
     let cors: CORSPolicy
     let logger: Logger
@@ -22,13 +23,16 @@ public final class Gateway: Sendable {
     /// - Parameters:
     ///   - manifests: the served models' manifests by name, read at start, for `GET /v1/models`.
     ///   - store: keys, plans and quotas; nil serves without keys (for local experiments only).
+    ///   - routes: configured routes that choose the model per request.
     public init(
-        registry: ModelRegistry, manifests: [String: ModelManifest], store: Store?, limits: GatewayLimits = GatewayLimits(),
+        registry: ModelRegistry, manifests: [String: ModelManifest], store: Store?, routes: [ModelRoute] = [],
+        limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), logger: Logger = Logger(label: "magpie.gateway"),
         metrics: GatewayMetrics = GatewayMetrics()
     ) {
         self.registry = registry
         self.manifests = manifests
+        self.routes = Dictionary(routes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.access = store.map { AccessControl(store: $0) }
         self.limits = limits
         self.cors = cors
@@ -109,10 +113,9 @@ public final class Gateway: Sendable {
         case .listModels:
             _ = try await admit(request, model: nil)
             return try await listModels()
-        case .classify(let model), .invocations(let model), .infer(let model):
+        case .classify, .invocations, .infer, .routed:
+            let (model, rateLimitHeaders, input) = try await admitAndParse(endpoint, request)
             outcome.model = model
-            let rateLimitHeaders = try await admit(request, model: model)
-            let input = try parse(endpoint, request)
             let texts = input.texts
             let served: (result: (predictions: [Prediction], version: String, seconds: Duration), usage: ModelRegistry.Usage)
             do {
@@ -142,6 +145,44 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// The model, rate-limit headers and input of a classification request, checked in order:
+    /// key, route or model, throttle and quota, body.
+    private func admitAndParse(_ endpoint: Endpoint, _ request: GatewayRequest) async throws(GatewayError) -> (
+        model: String, rateLimitHeaders: HTTPFields, input: ClassificationInput
+    ) {
+        switch endpoint {
+        case .classify(let model), .invocations(let model), .infer(let model):
+            let headers = try await admit(request, model: model)
+            return (model, headers, try parse(endpoint, request))
+        case .routed(let name):
+            _ = try await access?.authenticate(request.headers)
+            guard let route = routes[name] else { throw .unknownRoute(name, known: routes.keys.sorted()) }
+            let headers = try await admit(request, model: nil)
+            var choice: String?
+            let input: ClassificationInput
+            switch route.selector {
+            case .header(let header):
+                choice = HTTPField.Name(header).flatMap { request.headers[$0] }
+                input = try parse(endpoint, request)
+            case .jsonField(let field):
+                let object = try parseJSONObject(request)
+                switch object[field] {
+                case nil: choice = nil
+                case .string(let value)?: choice = value
+                case let other?: throw .invalidRequest("\(field) must be a string, not \(other.typeName)")
+                }
+                var rest = object
+                rest[field] = nil
+                input = try ClassificationInput.native(rest, limits: limits)
+            }
+            let model = try route.model(for: choice)
+            guard manifests[model] != nil else { throw .unknownModel(model, known: manifests.keys.sorted()) }
+            return (model, headers, input)
+        default:
+            throw .internalError
+        }
+    }
+
     /// Authenticates, checks the model exists, then throttles and counts: an unknown key learns
     /// nothing about models, and a request for an unknown model uses no quota.
     private func admit(_ request: GatewayRequest, model: String?) async throws(GatewayError) -> HTTPFields {
@@ -151,15 +192,25 @@ public final class Gateway: Sendable {
         return try await access.admit(credential)
     }
 
-    private func parse(_ endpoint: Endpoint, _ request: GatewayRequest) throws(GatewayError) -> ClassificationInput {
-        let isInfer = if case .infer = endpoint { true } else { false }
-        guard let body = request.body, !body.isEmpty else {
-            if isInfer { throw .issue("Request payload is missing") }
-            throw .invalidRequest("request body is missing; send a JSON object")
-        }
+    /// The body, present, within the size limit and declared JSON.
+    private func checkedBody(_ request: GatewayRequest, missing: GatewayError) throws(GatewayError) -> [UInt8] {
+        guard let body = request.body, !body.isEmpty else { throw missing }
         guard body.count <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
         let contentType = request.headers[.contentType]
         guard let contentType, Self.isJSON(contentType) else { throw .unsupportedMediaType(contentType) }
+        return body
+    }
+
+    private func parseJSONObject(_ request: GatewayRequest) throws(GatewayError) -> [String: JSONValue] {
+        try JSON.parseObject(try checkedBody(request, missing: .invalidRequest("request body is missing; send a JSON object")))
+    }
+
+    private func parse(_ endpoint: Endpoint, _ request: GatewayRequest) throws(GatewayError) -> ClassificationInput {
+        let isInfer = if case .infer = endpoint { true } else { false }
+        let body = try checkedBody(
+            request,
+            missing: isInfer
+                ? .issue("Request payload is missing") : .invalidRequest("request body is missing; send a JSON object"))
         switch endpoint {
         case .infer:
             // The reference Lambda answers every unusable payload with the same 422 issue.

@@ -6,6 +6,7 @@ public enum GatewayError: Error, Equatable {
     case routeNotFound(path: String)
     case methodNotAllowed(allowed: [HTTPRequest.Method])
     case unknownModel(String, known: [String])
+    case unknownRoute(String, known: [String])
     case unsupportedMediaType(String?)
     case bodyTooLarge(limit: Int)
     case malformedJSON(String)
@@ -25,7 +26,7 @@ public enum GatewayError: Error, Equatable {
 
     public var status: HTTPResponse.Status {
         switch self {
-        case .routeNotFound, .unknownModel: .notFound
+        case .routeNotFound, .unknownModel, .unknownRoute: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .unsupportedMediaType: .unsupportedMediaType
         case .bodyTooLarge: .contentTooLarge
@@ -44,13 +45,15 @@ public enum GatewayError: Error, Equatable {
         case .methodNotAllowed(let allowed): "method not allowed; use \(allowed.map(\.rawValue).joined(separator: " or "))"
         case .unknownModel(let name, let known):
             "no model named '\(name)' (models: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+        case .unknownRoute(let name, let known):
+            "no route named '\(name)' (routes: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
         case .unsupportedMediaType(let type): "content type \(type.map { "'\($0)'" } ?? "missing"); send application/json"
         case .bodyTooLarge(let limit): "request body is larger than the limit of \(limit) bytes"
         case .malformedJSON(let reason): "request body is not valid JSON: \(reason)"
         case .invalidUTF8: "request body is not valid UTF-8"
         case .invalidRequest(let reason): reason
         case .unknownChoice(let field, let value, let valid):
-            "unknown \(field) '\(value)'; valid: \(valid.joined(separator: ", "))"
+            "unknown choice '\(value)' in \(field); valid: \(valid.joined(separator: ", "))"
         case .issue(let issue): issue
         case .forbidden: "Forbidden"
         case .throttled: "Too Many Requests"

@@ -1,0 +1,180 @@
+import Foundation
+import Gateway
+import ModelRuntime
+import Storage
+import Yams
+
+/// Everything `magpie serve` needs, from defaults, then a YAML file, then `MAGPIE_*`
+/// environment variables, then command-line flags, each overriding the one before.
+///
+/// ```yaml
+/// server:
+///   host: 127.0.0.1
+///   port: 8080
+///   database: magpie.sqlite
+///   max_body_bytes: 65536
+///   allowed_origins: ["https://app.example"]
+/// models:                       # omit to serve every artifact under --models
+///   hate-speech:
+///     path: models/hate-speech
+///     idle_timeout: 900         # seconds without requests before unloading; 0 never
+///     provisioned: false        # true loads at start (/ready is 503 until loaded)
+///     max_concurrency: 64
+///     max_queue: 256
+/// routes:
+///   assistant:                  # POST /v1/routes/assistant
+///     json_field: task          # or header: X-Task
+///     choices: {hate-speech: hate-speech, offensive: hate-speech}
+///     default: hate-speech
+/// plans:                        # created, or updated to match, at start
+///   demo: {quota: 10000/month, rate: 1000, burst: 1000}
+/// ```
+struct ServeConfiguration {
+    var host = "127.0.0.1"
+    var port = 8080
+    var database = "magpie.sqlite"
+    var modelsDirectory = "models"
+    var limits = GatewayLimits()
+    var allowedOrigins = ["*"]
+    var deploymentDefaults = ModelDeployment(name: "", path: "")
+    /// Explicit models; empty means discover under `modelsDirectory`.
+    var models: [ModelDeployment] = []
+    var routes: [ModelRoute] = []
+    var plans: [UsagePlan] = []
+
+    static let modelKeys: Set<String> = ["path", "idle_timeout", "provisioned", "max_concurrency", "max_queue"]
+
+    /// Applies the YAML file at `path`.
+    mutating func apply(file path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(file: path, key: "", line: nil, reason: "cannot read the file")
+        }
+        let node: Node
+        do {
+            guard let composed = try Yams.compose(yaml: String(decoding: data, as: UTF8.self)) else { return }
+            node = composed
+        } catch {
+            throw ConfigurationError(file: path, key: "", line: nil, reason: "not valid YAML: \(error)")
+        }
+        let root = YAMLReader(file: path, path: "", node: node)
+        for (key, reader) in try root.entries(allowed: ["server", "models", "routes", "plans"]) {
+            switch key {
+            case "server": try applyServer(reader)
+            case "models": models = try reader.entries(allowed: nil).map { try deployment(named: $0.key, $0.reader) }
+            case "routes": routes = try reader.entries(allowed: nil).map { try route(named: $0.key, $0.reader) }
+            default: plans = try reader.entries(allowed: nil).map { try plan(named: $0.key, $0.reader) }
+            }
+        }
+        try checkRoutes(file: path)
+    }
+
+    private mutating func applyServer(_ reader: YAMLReader) throws {
+        let keys: Set<String> = [
+            "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
+            "allowed_origins",
+        ]
+        for (key, value) in try reader.entries(allowed: keys) {
+            switch key {
+            case "host": host = try value.string
+            case "port": port = try value.int(in: 0...65_535)
+            case "database": database = try value.string
+            case "models_directory": modelsDirectory = try value.string
+            case "max_body_bytes": limits.maxBodyBytes = try value.int(in: 1024...64 * 1024 * 1024)
+            case "max_text_length": limits.maxTextLength = try value.int(in: 1...1_000_000)
+            case "max_batch_size": limits.maxBatchSize = try value.int(in: 1...10_000)
+            default: allowedOrigins = try value.strings
+            }
+        }
+    }
+
+    private func deployment(named name: String, _ reader: YAMLReader) throws -> ModelDeployment {
+        var deployment = deploymentDefaults
+        deployment.name = name
+        deployment.path = ""
+        for (key, value) in try reader.entries(allowed: Self.modelKeys) {
+            switch key {
+            case "path": deployment.path = try value.string
+            case "idle_timeout":
+                let seconds = try value.int(in: 0...31_536_000)
+                deployment.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
+            case "provisioned": deployment.provisioned = try value.bool
+            case "max_concurrency": deployment.maxConcurrency = try value.int(in: 1...100_000)
+            default: deployment.maxQueue = try value.int(in: 0...1_000_000)
+            }
+        }
+        guard !deployment.path.isEmpty else { throw reader.error("needs a path to the model artifact") }
+        return deployment
+    }
+
+    private func route(named name: String, _ reader: YAMLReader) throws -> ModelRoute {
+        var selector: ModelRoute.Selector?
+        var choices: [String: String] = [:]
+        var defaultChoice: String?
+        for (key, value) in try reader.entries(allowed: ["json_field", "header", "choices", "default"]) {
+            switch key {
+            case "json_field", "header":
+                guard selector == nil else { throw value.error("give json_field or header, not both") }
+                selector = key == "header" ? .header(try value.string) : .jsonField(try value.string)
+            case "choices":
+                for (choice, model) in try value.entries(allowed: nil) { choices[choice] = try model.string }
+            default: defaultChoice = try value.string
+            }
+        }
+        guard let selector else { throw reader.error("needs json_field or header to choose the model by") }
+        guard !choices.isEmpty else { throw reader.error("needs choices (choice: model)") }
+        if let defaultChoice, choices[defaultChoice] == nil {
+            throw reader.error("default '\(defaultChoice)' is not one of the choices", key: "default")
+        }
+        return ModelRoute(name: name, selector: selector, choices: choices, defaultChoice: defaultChoice)
+    }
+
+    private func plan(named name: String, _ reader: YAMLReader) throws -> UsagePlan {
+        var quota: Quota?
+        var rate: Double?
+        var burst: Int?
+        for (key, value) in try reader.entries(allowed: ["quota", "rate", "burst"]) {
+            switch key {
+            case "quota": quota = try Quota(parsing: try value.string)
+            case "rate": rate = try value.positiveNumber
+            default: burst = try value.int(in: 1...1_000_000_000)
+            }
+        }
+        guard let rate, let burst else { throw reader.error("needs rate and burst") }
+        return try UsagePlan(name: name, quota: quota, rate: rate, burst: burst)
+    }
+
+    /// Routes may only choose models that are served.
+    private func checkRoutes(file: String) throws {
+        guard !models.isEmpty else { return }
+        let served = Set(models.map(\.name))
+        for route in routes {
+            for (choice, model) in route.choices.sorted(by: { $0.key < $1.key }) where !served.contains(model) {
+                throw ConfigurationError(
+                    file: file, key: "routes.\(route.name).choices.\(choice)", line: nil,
+                    reason: "model '\(model)' is not among the served models (\(served.sorted().joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// Applies `MAGPIE_HOST`, `MAGPIE_PORT`, `MAGPIE_DATABASE`, `MAGPIE_MODELS`,
+    /// `MAGPIE_MAX_BODY_BYTES` and `MAGPIE_ALLOWED_ORIGINS` (comma-separated).
+    mutating func apply(environment: [String: String]) throws {
+        func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+            guard let text = environment[name] else { return nil }
+            guard let value = Int(text), range.contains(value) else {
+                throw ConfigurationError(
+                    file: "environment", key: name, line: nil,
+                    reason: "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'")
+            }
+            return value
+        }
+        if let value = environment["MAGPIE_HOST"] { host = value }
+        if let value = try number("MAGPIE_PORT", 0...65_535) { port = value }
+        if let value = environment["MAGPIE_DATABASE"] { database = value }
+        if let value = environment["MAGPIE_MODELS"] { modelsDirectory = value }
+        if let value = try number("MAGPIE_MAX_BODY_BYTES", 1024...64 * 1024 * 1024) { limits.maxBodyBytes = value }
+        if let value = environment["MAGPIE_ALLOWED_ORIGINS"] {
+            allowedOrigins = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+    }
+}
