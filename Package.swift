@@ -69,6 +69,9 @@ let package = Package(
         ),
         .target(name: "TextFeatures"),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
+        .executableTarget(
+            name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/BareServer"),
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

@@ -46,28 +46,15 @@ extension Store {
         }
     }
 
-    /// Counts one request of `keyID` against `quota` in one write transaction: of any number of
-    /// concurrent callers, in this process or another, at most `quota.limit` are counted per
-    /// period, and a counted request is on disk before this returns.
+    /// Counts one request of `keyID` against `quota`: of any number of concurrent callers, in
+    /// this process or another, at most `quota.limit` are counted per period, and a counted
+    /// request is on disk before this returns. Concurrent calls share a transaction
+    /// (`QuotaCommitQueue`).
     public func consume(keyID: String, quota: Quota?, at now: Date = Date()) async throws(StorageError) -> QuotaDecision {
-        try await write { db in
-            try db.execute(
-                sql: "UPDATE keys SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL",
-                arguments: [now.databaseSeconds, keyID])
-            guard db.changesCount == 1 else { return .revoked }
-            guard let quota else { return .counted(quota: nil) }
-            let window = quota.window(containing: now)
-            let counted = try Int.fetchOne(
-                db,
-                sql: """
-                    INSERT INTO usage (key_id, period_start, count) VALUES (?, ?, 1)
-                    ON CONFLICT (key_id, period_start) DO UPDATE SET count = count + 1 WHERE count < ?
-                    RETURNING count
-                    """, arguments: [keyID, window.start.databaseSeconds, quota.limit])
-            guard let counted else {
-                return .exceeded(quota: QuotaState(limit: quota.limit, used: quota.limit, resetsAt: window.end))
-            }
-            return .counted(quota: QuotaState(limit: quota.limit, used: counted, resetsAt: window.end))
+        do {
+            return try await commitQueue.consume(QuotaCommitQueue.Request(keyID: keyID, quota: quota, now: now))
+        } catch {
+            throw .database("\(error)")
         }
     }
 

@@ -9,6 +9,7 @@ import GRDB
 /// process (a power failure may lose the last commits, never corrupt the file).
 public final class Store: Sendable {
     let pool: DatabasePool
+    let commitQueue: QuotaCommitQueue
     public let path: String
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
@@ -22,8 +23,10 @@ public final class Store: Sendable {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            pool = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
+            self.pool = pool
+            commitQueue = QuotaCommitQueue(pool: pool)
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
         }

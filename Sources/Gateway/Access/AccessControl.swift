@@ -10,10 +10,12 @@ struct AccessControl: Sendable {
 
     let store: Store
     let buckets = TokenBuckets()
+    let credentials = CredentialCache()
 
     /// The active key the request carries, or `forbidden`: a read, nothing is counted yet.
     func authenticate(_ headers: HTTPFields) async throws(GatewayError) -> Credential {
         guard let secret = headers[Self.apiKeyHeader], !secret.isEmpty else { throw .forbidden }
+        if let cached = credentials.credential(forSecret: secret) { return cached }
         let found: Credential?
         do {
             found = try await store.authenticate(secret: secret)
@@ -21,6 +23,7 @@ struct AccessControl: Sendable {
             throw .internalError
         }
         guard let found else { throw .forbidden }
+        credentials.store(found, forSecret: secret)
         return found
     }
 
