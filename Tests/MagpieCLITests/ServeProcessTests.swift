@@ -60,6 +60,16 @@ import Testing
         }
     }
 
+    /// Trains a small three-class model on real tweets at `path` inside `workspace`.
+    static func trainModel(named name: String, in workspace: Workspace, at path: String) throws {
+        let data = try workspace.hateSpeechSlice(perClass: 40)
+        let trained = try MagpieProcess.run([
+            "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--name", name,
+            "--label-names", "0=Hate Speech,1=Offensive Language,2=Neither", "--output", workspace.path(path),
+        ])
+        #expect(trained.status == 0, "\(trained.standardError)")
+    }
+
     struct ServerDidNotStart: Error, CustomStringConvertible {
         var output: String
         var description: String { "magpie serve did not print its port:\n\(output)" }
@@ -67,12 +77,7 @@ import Testing
 
     @Test func quotaSurvivesRestartAndSIGTERMExitsCleanly() async throws {
         let workspace = try Workspace()
-        let data = try workspace.hateSpeechSlice(perClass: 40)
-        let trained = try MagpieProcess.run([
-            "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--name", "hate-speech",
-            "--label-names", "0=Hate Speech,1=Offensive Language,2=Neither", "--output", workspace.path("models/hate-speech"),
-        ])
-        #expect(trained.status == 0, "\(trained.standardError)")
+        try Self.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
         let database = workspace.path("magpie.sqlite")
         #expect(
             try MagpieProcess.run([
@@ -105,12 +110,7 @@ import Testing
 
     @Test func aConfigurationFileDeclaresModelsRoutesAndPlans() async throws {
         let workspace = try Workspace()
-        let data = try workspace.hateSpeechSlice(perClass: 40)
-        let trained = try MagpieProcess.run([
-            "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--name", "tweets",
-            "--label-names", "0=Hate Speech,1=Offensive Language,2=Neither", "--output", workspace.path("artifacts/tweets"),
-        ])
-        #expect(trained.status == 0)
+        try Self.trainModel(named: "tweets", in: workspace, at: "artifacts/tweets")
         let database = workspace.path("state/magpie.sqlite")
         let config = try workspace.write(
             "magpie.yaml",
