@@ -30,7 +30,6 @@ public actor ModelRegistry {
         var running = 0
         var waiting: [CheckedContinuation<Void, Never>] = []
         var lastUsed: ContinuousClock.Instant
-        var loadCount = 0
     }
 
     private var entries: [String: Entry] = [:]
@@ -55,11 +54,6 @@ public actor ModelRegistry {
         case .loading: return .loading
         case .warm: return .warm
         }
-    }
-
-    /// How many times `name` has been loaded since start.
-    public func loadCount(of name: String) -> Int {
-        entries[name]?.loadCount ?? 0
     }
 
     /// Runs `body` with model `name`, loading it first if it is cold and waiting for a
@@ -118,7 +112,6 @@ public actor ModelRegistry {
             let loader = self.loader
             let task = Task { try await loader(deployment) }
             entries[name]!.phase = .loading(task)
-            entries[name]!.loadCount += 1
             let model = try await awaitLoad(name, task)
             return (model, Usage(coldStart: true, loadDuration: model.loadDuration, startedLoad: true))
         }

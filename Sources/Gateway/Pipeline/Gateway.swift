@@ -282,8 +282,8 @@ public final class Gateway: Sendable {
         }
     }
 
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> GatewayResponse {
-        GatewayResponse(status: status, headers: [.contentType: "application/json"], body: JSON.encode(value))
+    static func json(_ value: some Encodable) -> GatewayResponse {
+        GatewayResponse(status: .ok, headers: [.contentType: "application/json"], body: JSON.encode(value))
     }
 
     static func milliseconds(_ duration: Duration) -> String {
