@@ -70,6 +70,13 @@ let package = Package(
         .target(name: "TextFeatures"),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
         .executableTarget(
+            name: "GatewayBenchmarks",
+            dependencies: [
+                "Gateway", "ModelRuntime", "Storage", "Classifiers", .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Benchmarks/GatewayBenchmarks"),
+        .executableTarget(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures"], resources: [.copy("Fixtures")]),

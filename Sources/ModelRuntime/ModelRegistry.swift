@@ -1,9 +1,15 @@
 import Classifiers
+import Synchronization
 
 /// The served models and their lifecycle: cold until the first request loads them, warm while
 /// used, cold again after their idle timeout. Concurrent first requests share one load, and
 /// each model computes at most `maxConcurrency` requests at once with a bounded queue.
-public actor ModelRegistry {
+///
+/// State sits behind a lock rather than in an actor: a request for a warm model with a free
+/// slot then runs on its own task's thread with no executor hop, which on a busy single core
+/// is worth more than the model's own prediction time. Only a cold start or a full model
+/// suspends the request.
+public final class ModelRegistry: Sendable {
     /// Reads a model into memory; the default reads a Magpie artifact. Tests pass their own to
     /// count or delay loads.
     public typealias Loader = @Sendable (ModelDeployment) async throws -> LoadedModel
@@ -28,40 +34,50 @@ public actor ModelRegistry {
         var deployment: ModelDeployment
         var phase: Phase = .cold
         var running = 0
-        var waiting: [CheckedContinuation<Void, Never>] = []
+        var waiting: [CheckedContinuation<Bool, Never>] = []
         var lastUsed: ContinuousClock.Instant
     }
 
-    private var entries: [String: Entry] = [:]
+    /// What a request must do to get a model.
+    private enum Step {
+        case use(LoadedModel)
+        case await(Task<LoadedModel, any Error>, startedLoad: Bool)
+    }
+
+    private let entries: Mutex<[String: Entry]>
     private let loader: Loader
     private let clock = ContinuousClock()
+    public let names: [String]
 
     public init(deployments: [ModelDeployment], loader: Loader? = nil) throws(ModelRuntimeError) {
         let now = clock.now
+        var entries: [String: Entry] = [:]
         for deployment in deployments {
             guard entries[deployment.name] == nil else { throw .duplicateModel(deployment.name) }
             entries[deployment.name] = Entry(deployment: deployment, lastUsed: now)
         }
+        names = entries.keys.sorted()
+        self.entries = Mutex(entries)
         self.loader = loader ?? { deployment in try LoadedModel.load(from: deployment.path) }
     }
 
-    public var names: [String] { entries.keys.sorted() }
-
     public func state(of name: String) -> ModelState? {
-        guard let entry = entries[name] else { return nil }
-        switch entry.phase {
-        case .cold: return .cold
-        case .loading: return .loading
-        case .warm: return .warm
+        entries.withLock { entries in
+            switch entries[name]?.phase {
+            case nil: nil
+            case .cold?: .cold
+            case .loading?: .loading
+            case .warm?: .warm
+            }
         }
     }
 
     /// Runs `body` with model `name`, loading it first if it is cold and waiting for a
     /// concurrency slot if all are busy.
     public func withModel<Result: Sendable>(
-        _ name: String, _ body: @Sendable (LoadedModel) async throws -> Result
+        _ name: String, _ body: (LoadedModel) async throws -> Result
     ) async throws -> (result: Result, usage: Usage) {
-        guard entries[name] != nil else { throw ModelRuntimeError.unknownModel(name, known: names) }
+        guard names.contains(name) else { throw ModelRuntimeError.unknownModel(name, known: names) }
         try await acquireSlot(name)
         defer { releaseSlot(name) }
         let (model, usage) = try await warmModel(name)
@@ -71,9 +87,8 @@ public actor ModelRegistry {
     /// Loads every provisioned model; returns when all are warm. A model that fails to load
     /// is reported by name.
     public func loadProvisioned() async throws {
-        for name in names where entries[name]!.deployment.provisioned {
-            _ = try await warmModel(name)
-        }
+        let provisioned = entries.withLock { entries in names.filter { entries[$0]!.deployment.provisioned } }
+        for name in provisioned { _ = try await warmModel(name) }
     }
 
     /// Unloads warm models that have had no request for their idle timeout and none running.
@@ -81,15 +96,17 @@ public actor ModelRegistry {
     @discardableResult
     public func unloadIdle() -> [String] {
         let now = clock.now
-        var unloaded: [String] = []
-        for name in names {
-            guard let entry = entries[name], case .warm = entry.phase, entry.running == 0, entry.waiting.isEmpty,
-                let timeout = entry.deployment.idleTimeout, entry.lastUsed.advanced(by: timeout) <= now
-            else { continue }
-            entries[name]!.phase = .cold
-            unloaded.append(name)
+        return entries.withLock { entries in
+            var unloaded: [String] = []
+            for name in names {
+                guard let entry = entries[name], case .warm = entry.phase, entry.running == 0, entry.waiting.isEmpty,
+                    let timeout = entry.deployment.idleTimeout, entry.lastUsed.advanced(by: timeout) <= now
+                else { continue }
+                entries[name]!.phase = .cold
+                unloaded.append(name)
+            }
+            return unloaded
         }
-        return unloaded
     }
 
     /// Calls `unloadIdle` every `interval` until the task is cancelled.
@@ -101,53 +118,96 @@ public actor ModelRegistry {
     }
 
     private func warmModel(_ name: String) async throws -> (LoadedModel, Usage) {
-        switch entries[name]!.phase {
-        case .warm(let model):
+        let loader = self.loader
+        let step = entries.withLock { entries -> Step in
+            switch entries[name]!.phase {
+            case .warm(let model):
+                return .use(model)
+            case .loading(let task):
+                return .await(task, startedLoad: false)
+            case .cold:
+                let deployment = entries[name]!.deployment
+                let task = Task { try await loader(deployment) }
+                entries[name]!.phase = .loading(task)
+                return .await(task, startedLoad: true)
+            }
+        }
+        switch step {
+        case .use(let model):
             return (model, Usage(coldStart: false, loadDuration: nil))
-        case .loading(let task):
+        case .await(let task, let startedLoad):
             let model = try await awaitLoad(name, task)
-            return (model, Usage(coldStart: true, loadDuration: model.loadDuration))
-        case .cold:
-            let deployment = entries[name]!.deployment
-            let loader = self.loader
-            let task = Task { try await loader(deployment) }
-            entries[name]!.phase = .loading(task)
-            let model = try await awaitLoad(name, task)
-            return (model, Usage(coldStart: true, loadDuration: model.loadDuration, startedLoad: true))
+            return (model, Usage(coldStart: true, loadDuration: model.loadDuration, startedLoad: startedLoad))
         }
     }
 
+    /// Waits for `task`, then records its outcome unless a later load has replaced it.
     private func awaitLoad(_ name: String, _ task: Task<LoadedModel, any Error>) async throws -> LoadedModel {
-        do {
-            let model = try await task.value
-            if case .loading = entries[name]!.phase { entries[name]!.phase = .warm(model) }
+        let result = await task.result
+        entries.withLock { entries in
+            guard case .loading(let current) = entries[name]!.phase, current == task else { return }
+            switch result {
+            case .success(let model): entries[name]!.phase = .warm(model)
+            case .failure: entries[name]!.phase = .cold
+            }
+        }
+        switch result {
+        case .success(let model):
             return model
-        } catch {
-            if case .loading = entries[name]!.phase { entries[name]!.phase = .cold }
-            if let error = error as? ModelRuntimeError { throw error }
+        case .failure(let error as ModelRuntimeError):
+            throw error
+        case .failure(let error):
             throw ModelRuntimeError.loadFailed(model: name, reason: "\(error)")
         }
     }
 
+    /// Takes a concurrency slot, or a place in the queue, or refuses with `overloaded`.
     private func acquireSlot(_ name: String) async throws {
-        let entry = entries[name]!
-        if entry.running < entry.deployment.maxConcurrency {
-            entries[name]!.running += 1
+        enum Decision {
+            case run, wait, refuse
+        }
+        func decide(_ entry: inout Entry) -> Decision {
+            if entry.running < entry.deployment.maxConcurrency {
+                entry.running += 1
+                return .run
+            }
+            return entry.waiting.count < entry.deployment.maxQueue ? .wait : .refuse
+        }
+        switch entries.withLock({ decide(&$0[name]!) }) {
+        case .run:
             return
-        }
-        guard entry.waiting.count < entry.deployment.maxQueue else {
+        case .refuse:
             throw ModelRuntimeError.overloaded(model: name, retryAfterSeconds: 1)
+        case .wait:
+            // Decided again under the lock that queues the continuation: a slot may have been
+            // released in between, and nothing else would resume it.
+            let admitted = await withCheckedContinuation { continuation in
+                let decision = entries.withLock { entries in
+                    let decision = decide(&entries[name]!)
+                    if case .wait = decision { entries[name]!.waiting.append(continuation) }
+                    return decision
+                }
+                switch decision {
+                case .run: continuation.resume(returning: true)
+                case .refuse: continuation.resume(returning: false)
+                case .wait: break
+                }
+            }
+            guard admitted else { throw ModelRuntimeError.overloaded(model: name, retryAfterSeconds: 1) }
         }
-        await withCheckedContinuation { continuation in entries[name]!.waiting.append(continuation) }
     }
 
     /// Hands the slot to the next waiter, if any, so queued requests run in arrival order.
     private func releaseSlot(_ name: String) {
-        entries[name]!.lastUsed = clock.now
-        if entries[name]!.waiting.isEmpty {
-            entries[name]!.running -= 1
-        } else {
-            entries[name]!.waiting.removeFirst().resume()
+        let now = clock.now
+        let next = entries.withLock { entries -> CheckedContinuation<Bool, Never>? in
+            entries[name]!.lastUsed = now
+            if entries[name]!.waiting.isEmpty {
+                entries[name]!.running -= 1
+                return nil
+            }
+            return entries[name]!.waiting.removeFirst()
         }
+        next?.resume(returning: true)
     }
 }

@@ -30,16 +30,37 @@ public struct Quota: Sendable, Equatable, Codable, CustomStringConvertible {
     public var description: String { "\(limit)/\(period.rawValue)" }
 
     /// The period containing `date`: its start (inclusive) and end (exclusive).
+    ///
+    /// Computed on the proleptic Gregorian calendar in whole days rather than with
+    /// `Calendar`, which costs tens of microseconds on Linux and runs on every keyed request.
     public func window(containing date: Date) -> (start: Date, end: Date) {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let component: Calendar.Component
+        let day = Int((date.timeIntervalSince1970 / Self.secondsPerDay).rounded(.down))
+        let (startDay, endDay): (Int, Int)
         switch period {
-        case .day: component = .day
-        case .week: component = .weekOfYear
-        case .month: component = .month
+        case .day:
+            (startDay, endDay) = (day, day + 1)
+        case .week:
+            // 1970-01-01 was a Thursday, three days after the Monday that starts ISO weeks.
+            let monday = day - (day + 3).modulo(7)
+            (startDay, endDay) = (monday, monday + 7)
+        case .month:
+            let (year, month) = CivilDate.yearAndMonth(ofDay: day)
+            let next = month == 12 ? (year + 1, 1) : (year, month + 1)
+            (startDay, endDay) = (CivilDate.day(year: year, month: month), CivilDate.day(year: next.0, month: next.1))
         }
-        let interval = calendar.dateInterval(of: component, for: date)!
-        return (interval.start, interval.end)
+        return (
+            Date(timeIntervalSince1970: Double(startDay) * Self.secondsPerDay),
+            Date(timeIntervalSince1970: Double(endDay) * Self.secondsPerDay)
+        )
+    }
+
+    private static let secondsPerDay = 86_400.0
+}
+
+extension Int {
+    /// The remainder with the sign of the divisor, so days before 1970 fall in the right week.
+    fileprivate func modulo(_ divisor: Int) -> Int {
+        let remainder = self % divisor
+        return remainder < 0 ? remainder + divisor : remainder
     }
 }

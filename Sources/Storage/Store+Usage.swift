@@ -29,18 +29,19 @@ public enum QuotaDecision: Sendable, Equatable {
 
 extension Store {
     /// The active key whose secret is `secret`, with its plan; nil for an unknown or revoked
-    /// key. A read, so it runs concurrently with other requests.
+    /// key. A read on the calling thread (see `readOnThisThread`), concurrent with other
+    /// requests and with quota writes.
     public func authenticate(secret: String) async throws(StorageError) -> Credential? {
         let hash = APIKeySecret.hash(secret)
-        return try await read { db in
+        return try readOnThisThread { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT keys.*, plans.name AS plan_name, plans.quota_limit, plans.quota_period, plans.rate, plans.burst
-                        FROM keys JOIN plans ON plans.name = keys.plan
-                        WHERE keys.secret_sha256 = ? AND keys.revoked_at IS NULL
-                        """, arguments: [hash])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT keys.*, plans.name AS plan_name, plans.quota_limit, plans.quota_period, plans.rate, plans.burst
+                            FROM keys JOIN plans ON plans.name = keys.plan
+                            WHERE keys.secret_sha256 = ? AND keys.revoked_at IS NULL
+                            """), arguments: [hash])
             else { return nil }
             return Credential(key: Self.key(from: row), plan: try Self.plan(from: row, nameColumn: "plan_name"))
         }

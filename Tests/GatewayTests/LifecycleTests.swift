@@ -87,7 +87,7 @@ import Testing
         #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "true")
         #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "false")
         try await Task.sleep(for: .milliseconds(300))
-        #expect(await server.gateway.registry.unloadIdle() == ["hate-speech"])
+        #expect(server.gateway.registry.unloadIdle() == ["hate-speech"])
         let listed = try await server.request("GET", "/v1/models", key: key)
         #expect(((listed.json as? [String: Any])?["models"] as? [[String: Any]])?.first?["state"] as? String == "cold")
         #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "true")

@@ -39,7 +39,7 @@ import Testing
     @Test func concurrentFirstRequestsShareOneLoad() async throws {
         let counter = CountingLoader(delay: .milliseconds(200))
         let registry = try ModelRegistry(deployments: [Self.deployment()], loader: counter.loader)
-        #expect(await registry.state(of: "hate-speech") == .cold)
+        #expect(registry.state(of: "hate-speech") == .cold)
         let usages = try await withThrowingTaskGroup(of: ModelRegistry.Usage.self) { group in
             for _ in 0..<32 {
                 group.addTask {
@@ -51,7 +51,7 @@ import Testing
         #expect(counter.loads.load(ordering: .relaxed) == 1)
         #expect(usages.allSatisfy { $0.coldStart && $0.loadDuration != nil })
         #expect(usages.filter(\.startedLoad).count == 1)
-        #expect(await registry.state(of: "hate-speech") == .warm)
+        #expect(registry.state(of: "hate-speech") == .warm)
         let warm = try await registry.withModel("hate-speech") { model in model.classify(["hello there"]) }
         #expect(!warm.usage.coldStart && warm.result.count == 1)
     }
@@ -68,10 +68,10 @@ import Testing
         let counter = CountingLoader()
         let registry = try ModelRegistry(deployments: [Self.deployment(idleTimeout: .milliseconds(100))], loader: counter.loader)
         _ = try await registry.withModel("hate-speech") { _ in () }
-        #expect(await registry.unloadIdle().isEmpty)
+        #expect(registry.unloadIdle().isEmpty)
         try await Task.sleep(for: .milliseconds(150))
-        #expect(await registry.unloadIdle() == ["hate-speech"])
-        #expect(await registry.state(of: "hate-speech") == .cold)
+        #expect(registry.unloadIdle() == ["hate-speech"])
+        #expect(registry.state(of: "hate-speech") == .cold)
         let again = try await registry.withModel("hate-speech") { _ in () }
         #expect(again.usage.coldStart)
         #expect(counter.loads.load(ordering: .relaxed) == 2)
@@ -80,9 +80,9 @@ import Testing
     @Test func aModelInUseIsNotUnloaded() async throws {
         let registry = try ModelRegistry(deployments: [Self.deployment(idleTimeout: .zero)])
         _ = try await registry.withModel("hate-speech") { _ in
-            #expect(await registry.unloadIdle().isEmpty)
+            #expect(registry.unloadIdle().isEmpty)
         }
-        #expect(await registry.unloadIdle() == ["hate-speech"])
+        #expect(registry.unloadIdle() == ["hate-speech"])
     }
 
     @Test func beyondConcurrencyAndQueueRequestsAreRefused() async throws {
@@ -118,7 +118,7 @@ import Testing
             guard case .loadFailed(let model, let reason) = error as? ModelRuntimeError else { return false }
             return model == "broken" && reason.contains("/nonexistent/model")
         }
-        #expect(await registry.state(of: "broken") == .cold)
+        #expect(registry.state(of: "broken") == .cold)
         #expect(throws: ModelRuntimeError.duplicateModel("hate-speech")) {
             try ModelRegistry(deployments: [Self.deployment(), Self.deployment()])
         }

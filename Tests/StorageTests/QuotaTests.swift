@@ -26,4 +26,31 @@ import Testing
         let month = try Quota(limit: 1, period: .month).window(containing: Self.utc("2026-12-31T12:00:00Z"))
         #expect(month.start == Self.utc("2026-12-01T00:00:00Z") && month.end == Self.utc("2027-01-01T00:00:00Z"))
     }
+
+    /// The arithmetic windows agree with Foundation's ISO 8601 calendar in UTC across leap
+    /// years, century rules, dates before 1970 and period boundaries.
+    @Test(arguments: Quota.Period.allCases) func windowsMatchFoundationsCalendar(period: Quota.Period) throws {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let component: Calendar.Component =
+            switch period {
+            case .day: .day
+            case .week: .weekOfYear
+            case .month: .month
+            }
+        let quota = try Quota(limit: 1, period: period)
+        var generator = SystemRandomNumberGenerator()
+        let boundaries = [
+            "1900-03-01T00:00:00Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "2000-02-29T12:00:00Z",
+            "2100-02-28T23:59:59Z", "2100-03-01T00:00:00Z", "2024-12-30T00:00:00Z", "2026-11-22T23:59:59Z",
+        ].map(Self.utc)
+        let randomDates = (0..<2000).map { _ in
+            Date(timeIntervalSince1970: Double(Int64.random(in: -2_208_988_800...7_258_118_400, using: &generator)))
+        }
+        for date in boundaries + randomDates {
+            let expected = calendar.dateInterval(of: component, for: date)!
+            let window = quota.window(containing: date)
+            #expect(window.start == expected.start && window.end == expected.end, "\(period) of \(date)")
+        }
+    }
 }

@@ -19,6 +19,7 @@ public final class Gateway: Sendable {
     let logger: Logger
     let metrics: GatewayMetrics
     private let isReady = Atomic<Bool>(false)
+    private let requestIDs = RequestIDGenerator()
 
     /// - Parameters:
     ///   - manifests: the served models' manifests by name, read at start, for `GET /v1/models`.
@@ -48,7 +49,7 @@ public final class Gateway: Sendable {
     public func handle(_ request: GatewayRequest) async -> GatewayResponse {
         let clock = ContinuousClock()
         let start = clock.now
-        let requestID = request.headers[Self.requestIDHeader].flatMap { Self.isSafeRequestID($0) ? $0 : nil } ?? UUID().uuidString
+        let requestID = request.headers[Self.requestIDHeader].flatMap { Self.isSafeRequestID($0) ? $0 : nil } ?? requestIDs.next()
         var endpoint: Endpoint?
         var outcome = Outcome()
         var response: GatewayResponse
@@ -234,9 +235,23 @@ public final class Gateway: Sendable {
         }
     }
 
+    /// `application/json` or any `application/*+json`, parameters and case ignored; compared
+    /// on bytes because it runs on every request.
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";", maxSplits: 1)[0].trimmingCharacters(in: .whitespaces).lowercased()
-        return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
+        var mediaType = Substring(contentType).utf8.prefix { $0 != UInt8(ascii: ";") }
+        while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+            mediaType = mediaType.dropFirst()
+        }
+        while let last = mediaType.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") {
+            mediaType = mediaType.dropLast()
+        }
+        let lowercased = mediaType.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }
+        let application = Array("application/".utf8)
+        let json = Array("json".utf8)
+        let suffix = Array("+json".utf8)
+        guard lowercased.starts(with: application) else { return false }
+        let subtype = lowercased.dropFirst(application.count)
+        return subtype.elementsEqual(json) || (subtype.count > suffix.count && subtype.suffix(suffix.count).elementsEqual(suffix))
     }
 
     private static func encode(
@@ -266,7 +281,7 @@ public final class Gateway: Sendable {
         }
         var models: [ModelSummary] = []
         for (name, manifest) in manifests.sorted(by: { $0.key < $1.key }) {
-            let state = await registry.state(of: name) ?? .cold
+            let state = registry.state(of: name) ?? .cold
             models.append(
                 ModelSummary(name: name, version: manifest.version, labels: manifest.labels.map(\.name), state: state.rawValue))
         }
@@ -286,8 +301,12 @@ public final class Gateway: Sendable {
         GatewayResponse(status: .ok, headers: [.contentType: "application/json"], body: JSON.encode(value))
     }
 
+    /// Milliseconds with three decimals, written without `String(format:)`, which goes
+    /// through a locale on every call.
     static func milliseconds(_ duration: Duration) -> String {
-        let value = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) * 1e-15
-        return String(format: "%.3f", value)
+        let (seconds, attoseconds) = duration.components
+        let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+        let fraction = String(microseconds % 1000)
+        return "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 }
