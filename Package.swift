@@ -91,7 +91,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "MagpieCLITests", dependencies: ["Classifiers", "Storage"]),
+        .testTarget(name: "MagpieCLITests", dependencies: ["magpie", "Classifiers", "Storage"]),
     ],
     swiftLanguageModes: [.v6]
 )

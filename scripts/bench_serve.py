@@ -19,7 +19,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 MAGPIE = os.path.join(ROOT, ".build/release/magpie")
 BARE = os.path.join(ROOT, ".build/release/BareServer")
 DURATION = os.environ.get("DURATION", "10s")
-COLD_RUNS = int(os.environ.get("COLD_RUNS", "5"))
+COLD_RUNS = int(os.environ.get("COLD_RUNS", "9"))
 TEXT = "you are a stupid bitch and i hate you"
 SERVER_CORE, CLIENT_CORE = "0", "1"
 
