@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import TextFeatures
 
 /// A model artifact directory: `manifest.json` and `weights.bin`.
@@ -28,7 +29,12 @@ public struct ModelArtifact: Sendable {
         }
         let manifest = try decodeManifest(manifestData, path: path)
         guard let record = manifest.files[weightsFile] else { throw .missingFile(path: path, file: weightsFile) }
-        guard let weights = FileManager.default.contents(atPath: directory.appendingPathComponent(weightsFile).path) else {
+        // Memory-mapped: the page cache's pages are used in place, instead of faulting in a
+        // fresh copy page by page, which is most of a cold load's time on a virtual machine.
+        guard
+            let weights = try? Data(
+                contentsOf: directory.appendingPathComponent(weightsFile), options: .alwaysMapped)
+        else {
             throw .missingFile(path: path, file: weightsFile)
         }
         guard weights.count == record.bytes else {
@@ -48,7 +54,24 @@ public struct ModelArtifact: Sendable {
         return try decodeManifest(data, path: path)
     }
 
+    /// Manifests this process has decoded, by their exact bytes. A server decodes each manifest
+    /// at start, to list its models, and again on every load; the second decode, mostly the
+    /// Swift runtime's first-use protocol-conformance lookups, cost as much of a cold start as
+    /// reading and verifying the weights. Keyed by content, so a retrained artifact is decoded
+    /// afresh.
+    private static let decodedManifests = Mutex<[Data: ModelManifest]>([:])
+
     static func decodeManifest(_ data: Data, path: String) throws(ArtifactError) -> ModelManifest {
+        if let known = decodedManifests.withLock({ $0[data] }) { return known }
+        let manifest = try decodeManifestUncached(data, path: path)
+        decodedManifests.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[data] = manifest
+        }
+        return manifest
+    }
+
+    private static func decodeManifestUncached(_ data: Data, path: String) throws(ArtifactError) -> ModelManifest {
         struct Header: Decodable {
             var format: String?
             var formatVersion: Int?
@@ -128,7 +151,15 @@ public struct ModelArtifact: Sendable {
         }
     }
 
-    public static func sha256(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    /// Lowercase hex SHA-256, written digit by digit: the first `String(format:)` in a
+    /// process sets up a locale, which a serving process would pay on its cold start.
+    public static func sha256(_ data: some DataProtocol) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in SHA256.hash(data: data) {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Texts with their raw labels, read from a CSV or JSON Lines file, with the evidence a model
@@ -60,7 +59,7 @@ public struct LabeledDataset: Sendable {
             examples.append(Example(text: text, label: label, line: row.line))
         }
         guard !examples.isEmpty else { throw .noUsableRows(path: path) }
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = ModelArtifact.sha256(bytes)
         return LabeledDataset(path: path, examples: examples, skipped: skipped, sha256: digest)
     }
 
