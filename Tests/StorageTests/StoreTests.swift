@@ -40,6 +40,25 @@ import Testing
         await #expect(throws: StorageError.unknownKey("key_000000000000")) { try await store.revokeKey(id: "key_000000000000") }
     }
 
+    /// `last used` is kept to the minute, so a counted request writes only its usage row.
+    @Test func lastUsedIsRefreshedAtMostOnceAMinute() async throws {
+        let database = try TemporaryDatabase()
+        let store = try Store(path: database.path)
+        try await store.createPlan(try Self.plan())
+        let (key, _) = try await store.createKey(name: "demo", plan: "basic")
+        let start = Date(timeIntervalSince1970: 1_795_000_000)
+        func lastUsed() async throws -> Date? { try await store.keys().first { $0.id == key.id }?.lastUsedAt }
+        _ = try await store.consume(keyID: key.id, quota: nil, at: start)
+        #expect(try await lastUsed() == start)
+        _ = try await store.consume(keyID: key.id, quota: nil, at: start.addingTimeInterval(59))
+        #expect(try await lastUsed() == start)
+        _ = try await store.consume(keyID: key.id, quota: nil, at: start.addingTimeInterval(60))
+        #expect(try await lastUsed() == start.addingTimeInterval(60))
+        // A clock set back is not a reason to keep a time from the future.
+        _ = try await store.consume(keyID: key.id, quota: nil, at: start)
+        #expect(try await lastUsed() == start)
+    }
+
     @Test func revokedAndUnknownKeysAreRefused() async throws {
         let database = try TemporaryDatabase()
         let store = try Store(path: database.path)
