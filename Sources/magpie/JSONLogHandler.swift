@@ -16,22 +16,32 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields = metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).mapValues { "\($0)" }
-        fields["timestamp"] = Self.timestamp(Date())
-        fields["level"] = event.level.rawValue
-        fields["label"] = label
-        fields["message"] = "\(event.message)"
+        var merged = metadata
+        if let extra = event.metadata {
+            if merged.isEmpty { merged = extra } else { merged.merge(extra, uniquingKeysWith: { $1 }) }
+        }
+        var fields: [(key: String, value: String)] = [
+            ("timestamp", Self.timestamp(Date())), ("level", event.level.rawValue), ("label", label),
+            ("message", "\(event.message)"),
+        ]
+        for (key, value) in merged where !Self.standardKeys.contains(key) {
+            if case .string(let text) = value { fields.append((key, text)) } else { fields.append((key, "\(value)")) }
+        }
+        fields.sort { $0.key < $1.key }
         var line: [UInt8] = [UInt8(ascii: "{")]
-        for (position, key) in fields.keys.sorted().enumerated() {
+        for (position, field) in fields.enumerated() {
             if position > 0 { line.append(UInt8(ascii: ",")) }
-            Self.appendString(key, to: &line)
+            Self.appendString(field.key, to: &line)
             line.append(UInt8(ascii: ":"))
-            Self.appendString(fields[key]!, to: &line)
+            Self.appendString(field.value, to: &line)
         }
         line.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
         // One write(2) per line: lines from concurrent requests never interleave.
         line.withUnsafeBytes { bytes in _ = write(STDOUT_FILENO, bytes.baseAddress, bytes.count) }
     }
+
+    /// Fields every line has; metadata of the same name does not replace them.
+    static let standardKeys: Set<String> = ["timestamp", "level", "label", "message"]
 
     /// ISO 8601 in UTC with milliseconds, `2026-11-22T09:33:40.846Z`, from `gmtime_r`: a
     /// `Date.ISO8601FormatStyle` costs several microseconds, paid on every request.

@@ -68,12 +68,12 @@ public final class Gateway: Sendable {
         let duration = start.duration(to: clock.now)
         metrics.record(route: endpoint?.metricName ?? "unmatched", status: response.status.code, duration: duration)
         var metadata: Logger.Metadata = [
-            "request_id": "\(requestID)", "method": "\(request.method.rawValue)",
-            "route": "\(endpoint?.metricName ?? "unmatched")",
-            "status": "\(response.status.code)", "duration_ms": "\(Self.milliseconds(duration))",
+            "request_id": .string(requestID), "method": .string(request.method.rawValue),
+            "route": .string(endpoint?.metricName ?? "unmatched"),
+            "status": .string(String(response.status.code)), "duration_ms": .string(Self.milliseconds(duration)),
         ]
-        if let model = outcome.model { metadata["model"] = "\(model)" }
-        if let usage = outcome.usage { metadata["cold_start"] = "\(usage.coldStart)" }
+        if let model = outcome.model { metadata["model"] = .string(model) }
+        if let usage = outcome.usage { metadata["cold_start"] = .string(usage.coldStart ? "true" : "false") }
         logger.info("request", metadata: metadata)
         return response
     }
