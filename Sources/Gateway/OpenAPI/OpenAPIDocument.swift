@@ -204,7 +204,11 @@ enum OpenAPIDocument {
               "post": {
                 "summary": "Classify with the model a configured route chooses from a JSON field or a header.",
                 "security": [{"apiKey": []}],
-                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+                "requestBody": {
+                  "required": true,
+                  "description": "The classify payload; a route that chooses by JSON field also reads that field from it.",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClassifyRequest"}}}
+                },
                 "responses": {
                   "200": {"description": "Predictions.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClassifyResponse"}}}},
                   "400": {"$ref": "#/components/responses/BadRequest"},
