@@ -32,6 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes (default 65536; env MAGPIE_MAX_BODY_BYTES).") var maxBodyBytes: Int?
     @Option(help: "Comma-separated origins allowed by CORS, * for any (default *; env MAGPIE_ALLOWED_ORIGINS).")
     var allowedOrigins: String?
+    @Option(
+        help:
+            "trace, debug, info, notice, warning, error or critical; notice keeps start and stop but drops per-request lines (default info; env MAGPIE_LOG_LEVEL)."
+    )
+    var logLevel: String?
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
@@ -39,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxConcurrency, maxConcurrency < 1 { throw ValidationError("--max-concurrency must be at least 1") }
         if let maxQueue, maxQueue < 0 { throw ValidationError("--max-queue must be 0 or more") }
         if let maxBodyBytes, maxBodyBytes < 1024 { throw ValidationError("--max-body-bytes must be at least 1024") }
+        if let logLevel, ServeConfiguration.logLevel(logLevel) == nil {
+            throw ValidationError("--log-level: \(ServeConfiguration.logLevelExpectation)")
+        }
     }
 
     /// Defaults, then the file, then the environment, then flags.
@@ -51,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let models { configuration.modelsDirectory = models }
         if let database { configuration.database = database }
         if let maxBodyBytes { configuration.limits.maxBodyBytes = maxBodyBytes }
+        if let logLevel, let level = ServeConfiguration.logLevel(logLevel) { configuration.logLevel = level }
         if let allowedOrigins {
             configuration.allowedOrigins = allowedOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
@@ -69,7 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try resolvedConfiguration()
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
+        let logLevel = configuration.logLevel
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel) }
         let logger = Logger(label: "magpie")
         let store = try Store(path: configuration.database)
         for plan in configuration.plans { try await store.savePlan(plan) }
@@ -99,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
             gateway: gateway, host: host, port: configuration.port,
             services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
         ) { port in
-            logger.info("listening", metadata: ["address": "http://\(host):\(port)", "models": "\(names)"])
+            logger.notice("listening", metadata: ["address": "http://\(host):\(port)", "models": "\(names)"])
         }
         try await application.runService()
     }

@@ -20,6 +20,7 @@ import Testing
             ("plans:\n  p: {quota: 10/year, rate: 1, burst: 1}\n", "invalid quota '10/year'"),
             ("plans:\n  p: {rate: 1}\n", "plans.p: needs rate and burst"),
             ("colour: blue\n", "colour: unknown key; expected one of: models, plans, routes, server"),
+            ("server:\n  log_level: loud\n", "config.yaml:2: server.log_level: expected one of: trace, debug, info, notice"),
             ("server: [1, 2\n", "not valid YAML"),
         ]
         for (yaml, message) in cases {

@@ -100,6 +100,25 @@ import Testing
         #expect(second.terminate() == 0)
     }
 
+    /// At `notice` the server still says where it listens but writes no line per request; an
+    /// unknown level is refused at start.
+    @Test func logLevelNoticeDropsPerRequestLines() async throws {
+        let workspace = try Workspace()
+        try Self.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
+        let database = workspace.path("magpie.sqlite")
+        let server = try Server(arguments: [
+            "--models", workspace.path("models"), "--database", database, "--port", "0", "--log-level", "notice",
+        ])
+        for _ in 0..<3 { _ = try await server.classify("hello", key: "mgp_unknown") }
+        #expect(server.terminate() == 0)
+        let output = String(decoding: server.output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!output.contains(#""message":"request""#), "\(output)")
+
+        let bad = try MagpieProcess.run(
+            ["serve", "--models", workspace.path("models"), "--database", database], environment: ["MAGPIE_LOG_LEVEL": "loud"])
+        #expect(bad.status != 0 && bad.standardError.contains("MAGPIE_LOG_LEVEL: expected one of: trace, debug, info"))
+    }
+
     @Test func refusesToStartWithoutModels() throws {
         let workspace = try Workspace()
         try FileManager.default.createDirectory(atPath: workspace.path("empty"), withIntermediateDirectories: true)

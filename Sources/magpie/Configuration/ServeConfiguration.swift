@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Logging
 import ModelRuntime
 import Storage
 import Yams
@@ -14,6 +15,7 @@ import Yams
 ///   database: magpie.sqlite
 ///   max_body_bytes: 65536
 ///   allowed_origins: ["https://app.example"]
+///   log_level: info             # notice drops the per-request lines, keeps start and stop
 /// models:                       # omit to serve every artifact under --models
 ///   hate-speech:
 ///     path: models/hate-speech
@@ -36,6 +38,7 @@ struct ServeConfiguration {
     var modelsDirectory = "models"
     var limits = GatewayLimits()
     var allowedOrigins = ["*"]
+    var logLevel = Logger.Level.info
     var deploymentDefaults = ModelDeployment(name: "", path: "")
     /// Explicit models; empty means discover under `modelsDirectory`.
     var models: [ModelDeployment] = []
@@ -71,7 +74,7 @@ struct ServeConfiguration {
     private mutating func applyServer(_ reader: YAMLReader) throws {
         let keys: Set<String> = [
             "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
-            "allowed_origins",
+            "allowed_origins", "log_level",
         ]
         for (key, value) in try reader.entries(allowed: keys) {
             switch key {
@@ -82,6 +85,9 @@ struct ServeConfiguration {
             case "max_body_bytes": limits.maxBodyBytes = try value.int(in: 1024...64 * 1024 * 1024)
             case "max_text_length": limits.maxTextLength = try value.int(in: 1...1_000_000)
             case "max_batch_size": limits.maxBatchSize = try value.int(in: 1...10_000)
+            case "log_level":
+                guard let level = Self.logLevel(try value.string) else { throw value.error(Self.logLevelExpectation) }
+                logLevel = level
             default: allowedOrigins = try value.strings
             }
         }
@@ -156,8 +162,17 @@ struct ServeConfiguration {
         }
     }
 
+    /// A log level by swift-log's name (`trace` … `critical`), case ignored.
+    static func logLevel(_ name: String) -> Logger.Level? {
+        Logger.Level(rawValue: name.lowercased())
+    }
+
+    static let logLevelExpectation =
+        "expected one of: \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))"
+
     /// Applies `MAGPIE_HOST`, `MAGPIE_PORT`, `MAGPIE_DATABASE`, `MAGPIE_MODELS`,
-    /// `MAGPIE_MAX_BODY_BYTES` and `MAGPIE_ALLOWED_ORIGINS` (comma-separated).
+    /// `MAGPIE_MAX_BODY_BYTES`, `MAGPIE_ALLOWED_ORIGINS` (comma-separated) and
+    /// `MAGPIE_LOG_LEVEL`.
     mutating func apply(environment: [String: String]) throws {
         func number(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
             guard let text = environment[name] else { return nil }
@@ -175,6 +190,14 @@ struct ServeConfiguration {
         if let value = try number("MAGPIE_MAX_BODY_BYTES", 1024...64 * 1024 * 1024) { limits.maxBodyBytes = value }
         if let value = environment["MAGPIE_ALLOWED_ORIGINS"] {
             allowedOrigins = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let value = environment["MAGPIE_LOG_LEVEL"] {
+            guard let level = Self.logLevel(value) else {
+                throw ConfigurationError(
+                    file: "environment", key: "MAGPIE_LOG_LEVEL", line: nil,
+                    reason: "\(Self.logLevelExpectation), got '\(value)'")
+            }
+            logLevel = level
         }
     }
 }
