@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "magpie", targets: ["magpie"]),
+        .library(name: "Digests", targets: ["Digests"]),
         .library(name: "TextFeatures", targets: ["TextFeatures"]),
         .library(name: "Classifiers", targets: ["Classifiers"]),
         .library(name: "Storage", targets: ["Storage"]),
@@ -41,10 +42,7 @@ let package = Package(
         ),
         .target(
             name: "Classifiers",
-            dependencies: [
-                "TextFeatures",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["Digests", "TextFeatures"]
         ),
         .target(
             name: "Gateway",
@@ -62,11 +60,9 @@ let package = Package(
         .target(name: "ModelRuntime", dependencies: ["Classifiers"]),
         .target(
             name: "Storage",
-            dependencies: [
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            dependencies: ["Digests", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TextFeatures"),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
         .executableTarget(
@@ -79,8 +75,9 @@ let package = Package(
         .executableTarget(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
+        .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
         .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers"]),
+        .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .target(name: "MagpieTestSupport", dependencies: ["Classifiers", "TextFeatures"], path: "Tests/MagpieTestSupport"),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),

@@ -1,4 +1,4 @@
-import Crypto
+import Digests
 import Foundation
 
 /// An API key as stored: everything but the secret, of which only the SHA-256 is kept, so a
@@ -29,25 +29,12 @@ public enum APIKeySecret {
     /// A short random identifier, `key_` and 12 hex digits.
     static func generateIdentifier() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "key_" + hex((0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        return "key_" + lowercaseHex((0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// What the database stores and looks keys up by.
     public static func hash(_ secret: String) -> String {
-        hex(Array(SHA256.hash(data: Array(secret.utf8))))
-    }
-
-    /// Lowercase hex, written digit by digit: `String(format:)` per byte cost 100 µs per
-    /// key lookup, more than the lookup itself.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        sha256Hex(Array(secret.utf8))
     }
 
     static func base64URL(_ bytes: [UInt8]) -> String {

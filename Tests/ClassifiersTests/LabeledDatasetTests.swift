@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 import Testing
 
@@ -16,7 +17,7 @@ import Testing
         let path = try write("id,label,text\n1,pos,good\n2,neg,bad\n")
         let dataset = try LabeledDataset.read(path: path, textColumn: "text", labelColumn: "label")
         #expect(dataset.examples == [.init(text: "good", label: "pos", line: 2), .init(text: "bad", label: "neg", line: 3)])
-        #expect(dataset.sha256 == ModelArtifact.sha256(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(dataset.sha256 == sha256Hex(try Data(contentsOf: URL(fileURLWithPath: path))))
     }
 
     @Test func reportsMissingColumnsWithTheAvailableOnes() throws {

@@ -1,4 +1,4 @@
-import Crypto
+import Digests
 import Foundation
 import Synchronization
 import TextFeatures
@@ -40,7 +40,7 @@ public struct ModelArtifact: Sendable {
         guard weights.count == record.bytes else {
             throw .sizeMismatch(path: path, file: weightsFile, expected: record.bytes, found: weights.count)
         }
-        guard sha256(weights) == record.sha256 else { throw .checksumMismatch(path: path, file: weightsFile) }
+        guard sha256Hex(weights) == record.sha256 else { throw .checksumMismatch(path: path, file: weightsFile) }
         let labels = LabelSet(labels: manifest.labels)
         let classifier = try WeightsFile.decode(weights, labels: labels, features: manifest.features, path: path)
         return ModelArtifact(manifest: manifest, classifier: classifier)
@@ -108,7 +108,7 @@ public struct ModelArtifact: Sendable {
         }
         let weights = WeightsFile.encode(classifier)
         var manifest = self.manifest
-        manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: Self.sha256(weights), bytes: weights.count)]
+        manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: sha256Hex(weights), bytes: weights.count)]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
@@ -149,17 +149,5 @@ public struct ModelArtifact: Sendable {
         guard Foundation.rename(source.path, target.path) == 0 else {
             throw .writeFailed(path: target.path, reason: String(cString: strerror(errno)))
         }
-    }
-
-    /// Lowercase hex SHA-256, written digit by digit: the first `String(format:)` in a
-    /// process sets up a locale, which a serving process would pay on its cold start.
-    public static func sha256(_ data: some DataProtocol) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in SHA256.hash(data: data) {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }

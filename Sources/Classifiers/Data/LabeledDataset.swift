@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 
 /// Texts with their raw labels, read from a CSV or JSON Lines file, with the evidence a model
@@ -59,7 +60,7 @@ public struct LabeledDataset: Sendable {
             examples.append(Example(text: text, label: label, line: row.line))
         }
         guard !examples.isEmpty else { throw .noUsableRows(path: path) }
-        let digest = ModelArtifact.sha256(bytes)
+        let digest = sha256Hex(bytes)
         return LabeledDataset(path: path, examples: examples, skipped: skipped, sha256: digest)
     }
 
