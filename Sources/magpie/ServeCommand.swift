@@ -77,6 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        AllocatorTuning.applyForServing()
         let configuration = try resolvedConfiguration()
         let logLevel = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel) }

@@ -53,16 +53,21 @@ struct AccessControl: Sendable {
     /// IETF `RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers):
     /// the quota policy with its window, and the burst policy of the token bucket.
     static func rateLimitHeaders(plan: UsagePlan, quota: QuotaState?, now: Date) -> HTTPFields {
-        var policies = ["\"burst\";q=\(plan.burst);w=1"]
+        let burstPolicy = "\"burst\";q=\(plan.burst);w=1"
         var headers = HTTPFields()
         if let quota, let configured = plan.quota {
             let window = configured.window(containing: now)
-            policies.insert("\"quota\";q=\(quota.limit);w=\(seconds(from: window.start, to: window.end))", at: 0)
-            headers[HTTPField.Name("RateLimit")!] = "\"quota\";r=\(quota.remaining);t=\(seconds(from: now, to: quota.resetsAt))"
+            headers[rateLimitPolicyHeader] =
+                "\"quota\";q=\(quota.limit);w=\(seconds(from: window.start, to: window.end)), " + burstPolicy
+            headers[rateLimitHeader] = "\"quota\";r=\(quota.remaining);t=\(seconds(from: now, to: quota.resetsAt))"
+        } else {
+            headers[rateLimitPolicyHeader] = burstPolicy
         }
-        headers[HTTPField.Name("RateLimit-Policy")!] = policies.joined(separator: ", ")
         return headers
     }
+
+    static let rateLimitPolicyHeader = HTTPField.Name("RateLimit-Policy")!
+    static let rateLimitHeader = HTTPField.Name("RateLimit")!
 
     static func seconds(from start: Date, to end: Date) -> Int {
         max(1, Int(end.timeIntervalSince(start).rounded(.up)))

@@ -273,19 +273,14 @@ public final class Gateway: Sendable {
     }
 
     private func listModels() async throws -> GatewayResponse {
-        struct ModelSummary: Encodable {
-            var name: String
-            var version: String
-            var labels: [String]
-            var state: String
-        }
-        var models: [ModelSummary] = []
+        var models: [ModelList.Summary] = []
         for (name, manifest) in manifests.sorted(by: { $0.key < $1.key }) {
             let state = registry.state(of: name) ?? .cold
             models.append(
-                ModelSummary(name: name, version: manifest.version, labels: manifest.labels.map(\.name), state: state.rawValue))
+                ModelList.Summary(
+                    name: name, version: manifest.version, labels: manifest.labels.map(\.name), state: state.rawValue))
         }
-        return Self.json(["models": models])
+        return Self.json(ModelList(models: models))
     }
 
     static func gatewayError(_ error: ModelRuntimeError) -> GatewayError {
@@ -297,8 +292,8 @@ public final class Gateway: Sendable {
         }
     }
 
-    static func json(_ value: some Encodable) -> GatewayResponse {
-        GatewayResponse(status: .ok, headers: [.contentType: "application/json"], body: JSON.encode(value))
+    static func json(_ value: some JSONWritable) -> GatewayResponse {
+        GatewayResponse(status: .ok, headers: [.contentType: "application/json"], body: value.jsonBytes)
     }
 
     /// Milliseconds with three decimals, written without `String(format:)`, which goes

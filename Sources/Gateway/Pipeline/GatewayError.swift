@@ -81,6 +81,6 @@ public enum GatewayError: Error, Equatable {
         if let seconds = retryAfterSeconds { headers[.retryAfter] = String(seconds) }
         if case .methodNotAllowed(let allowed) = self { headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
         let body: [String: String] = if case .issue(let issue) = self { ["issue": issue] } else { ["message": message] }
-        return GatewayResponse(status: status, headers: headers, body: JSON.encode(body))
+        return GatewayResponse(status: status, headers: headers, body: body.jsonBytes)
     }
 }
