@@ -77,6 +77,20 @@ import Testing
         #expect(listed.count == 1 && listed[0].isRevoked && listed[0].lastUsedAt != nil)
     }
 
+    /// Within the minute `last_used_at` is not rewritten, a plan without a quota still learns
+    /// of a revocation from the key's row.
+    @Test func aRevokedKeyOnAPlanWithoutQuotaIsRefused() async throws {
+        let database = try TemporaryDatabase()
+        let store = try Store(path: database.path)
+        try await store.createPlan(try Self.plan("unlimited", quota: nil))
+        let (key, _) = try await store.createKey(name: "demo", plan: "unlimited")
+        let start = Date()
+        #expect(try await store.consume(keyID: key.id, quota: nil, at: start) == .counted(quota: nil))
+        #expect(try await store.consume(keyID: key.id, quota: nil, at: start.addingTimeInterval(1)) == .counted(quota: nil))
+        try await store.revokeKey(id: key.id)
+        #expect(try await store.consume(keyID: key.id, quota: nil, at: start.addingTimeInterval(2)) == .revoked)
+    }
+
     @Test func quotaCountsExactlyItsLimitUnderConcurrency() async throws {
         let database = try TemporaryDatabase()
         let limit = 50
