@@ -34,9 +34,6 @@ final class QuotaCommitQueue: Sendable {
     private struct State {
         var waiting: [Waiting] = []
         var isWriting = false
-        /// When this process last wrote each key's `last_used_at`, so that a request need not
-        /// read it to know whether it is stale.
-        var lastUsedWritten: [String: Double] = [:]
     }
 
     private let pool: DatabasePool
@@ -105,20 +102,7 @@ final class QuotaCommitQueue: Sendable {
     /// Synchronous on purpose (see the type's comment); a separate function so that the
     /// synchronous `write` is chosen in this asynchronous context.
     private func write(_ requests: [Request]) throws -> [QuotaDecision] {
-        let lastUsedWritten = state.withLock { $0.lastUsedWritten }
-        var written: [String: Double] = [:]
-        let decisions = try pool.write { db in
-            try requests.map { request in
-                let now = request.now.databaseSeconds
-                let lastWritten = written[request.keyID] ?? lastUsedWritten[request.keyID]
-                let refresh = lastWritten.map { now - $0 >= Self.lastUsedResolution || now < $0 } ?? true
-                let decision = try Self.consume(request, refreshingLastUsed: refresh, in: db)
-                if refresh, decision != .revoked { written[request.keyID] = now }
-                return decision
-            }
-        }
-        state.withLock { $0.lastUsedWritten.merge(written) { $1 } }
-        return decisions
+        try pool.write { db in try requests.map { try Self.consume($0, in: db) } }
     }
 
     /// How stale `last_used_at` may be: refreshed at most once a minute per key, so a counted
@@ -126,40 +110,32 @@ final class QuotaCommitQueue: Sendable {
     /// frames are what a commit costs.
     static let lastUsedResolution = 60.0
 
-    /// One statement per request in the common case: the conditional `UPSERT` counts only for
-    /// a key that is still active (a revocation since the request was authenticated refuses
-    /// it) and only below the limit. Cached statements: compiling these on every request cost
-    /// more than running them.
-    static func consume(_ request: Request, refreshingLastUsed: Bool, in db: Database) throws -> QuotaDecision {
-        if refreshingLastUsed {
-            try db.cachedStatement(sql: "UPDATE keys SET last_used_at = ? WHERE id = ? AND revoked_at IS NULL")
-                .execute(arguments: [request.now.databaseSeconds, request.keyID])
-            if db.changesCount == 0 { return .revoked }
+    static func consume(_ request: Request, in db: Database) throws -> QuotaDecision {
+        // Cached statements: compiling these on every request cost more than running them.
+        // The key's row is read, not updated, to learn it is still active: a revocation since
+        // the request was authenticated refuses it here.
+        let now = request.now.databaseSeconds
+        guard
+            let key = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT last_used_at FROM keys WHERE id = ? AND revoked_at IS NULL"),
+                arguments: [request.keyID])
+        else { return .revoked }
+        let lastUsed: Double? = key["last_used_at"]
+        if lastUsed.map({ now - $0 >= lastUsedResolution || now < $0 }) ?? true {
+            try db.cachedStatement(sql: "UPDATE keys SET last_used_at = ? WHERE id = ?").execute(arguments: [now, request.keyID])
         }
-        guard let quota = request.quota else {
-            return try refreshingLastUsed || isActive(request.keyID, in: db) ? .counted(quota: nil) : .revoked
-        }
+        guard let quota = request.quota else { return .counted(quota: nil) }
         let window = quota.window(containing: request.now)
-        // `WHERE true` would do as well: a WHERE clause keeps SQLite from reading ON CONFLICT
-        // as a join constraint of the SELECT.
         let counted = try Int.fetchOne(
             db.cachedStatement(
                 sql: """
-                    INSERT INTO usage (key_id, period_start, count)
-                    SELECT id, ?, 1 FROM keys WHERE id = ? AND revoked_at IS NULL
+                    INSERT INTO usage (key_id, period_start, count) VALUES (?, ?, 1)
                     ON CONFLICT (key_id, period_start) DO UPDATE SET count = count + 1 WHERE count < ?
                     RETURNING count
-                    """), arguments: [window.start.databaseSeconds, request.keyID, quota.limit])
-        if let counted {
-            return .counted(quota: QuotaState(limit: quota.limit, used: counted, resetsAt: window.end))
+                    """), arguments: [request.keyID, window.start.databaseSeconds, quota.limit])
+        guard let counted else {
+            return .exceeded(quota: QuotaState(limit: quota.limit, used: quota.limit, resetsAt: window.end))
         }
-        // Nothing counted: the key was revoked, or its quota is used up.
-        guard try isActive(request.keyID, in: db) else { return .revoked }
-        return .exceeded(quota: QuotaState(limit: quota.limit, used: quota.limit, resetsAt: window.end))
-    }
-
-    private static func isActive(_ keyID: String, in db: Database) throws -> Bool {
-        try Bool.fetchOne(
-            db.cachedStatement(sql: "SELECT 1 FROM keys WHERE id = ? AND revoked_at IS NULL"), arguments: [keyID]) != nil
+        return .counted(quota: QuotaState(limit: quota.limit, used: counted, resetsAt: window.end))
     }
 }
