@@ -60,7 +60,9 @@ let package = Package(
         .target(name: "ModelRuntime", dependencies: ["Classifiers"]),
         .target(
             name: "Storage",
-            dependencies: ["Digests", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Digests", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TextFeatures"),

@@ -119,25 +119,30 @@ public final class ModelRegistry: Sendable {
 
     private func warmModel(_ name: String) async throws -> (LoadedModel, Usage) {
         let loader = self.loader
-        let step = entries.withLock { entries -> Step in
-            switch entries[name]!.phase {
-            case .warm(let model):
-                return .use(model)
-            case .loading(let task):
-                return .await(task, startedLoad: false)
-            case .cold:
-                let deployment = entries[name]!.deployment
-                let task = Task { try await loader(deployment) }
-                entries[name]!.phase = .loading(task)
-                return .await(task, startedLoad: true)
-            }
-        }
+        let step = entries.withLock { entries in Self.nextStep(&entries[name]!, loader: loader) }
         switch step {
         case .use(let model):
             return (model, Usage(coldStart: false, loadDuration: nil))
         case .await(let task, let startedLoad):
             let model = try await awaitLoad(name, task)
             return (model, Usage(coldStart: true, loadDuration: model.loadDuration, startedLoad: startedLoad))
+        }
+    }
+
+    /// What a request for `entry`'s model must do; starts the load of a cold model. The entry
+    /// is passed `inout` because reading it out of the dictionary would copy it, deployment
+    /// and all, on every request.
+    private static func nextStep(_ entry: inout Entry, loader: @escaping Loader) -> Step {
+        switch entry.phase {
+        case .warm(let model):
+            return .use(model)
+        case .loading(let task):
+            return .await(task, startedLoad: false)
+        case .cold:
+            let deployment = entry.deployment
+            let task = Task { try await loader(deployment) }
+            entry.phase = .loading(task)
+            return .await(task, startedLoad: true)
         }
     }
 
@@ -200,14 +205,17 @@ public final class ModelRegistry: Sendable {
     /// Hands the slot to the next waiter, if any, so queued requests run in arrival order.
     private func releaseSlot(_ name: String) {
         let now = clock.now
-        let next = entries.withLock { entries -> CheckedContinuation<Bool, Never>? in
-            entries[name]!.lastUsed = now
-            if entries[name]!.waiting.isEmpty {
-                entries[name]!.running -= 1
-                return nil
-            }
-            return entries[name]!.waiting.removeFirst()
-        }
+        let next = entries.withLock { entries in Self.release(&entries[name]!, at: now) }
         next?.resume(returning: true)
+    }
+
+    /// Frees `entry`'s slot, or hands it to its first waiter, returned to be resumed.
+    private static func release(_ entry: inout Entry, at now: ContinuousClock.Instant) -> CheckedContinuation<Bool, Never>? {
+        entry.lastUsed = now
+        if entry.waiting.isEmpty {
+            entry.running -= 1
+            return nil
+        }
+        return entry.waiting.removeFirst()
     }
 }

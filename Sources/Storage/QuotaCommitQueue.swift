@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Counts quota in group commits, led by the requests themselves.
@@ -115,24 +116,26 @@ final class QuotaCommitQueue: Sendable {
         // The key's row is read, not updated, to learn it is still active: a revocation since
         // the request was authenticated refuses it here.
         let now = request.now.databaseSeconds
+        let keyID = BoundValue.text(request.keyID)
         guard
-            let key = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT last_used_at FROM keys WHERE id = ? AND revoked_at IS NULL"),
-                arguments: [request.keyID])
+            let lastUsed = try db.cachedStatement(sql: "SELECT last_used_at FROM keys WHERE id = ? AND revoked_at IS NULL")
+                .firstRow(
+                    binding: [keyID], in: db, { sqlite3_column_type($0, 0) == SQLITE_NULL ? nil : sqlite3_column_double($0, 0) })
         else { return .revoked }
-        let lastUsed: Double? = key["last_used_at"]
         if lastUsed.map({ now - $0 >= lastUsedResolution || now < $0 }) ?? true {
             try db.cachedStatement(sql: "UPDATE keys SET last_used_at = ? WHERE id = ?").execute(arguments: [now, request.keyID])
         }
         guard let quota = request.quota else { return .counted(quota: nil) }
         let window = quota.window(containing: request.now)
-        let counted = try Int.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    INSERT INTO usage (key_id, period_start, count) VALUES (?, ?, 1)
-                    ON CONFLICT (key_id, period_start) DO UPDATE SET count = count + 1 WHERE count < ?
-                    RETURNING count
-                    """), arguments: [request.keyID, window.start.databaseSeconds, quota.limit])
+        let counted = try db.cachedStatement(
+            sql: """
+                INSERT INTO usage (key_id, period_start, count) VALUES (?, ?, 1)
+                ON CONFLICT (key_id, period_start) DO UPDATE SET count = count + 1 WHERE count < ?
+                RETURNING count
+                """
+        ).firstRow(binding: [keyID, .real(window.start.databaseSeconds), .integer(quota.limit)], in: db) {
+            Int(sqlite3_column_int64($0, 0))
+        }
         guard let counted else {
             return .exceeded(quota: QuotaState(limit: quota.limit, used: quota.limit, resetsAt: window.end))
         }
