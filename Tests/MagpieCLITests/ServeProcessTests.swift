@@ -43,6 +43,14 @@ import Testing
         }
 
         func post(_ path: String, _ body: [String: String], key: String) async throws -> (status: Int, body: String) {
+            try await Self.post(port: port, path, body, key: key)
+        }
+
+        /// A request to the server on `port`; static, so concurrent tasks need not share the
+        /// server object.
+        static func post(port: Int, _ path: String, _ body: [String: String], key: String) async throws -> (
+            status: Int, body: String
+        ) {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -97,6 +105,44 @@ import Testing
         #expect(try await second.classify("hello", key: key).status == 200)
         let refused = try await second.classify("hello", key: key)
         #expect(refused.status == 429 && refused.body == #"{"message":"Limit Exceeded"}"#)
+        #expect(second.terminate() == 0)
+    }
+
+    /// A counted request is in the database when its answer is sent: a server killed with
+    /// SIGKILL, with no chance to close SQLite or checkpoint its WAL, has lost none of the
+    /// requests it answered, and the next server reads the same count.
+    @Test func countedRequestsSurviveSIGKILL() async throws {
+        let workspace = try Workspace()
+        try Self.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
+        let database = workspace.path("magpie.sqlite")
+        #expect(
+            try MagpieProcess.run([
+                "plans", "create", "--database", database, "--name", "p", "--quota", "50/day", "--rate", "1000", "--burst",
+                "1000",
+            ]).status == 0)
+        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "k", "--plan", "p"])
+        let key = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
+
+        let first = try Server(models: workspace.path("models"), database: database)
+        let port = first.port
+        let answered = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await Server.post(port: port, "/v1/infer/hate-speech", ["text": "text \(index)"], key: key).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(answered == Array(repeating: 200, count: 40))
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        #expect(first.process.terminationReason == .uncaughtSignal)
+
+        let listed = try MagpieProcess.run(["keys", "list", "--database", database])
+        #expect(listed.standardOutput.contains(" 40/50/day "), "\(listed.standardOutput)")
+        let second = try Server(models: workspace.path("models"), database: database)
+        for _ in 0..<10 { #expect(try await second.classify("more", key: key).status == 200) }
+        #expect(try await second.classify("one too many", key: key).status == 429)
         #expect(second.terminate() == 0)
     }
 
