@@ -78,6 +78,17 @@ import Testing
         #expect(trained.status == 0, "\(trained.standardError)")
     }
 
+    /// A key on a new plan with `quota`, `rate` and `burst`, made with the CLI as a user would.
+    static func createKey(in database: String, quota: String, rate: Int, burst: Int) throws -> String {
+        let plan = try MagpieProcess.run([
+            "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "\(rate)", "--burst",
+            "\(burst)",
+        ])
+        #expect(plan.status == 0, "\(plan.standardError)")
+        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "k", "--plan", "plan"])
+        return try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
+    }
+
     struct ServerDidNotStart: Error, CustomStringConvertible {
         var output: String
         var description: String { "magpie serve did not print its port:\n\(output)" }
@@ -87,12 +98,7 @@ import Testing
         let workspace = try Workspace()
         try Self.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
         let database = workspace.path("magpie.sqlite")
-        #expect(
-            try MagpieProcess.run([
-                "plans", "create", "--database", database, "--name", "tiny", "--quota", "3/day", "--rate", "100", "--burst", "10",
-            ]).status == 0)
-        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "t", "--plan", "tiny"])
-        let key = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
+        let key = try Self.createKey(in: database, quota: "3/day", rate: 100, burst: 10)
 
         let first = try Server(models: workspace.path("models"), database: database)
         for _ in 0..<2 {
@@ -115,13 +121,7 @@ import Testing
         let workspace = try Workspace()
         try Self.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
         let database = workspace.path("magpie.sqlite")
-        #expect(
-            try MagpieProcess.run([
-                "plans", "create", "--database", database, "--name", "p", "--quota", "50/day", "--rate", "1000", "--burst",
-                "1000",
-            ]).status == 0)
-        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "k", "--plan", "p"])
-        let key = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
+        let key = try Self.createKey(in: database, quota: "50/day", rate: 1000, burst: 1000)
 
         let first = try Server(models: workspace.path("models"), database: database)
         let port = first.port
