@@ -1,6 +1,9 @@
 """Throughput, latency, cold start and memory of `magpie serve`, against a bare Hummingbird
 server (the floor a Swift HTTP server can reach here) and FastAPI + scikit-learn (the
 reference stack), all in one run on this machine. Servers run on core 0, wrk on core 1.
+Magpie and the bare server are built alike (scripts/build-release, Swift libraries linked
+statically); the bare server built the default way, with them linked dynamically, is timed
+too, for cold start only.
 
 Prints a table of figures and ratios, then one JSON line.
 """
@@ -18,6 +21,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 MAGPIE = os.path.join(ROOT, ".build/release/magpie")
 BARE = os.path.join(ROOT, ".build/release/BareServer")
+BARE_DYNAMIC = os.path.join(ROOT, ".build/dynamic/release/BareServer")
 DURATION = os.environ.get("DURATION", "10s")
 COLD_RUNS = int(os.environ.get("COLD_RUNS", "9"))
 TEXT = "you are a stupid bitch and i hate you"
@@ -115,13 +119,16 @@ def main():
                        check=True)
 
         # Cold starts: process exec to the first good answer, median of COLD_RUNS.
-        cold = {"magpie": [], "bare": [], "python": []}
+        cold = {"magpie": [], "bare": [], "bare_dynamic": [], "python": []}
         for run in range(COLD_RUNS):
             process = start([MAGPIE, "serve", "--port", "18201", "--models", os.path.join(ROOT, "models")], env)
             cold["magpie"].append(wait_for(18201, "POST", "/v1/infer/hate-speech", body, headers))
             stop(process)
             process = start([BARE, "18202"])
             cold["bare"].append(wait_for(18202, "GET", "/"))
+            stop(process)
+            process = start([BARE_DYNAMIC, "18202"])
+            cold["bare_dynamic"].append(wait_for(18202, "GET", "/"))
             stop(process)
             if run < 2:  # the Python stack takes seconds; two runs are enough to see it
                 process = start([sys.executable, "-m", "uvicorn", "bench_serve_reference:app", "--port", "18203",
@@ -168,6 +175,8 @@ def main():
          r["magpie_noop"]["rps"] / r["bare_16"]["rps"], ""),
         ("(c) cold start, exec to first 200 with model (ms)", r["cold_start_magpie_ms"], "bare Hummingbird",
          r["cold_start_bare_ms"], r["cold_start_magpie_ms"] / r["cold_start_bare_ms"], "target <= 2"),
+        ("    cold start vs bare built the default way (ms)", r["cold_start_magpie_ms"], "bare, dynamic libs",
+         r["cold_start_bare_dynamic_ms"], r["cold_start_magpie_ms"] / r["cold_start_bare_dynamic_ms"], ""),
         ("    cold start (ms)", r["cold_start_magpie_ms"], "FastAPI + sklearn", r["cold_start_python_ms"],
          r["cold_start_magpie_ms"] / r["cold_start_python_ms"], ""),
         ("(d) p50 / p99 at 1 connection (ms)", f"{r['magpie_infer_1']['p50_ms']:.3f} / {r['magpie_infer_1']['p99_ms']:.3f}",
