@@ -78,7 +78,8 @@ let package = Package(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
-        .testTarget(name: "TextFeaturesTests", dependencies: ["TextFeatures"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .target(name: "MagpieTestSupport", dependencies: ["Classifiers", "TextFeatures"], path: "Tests/MagpieTestSupport"),

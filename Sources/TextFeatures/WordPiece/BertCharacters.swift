@@ -1,0 +1,99 @@
+/// Answers "how does the BERT normalizer or pre-tokenizer treat this scalar?" from
+/// `BertUnicodeTables`, with ASCII answered from flags computed once, because nearly every
+/// scalar a classifier sees is ASCII.
+enum BertCharacters {
+    static func isRemovedByCleaning(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            ? asciiFlags[Int(scalar.value)].contains(.removedByCleaning)
+            : BertUnicodeTables.removedByCleaning.containsScalar(scalar.value)
+    }
+
+    static func isWhitespaceForCleaning(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            ? asciiFlags[Int(scalar.value)].contains(.whitespaceForCleaning)
+            : BertUnicodeTables.whitespaceForCleaning.containsScalar(scalar.value)
+    }
+
+    static func isChineseIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+        !scalar.isASCII && BertUnicodeTables.chineseIdeographs.containsScalar(scalar.value)
+    }
+
+    static func isSplittingWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            ? asciiFlags[Int(scalar.value)].contains(.splittingWhitespace)
+            : BertUnicodeTables.splittingWhitespace.containsScalar(scalar.value)
+    }
+
+    static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII
+            ? asciiFlags[Int(scalar.value)].contains(.punctuation) : BertUnicodeTables.punctuation.containsScalar(scalar.value)
+    }
+
+    static func isRemovedByAccentStripping(_ scalar: Unicode.Scalar) -> Bool {
+        !scalar.isASCII && BertUnicodeTables.removedByAccentStripping.containsScalar(scalar.value)
+    }
+
+    /// Appends what accent stripping then lowercasing make of `scalar` (nothing, itself, or
+    /// one to three scalars).
+    static func appendStrippedLowercase(of scalar: Unicode.Scalar, to output: inout [Unicode.Scalar]) {
+        if scalar.isASCII {
+            let value = scalar.value
+            output.append((0x41...0x5A).contains(value) ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)
+        } else if let replacement = strippedLowercaseMapping[scalar.value] {
+            output.append(contentsOf: replacement)
+        } else if HangulSyllable.contains(scalar) {
+            HangulSyllable.appendDecomposition(of: scalar, to: &output)
+        } else if !BertUnicodeTables.removedByAccentStripping.containsScalar(scalar.value) {
+            output.append(scalar)
+        }
+    }
+
+    private static let strippedLowercaseMapping: [UInt32: [Unicode.Scalar]] = {
+        let flat = BertUnicodeTables.strippedLowercaseMapping
+        var mapping: [UInt32: [Unicode.Scalar]] = [:]
+        var position = 0
+        while position < flat.count {
+            let count = Int(flat[position + 1])
+            mapping[flat[position]] = flat[(position + 2)..<(position + 2 + count)].map { Unicode.Scalar($0)! }
+            position += 2 + count
+        }
+        return mapping
+    }()
+
+    private struct Flags: OptionSet {
+        let rawValue: UInt8
+        static let removedByCleaning = Flags(rawValue: 1)
+        static let whitespaceForCleaning = Flags(rawValue: 2)
+        static let splittingWhitespace = Flags(rawValue: 4)
+        static let punctuation = Flags(rawValue: 8)
+    }
+
+    private static let asciiFlags: [Flags] = (0..<128).map { value in
+        var flags: Flags = []
+        let scalar = UInt32(value)
+        if BertUnicodeTables.removedByCleaning.containsScalar(scalar) { flags.insert(.removedByCleaning) }
+        if BertUnicodeTables.whitespaceForCleaning.containsScalar(scalar) { flags.insert(.whitespaceForCleaning) }
+        if BertUnicodeTables.splittingWhitespace.containsScalar(scalar) { flags.insert(.splittingWhitespace) }
+        if BertUnicodeTables.punctuation.containsScalar(scalar) { flags.insert(.punctuation) }
+        return flags
+    }
+}
+
+extension [ClosedRange<UInt32>] {
+    /// Binary search over sorted, disjoint ranges.
+    func containsScalar(_ value: UInt32) -> Bool {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].upperBound < value {
+                low = middle + 1
+            } else if self[middle].lowerBound > value {
+                high = middle
+            } else {
+                return true
+            }
+        }
+        return false
+    }
+}
