@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -66,6 +67,8 @@ let package = Package(
         ),
         .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TextFeatures"),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Encoders", dependencies: ["COpenBLAS", "TextFeatures"]),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
         .executableTarget(
             name: "GatewayBenchmarks",
@@ -82,6 +85,7 @@ let package = Package(
             name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
         .target(name: "MagpieTestSupport", dependencies: ["Classifiers", "TextFeatures"], path: "Tests/MagpieTestSupport"),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(

@@ -1,0 +1,55 @@
+import COpenBLAS
+
+/// A dense layer as PyTorch stores it: `weight` is `[outputs, inputs]`, so `y = x·Wᵀ + b`.
+struct Linear: Sendable {
+    let weight: Tensor
+    let bias: Tensor
+
+    var inputSize: Int { weight.shape[1] }
+    var outputSize: Int { weight.shape[0] }
+
+    init(_ file: SafetensorsFile, _ name: String, inputs: Int, outputs: Int) throws(EncoderError) {
+        weight = try file.tensor(name + ".weight", shape: [outputs, inputs])
+        bias = try file.tensor(name + ".bias", shape: [outputs])
+    }
+
+    /// `output[rows × outputs] = input[rows × inputs] · Wᵀ + b`, one `cblas_sgemm` with the
+    /// bias preloaded into the output rows.
+    func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>) {
+        for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputSize), Int32(inputSize), 1, input, Int32(inputSize),
+            weight.pointer, Int32(inputSize), 1, output, Int32(outputSize))
+    }
+}
+
+/// Layer normalization over each row, with PyTorch's biased variance and a configured epsilon
+/// (1e-12 for BERT: a wrong epsilon shows in the embeddings' fifth decimal).
+struct LayerNorm: Sendable {
+    let gain: Tensor
+    let bias: Tensor
+    let epsilon: Float
+
+    init(_ file: SafetensorsFile, _ name: String, size: Int, epsilon: Float) throws(EncoderError) {
+        gain = try file.tensor(name + ".weight", shape: [size])
+        bias = try file.tensor(name + ".bias", shape: [size])
+        self.epsilon = epsilon
+    }
+
+    func apply(_ values: UnsafeMutablePointer<Float>, rows: Int) {
+        let size = gain.count
+        for row in 0..<rows {
+            let x = values + row * size
+            var sum: Float = 0
+            for index in 0..<size { sum += x[index] }
+            let mean = sum / Float(size)
+            var squares: Float = 0
+            for index in 0..<size {
+                let centered = x[index] - mean
+                squares += centered * centered
+            }
+            let scale = 1 / (squares / Float(size) + epsilon).squareRoot()
+            for index in 0..<size { x[index] = (x[index] - mean) * scale * gain.pointer[index] + bias.pointer[index] }
+        }
+    }
+}

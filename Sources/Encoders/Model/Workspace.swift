@@ -1,0 +1,33 @@
+/// The scratch matrices of one forward pass, allocated for its batch and freed after it, so a
+/// forward pass shares no state with another running at the same time.
+final class Workspace {
+    let hidden: UnsafeMutablePointer<Float>
+    let query: UnsafeMutablePointer<Float>
+    let key: UnsafeMutablePointer<Float>
+    let value: UnsafeMutablePointer<Float>
+    let context: UnsafeMutablePointer<Float>
+    let attention: UnsafeMutablePointer<Float>
+    let intermediate: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
+    private let all: [UnsafeMutablePointer<Float>]
+
+    init(rows: Int, hiddenSize: Int, intermediateSize: Int, longestSequence: Int) {
+        func matrix(_ count: Int) -> UnsafeMutablePointer<Float> {
+            let pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+            pointer.initialize(repeating: 0, count: max(count, 1))
+            return pointer
+        }
+        let states = rows * hiddenSize
+        hidden = matrix(states)
+        query = matrix(states)
+        key = matrix(states)
+        value = matrix(states)
+        context = matrix(states)
+        attention = matrix(states)
+        intermediate = matrix(rows * intermediateSize)
+        scores = matrix(longestSequence * longestSequence)
+        all = [hidden, query, key, value, context, attention, intermediate, scores]
+    }
+
+    deinit { for pointer in all { pointer.deallocate() } }
+}
