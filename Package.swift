@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "magpie", targets: ["magpie"]),
         .library(name: "Digests", targets: ["Digests"]),
+        .library(name: "JSONValues", targets: ["JSONValues"]),
         .library(name: "TextFeatures", targets: ["TextFeatures"]),
         .library(name: "Classifiers", targets: ["Classifiers"]),
         .library(name: "Storage", targets: ["Storage"]),
@@ -49,6 +50,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Classifiers",
+                "JSONValues",
                 "ModelRuntime",
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -66,9 +68,10 @@ let package = Package(
             ]
         ),
         .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "TextFeatures"),
+        .target(name: "JSONValues"),
+        .target(name: "TextFeatures", dependencies: ["JSONValues"]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Encoders", dependencies: ["COpenBLAS", "TextFeatures"]),
+        .target(name: "Encoders", dependencies: ["COpenBLAS", "JSONValues", "TextFeatures"]),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
         .executableTarget(
             name: "GatewayBenchmarks",
@@ -78,9 +81,12 @@ let package = Package(
             ],
             path: "Benchmarks/GatewayBenchmarks"),
         .executableTarget(
+            name: "EncoderBenchmarks", dependencies: ["Encoders", "COpenBLAS"], path: "Benchmarks/EncoderBenchmarks"),
+        .executableTarget(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
+        .testTarget(name: "JSONValuesTests", dependencies: ["JSONValues", "Classifiers"]),
         .testTarget(
             name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
@@ -91,7 +97,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "ModelRuntime", "Storage", "Classifiers", "MagpieTestSupport",
+                "Gateway", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "MagpieTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValues
 
 /// A memory-mapped safetensors file (Hugging Face's format: an 8-byte little-endian header
 /// length, a JSON header of `name: {dtype, shape, data_offsets}`, then the raw data). Checks
@@ -52,21 +53,27 @@ public final class SafetensorsFile: @unchecked Sendable {
                 path: path, reason: "the header claims \(headerLength) bytes; the file has \(mapping.count)")
         }
         let dataStart = 8 + Int(headerLength)
-        let header = Data(mapping[8..<dataStart])
-        guard let object = try? JSONSerialization.jsonObject(with: header), let fields = object as? [String: Any] else {
-            throw .malformedSafetensors(path: path, reason: "the header is not a JSON object")
-        }
+        let header = [UInt8](mapping[8..<dataStart])
+        guard String(validating: header, as: UTF8.self) != nil, let parsed = try? JSONParser.parse(header),
+            case .object(let fields) = parsed
+        else { throw .malformedSafetensors(path: path, reason: "the header is not a JSON object") }
         var entries: [String: Entry] = [:]
         for (name, value) in fields where name != "__metadata__" {
-            guard let field = value as? [String: Any], let type = field["dtype"] as? String, let shape = field["shape"] as? [Int],
-                let offsets = field["data_offsets"] as? [Int], offsets.count == 2, shape.allSatisfy({ $0 >= 0 })
+            guard case .object(let field) = value, case .string(let type) = field["dtype"],
+                case .array(let dimensions) = field["shape"],
+                case .array(let offsetValues) = field["data_offsets"]
             else {
                 throw .malformedSafetensors(path: path, reason: "the entry of \"\(name)\" lacks dtype, shape or data_offsets")
             }
-            let range = offsets[0]..<max(offsets[0], offsets[1])
-            guard offsets[0] >= 0, offsets[1] >= offsets[0], dataStart + offsets[1] <= mapping.count else {
+            let shape = dimensions.compactMap(Self.size)
+            let offsets = offsetValues.compactMap(Self.size)
+            guard shape.count == dimensions.count, offsets.count == 2 else {
+                throw .malformedSafetensors(path: path, reason: "the shape or offsets of \"\(name)\" are not sizes")
+            }
+            guard offsets[1] >= offsets[0], dataStart + offsets[1] <= mapping.count else {
                 throw .malformedSafetensors(path: path, reason: "the data of \"\(name)\" lies outside the file")
             }
+            let range = offsets[0]..<offsets[1]
             if let width = Self.elementWidth[type], shape.reduce(1, *) * width != range.count {
                 throw .malformedSafetensors(
                     path: path, reason: "\"\(name)\" has \(range.count) bytes for shape \(shape) of \(type)")
@@ -74,6 +81,12 @@ public final class SafetensorsFile: @unchecked Sendable {
             entries[name] = Entry(type: type, shape: shape, byteRange: range)
         }
         return (entries, dataStart)
+    }
+
+    /// A JSON number that is a whole, non-negative size no file could exceed.
+    private static func size(_ value: JSONValue) -> Int? {
+        guard case .number(let number) = value, number >= 0, number < 1e15, number.rounded() == number else { return nil }
+        return Int(number)
     }
 
     private static let elementWidth = [

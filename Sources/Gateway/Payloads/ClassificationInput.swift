@@ -1,3 +1,5 @@
+import JSONValues
+
 /// The texts a request asks to classify, validated against the gateway's limits.
 enum ClassificationInput: Equatable {
     case single(String)

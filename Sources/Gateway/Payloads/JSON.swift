@@ -1,25 +1,4 @@
-/// A parsed JSON document, so payload validation can say exactly which field is wrong instead
-/// of reporting a decoder's type mismatch.
-enum JSONValue: Equatable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    /// What a client would call this value's type, for messages.
-    var typeName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-}
+import JSONValues
 
 enum JSON {
     /// Parses a request body: invalid UTF-8 and malformed JSON are 400s, told apart.

@@ -1,6 +1,7 @@
 import Classifiers
 import Foundation
 import HTTPTypes
+import JSONValues
 import Logging
 import ModelRuntime
 import Storage

@@ -1,20 +1,25 @@
 import Foundation
+import JSONValues
 
 /// A JSON object from a model folder's settings file, with typed reads that name the file and
 /// key at fault when a value is missing or of the wrong type.
 struct JSONFile {
     let path: String
     let key: String
-    let values: [String: Any]
+    let values: [String: JSONValue]
 
     static func read(_ url: URL) throws(TokenizerError) -> JSONFile {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw .unreadableFile(path: url.path, reason: error.localizedDescription)
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data), let values = object as? [String: Any] else {
-            throw .malformedFile(path: url.path, reason: "not a JSON object")
+        let bytes = [UInt8](data)
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .malformedFile(path: url.path, reason: "not UTF-8 text")
         }
+        let value: JSONValue
+        do { value = try JSONParser.parse(bytes) } catch { throw .malformedFile(path: url.path, reason: error.reason) }
+        guard case .object(let values) = value else { throw .malformedFile(path: url.path, reason: "not a JSON object") }
         return JSONFile(path: url.path, key: "", values: values)
     }
 
@@ -22,36 +27,64 @@ struct JSONFile {
         FileManager.default.fileExists(atPath: url.path) ? try read(url) : nil
     }
 
-    private func name(_ field: String) -> String { key.isEmpty ? field : "\(key).\(field)" }
+    func name(_ field: String) -> String { key.isEmpty ? field : "\(key).\(field)" }
 
-    private func value<T>(_ field: String, as type: T.Type, _ kind: String) throws(TokenizerError) -> T? {
-        guard let raw = values[field], !(raw is NSNull) else { return nil }
-        guard let typed = raw as? T else { throw .malformedFile(path: path, reason: "\(name(field)) must be \(kind)") }
-        return typed
+    private func wrongType(_ field: String, _ kind: String) -> TokenizerError {
+        .malformedFile(path: path, reason: "\(name(field)) must be \(kind)")
     }
 
-    func optionalString(_ field: String) throws(TokenizerError) -> String? { try value(field, as: String.self, "a string") }
-    func optionalBool(_ field: String) throws(TokenizerError) -> Bool? {
-        guard let raw = values[field], !(raw is NSNull) else { return nil }
-        guard let flag = raw as? Bool else {
-            throw .malformedFile(path: path, reason: "\(name(field)) must be true, false or null")
+    func optionalString(_ field: String) throws(TokenizerError) -> String? {
+        switch values[field] {
+        case nil, .null: return nil
+        case .string(let text): return text
+        default: throw wrongType(field, "a string")
         }
-        return flag
     }
-    func optionalInt(_ field: String) throws(TokenizerError) -> Int? { try value(field, as: Int.self, "an integer") }
-    func optionalArray(_ field: String) throws(TokenizerError) -> [Any]? { try value(field, as: [Any].self, "an array") }
+
+    func optionalBool(_ field: String) throws(TokenizerError) -> Bool? {
+        switch values[field] {
+        case nil, .null: return nil
+        case .bool(let flag): return flag
+        default: throw wrongType(field, "true, false or null")
+        }
+    }
+
+    func optionalInt(_ field: String) throws(TokenizerError) -> Int? {
+        switch values[field] {
+        case nil, .null: return nil
+        case .number(let number):
+            guard let integer = Self.integer(number) else { throw wrongType(field, "an integer") }
+            return integer
+        default: throw wrongType(field, "an integer")
+        }
+    }
+
+    func optionalArray(_ field: String) throws(TokenizerError) -> [JSONValue]? {
+        switch values[field] {
+        case nil, .null: return nil
+        case .array(let elements): return elements
+        default: throw wrongType(field, "an array")
+        }
+    }
+
     func optionalObject(_ field: String) throws(TokenizerError) -> JSONFile? {
-        try value(field, as: [String: Any].self, "an object").map { JSONFile(path: path, key: name(field), values: $0) }
+        switch values[field] {
+        case nil, .null: return nil
+        case .object(let members): return JSONFile(path: path, key: name(field), values: members)
+        default: throw wrongType(field, "an object")
+        }
     }
 
     func string(_ field: String) throws(TokenizerError) -> String {
         guard let value = try optionalString(field) else { throw missing(field) }
         return value
     }
+
     func int(_ field: String) throws(TokenizerError) -> Int {
         guard let value = try optionalInt(field) else { throw missing(field) }
         return value
     }
+
     func object(_ field: String) throws(TokenizerError) -> JSONFile {
         guard let value = try optionalObject(field) else { throw missing(field) }
         return value
@@ -60,8 +93,14 @@ struct JSONFile {
     /// A special token given as a string or as `{"content": "..."}`, the two forms
     /// transformers writes.
     func tokenString(_ field: String) throws(TokenizerError) -> String? {
-        if let text = values[field] as? String { return text }
+        if case .string(let text) = values[field] { return text }
         return try optionalObject(field)?.optionalString("content")
+    }
+
+    /// `number` as an `Int` when it is a whole number in range.
+    static func integer(_ number: Double) -> Int? {
+        guard number.rounded() == number, abs(number) < 1e15 else { return nil }
+        return Int(number)
     }
 
     private func missing(_ field: String) -> TokenizerError { .malformedFile(path: path, reason: "\(name(field)) is missing") }

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValues
 
 extension WordPieceTokenizer {
     /// Loads the tokenizer of a Hugging Face model folder: `tokenizer.json` when there is one
@@ -32,7 +33,7 @@ extension WordPieceTokenizer {
         let vocabulary = try model.object("vocab")
         var tokens: [String] = []
         for (token, value) in vocabulary.values {
-            guard let id = value as? Int, id >= 0, id < 10_000_000 else {
+            guard case .number(let number) = value, let id = JSONFile.integer(number), id >= 0, id < 10_000_000 else {
                 throw .malformedFile(path: file.path, reason: "model.vocab[\"\(token)\"] is not a token id")
             }
             if id >= tokens.count { tokens.append(contentsOf: repeatElement("", count: id + 1 - tokens.count)) }
@@ -48,7 +49,7 @@ extension WordPieceTokenizer {
         let (classification, separator) = try Self.template(file.optionalObject("post_processor"), path: file.path)
         var addedTokens: [AddedToken] = []
         for entry in try file.optionalArray("added_tokens") ?? [] {
-            guard let fields = entry as? [String: Any] else {
+            guard case .object(let fields) = entry else {
                 throw .malformedFile(path: file.path, reason: "an added_tokens entry is not an object")
             }
             let token = JSONFile(path: file.path, key: "added_tokens", values: fields)
@@ -90,17 +91,23 @@ extension WordPieceTokenizer {
         let type = try settings.string("type")
         switch type {
         case "BertProcessing":
-            guard let cls = try settings.optionalArray("cls")?.first as? String,
-                let sep = try settings.optionalArray("sep")?.first as? String
+            guard case .string(let cls) = try settings.optionalArray("cls")?.first,
+                case .string(let sep) = try settings.optionalArray("sep")?.first
             else {
                 throw .malformedFile(path: path, reason: "post_processor.cls and .sep must be [token, id]")
             }
             return (cls, sep)
         case "TemplateProcessing":
+            /// The `id` of a `{"SpecialToken": {"id": ...}}` element.
+            func specialToken(_ element: JSONValue) -> String? {
+                guard case .object(let members) = element, case .object(let token) = members["SpecialToken"],
+                    case .string(let id) = token["id"]
+                else { return nil }
+                return id
+            }
             let single = try settings.optionalArray("single") ?? []
-            let parts = single.map { ($0 as? [String: Any]) ?? [:] }
-            guard parts.count == 3, let first = (parts[0]["SpecialToken"] as? [String: Any])?["id"] as? String,
-                parts[1]["Sequence"] != nil, let last = (parts[2]["SpecialToken"] as? [String: Any])?["id"] as? String
+            guard single.count == 3, let first = specialToken(single[0]), case .object(let sequence) = single[1],
+                sequence["Sequence"] != nil, let last = specialToken(single[2])
             else {
                 throw .unsupportedSetting(path: path, key: "post_processor.single", value: "a template other than [X] $A [Y]")
             }

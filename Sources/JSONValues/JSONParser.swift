@@ -1,4 +1,4 @@
-/// A strict RFC 8259 parser from a request body's bytes to a `JSONValue`.
+/// A strict RFC 8259 parser from bytes to a `JSONValue`.
 ///
 /// Every classification request is parsed, and Foundation's `JSONDecoder` into a `JSONValue`
 /// cost a seventh of a keyed request's time in the server (through `Decodable`'s generic
@@ -7,13 +7,13 @@
 /// malformed, as RFC 8259 says, and so is a duplicate member name, so that no proxy or log in
 /// front of Magpie can read a different `text` from the one classified. Errors name the byte
 /// offset of the fault. `JSONParserTests` checks all of it against Foundation.
-struct JSONParser {
+public struct JSONParser {
     /// Deeper documents are refused rather than risking the stack: no payload nests beyond a
     /// few levels, and Foundation stops at the same depth.
-    static let maximumDepth = 512
+    public static let maximumDepth = 512
 
-    struct Failure: Error, Equatable {
-        var reason: String
+    public struct Failure: Error, Equatable {
+        public var reason: String
     }
 
     private let bytes: [UInt8]
@@ -22,7 +22,7 @@ struct JSONParser {
 
     /// Parses one JSON value filling all of `bytes` (whitespace around it allowed). `bytes`
     /// must be valid UTF-8; the caller checks, so that invalid UTF-8 gets its own error.
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.value()

@@ -2,7 +2,7 @@ import Classifiers
 import Foundation
 import Testing
 
-@testable import Gateway
+@testable import JSONValues
 
 /// `JSONParser` against Foundation's `JSONDecoder`, the parser it replaced: the same values
 /// for valid documents, a refusal wherever Foundation refuses, and two refusals more.
