@@ -31,6 +31,7 @@ let package = Package(
             name: "magpie",
             dependencies: [
                 "Classifiers",
+                "Encoders",
                 "Gateway",
                 "ModelRuntime",
                 "Storage",
@@ -71,7 +72,7 @@ let package = Package(
         .target(name: "JSONValues"),
         .target(name: "TextFeatures", dependencies: ["JSONValues"]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Encoders", dependencies: ["COpenBLAS", "JSONValues", "TextFeatures"]),
+        .target(name: "Encoders", dependencies: ["Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"]),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
         .executableTarget(
             name: "GatewayBenchmarks",
@@ -101,7 +102,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "MagpieCLITests", dependencies: ["magpie", "Classifiers", "Storage"]),
+        .testTarget(name: "MagpieCLITests", dependencies: ["magpie", "Classifiers", "Storage", "MagpieTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

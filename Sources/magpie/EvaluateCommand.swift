@@ -16,11 +16,11 @@ struct EvaluateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let artifact = try modelOptions.load()
+        let model = try modelOptions.loadAnyKind()
         let dataset = try LabeledDataset.read(
             path: dataOptions.data, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn,
             skipInvalidRows: dataOptions.skipInvalidRows)
-        let labelSet = artifact.classifier.labels
+        let labelSet = model.labels
         var truth: [Int] = []
         truth.reserveCapacity(dataset.examples.count)
         for example in dataset.examples {
@@ -31,12 +31,13 @@ struct EvaluateCommand: ParsableCommand {
             }
             truth.append(index)
         }
-        let metrics = Evaluator.evaluate(artifact.classifier, texts: dataset.examples.map(\.text), truth: truth)
+        let predicted = try model.classify(dataset.examples.map(\.text)).map(\.prediction.labelIndex)
+        let metrics = ClassificationMetrics(truth: truth, predicted: predicted, labels: labelSet.names)
         if json {
             print(try EvaluationJSON(metrics).encoded())
         } else {
             if dataset.skipped.total > 0 { Progress.say("skipped \(dataset.skipped.total) invalid rows") }
-            print("Model \(artifact.manifest.name) version \(artifact.manifest.version) on \(dataOptions.data):")
+            print("\(model.title) on \(dataOptions.data):")
             print(MetricsTable.classification(metrics))
         }
     }

@@ -21,31 +21,35 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let artifact = try modelOptions.load()
-        var predictor = artifact.classifier.makePredictor()
+        let model = try modelOptions.loadAnyKind()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func emit(_ text: String) throws {
-            let prediction = predictor.predict(text)
-            let line = PredictionJSON(
-                label: prediction.label, score: Double(prediction.score),
-                scores: Dictionary(uniqueKeysWithValues: zip(prediction.labels.names, prediction.probabilities.map(Double.init))))
-            print(String(decoding: try encoder.encode(line), as: UTF8.self))
+        func emit(_ texts: [String]) throws {
+            for (prediction, truncated) in try model.classify(texts) {
+                let line = PredictionJSON(
+                    label: prediction.label, score: Double(prediction.score),
+                    scores: Dictionary(
+                        uniqueKeysWithValues: zip(prediction.labels.names, prediction.probabilities.map(Double.init))),
+                    truncated: truncated ? true : nil)
+                print(String(decoding: try encoder.encode(line), as: UTF8.self))
+            }
         }
         if texts.isEmpty {
             while let line = readLine(strippingNewline: true) {
                 if line.allSatisfy(\.isWhitespace) { continue }
-                try emit(line)
+                try emit([line])
             }
         } else {
-            for text in texts { try emit(text) }
+            try emit(texts)
         }
     }
 }
 
-/// One `predict` output line; its keys are a public contract.
+/// One `predict` output line; its keys are a public contract. `truncated` appears, as `true`,
+/// only when an encoder model had to cut the text to its maximum length.
 struct PredictionJSON: Encodable {
     var label: String
     var score: Double
     var scores: [String: Double]
+    var truncated: Bool?
 }

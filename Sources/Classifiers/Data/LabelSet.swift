@@ -6,6 +6,11 @@ public struct LabelSet: Sendable, Codable, Equatable {
     public struct Label: Sendable, Codable, Equatable {
         public var value: String
         public var name: String
+
+        public init(value: String, name: String) {
+            self.value = value
+            self.name = name
+        }
     }
 
     public var labels: [Label]

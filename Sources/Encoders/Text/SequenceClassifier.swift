@@ -1,0 +1,62 @@
+import Classifiers
+import Foundation
+import TextFeatures
+
+/// A Hugging Face `BertForSequenceClassification` or `DistilBertForSequenceClassification`
+/// folder used as it is: its tokenizer, encoder and head, its `id2label` as the labels.
+public struct SequenceClassifier: Sendable {
+    public let tokenizer: WordPieceTokenizer
+    public let encoder: TransformerEncoder
+    /// Values are the class ids (`"0"`, `"1"`, ...), names the `id2label` names, so a labelled
+    /// file may give either.
+    public let labels: LabelSet
+    /// Tokens per text, `[CLS]` and `[SEP]` included: the tokenizer's `model_max_length`,
+    /// never more than the model's positions.
+    public let maxLength: Int
+
+    public init(directory: URL) throws(EncoderError) {
+        do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
+        encoder = try TransformerEncoder(directory: directory)
+        guard encoder.configuration.isSequenceClassifier else { throw .noClassificationHead }
+        let classCount = encoder.weights.head?.classifier.outputSize ?? 0
+        let names = encoder.configuration.labels ?? (0..<classCount).map { "LABEL_\($0)" }
+        guard names.count == classCount else {
+            throw .malformedConfiguration(
+                path: directory.appendingPathComponent("config.json").path,
+                reason: "id2label names \(names.count) labels; the classifier has \(classCount) outputs")
+        }
+        labels = LabelSet(labels: names.enumerated().map { LabelSet.Label(value: String($0.offset), name: $0.element) })
+        maxLength = min(tokenizer.modelMaxLength ?? encoder.configuration.maxPositions, encoder.configuration.maxPositions)
+    }
+
+    /// A prediction, and whether the text had to be cut to `maxLength` tokens.
+    public struct Result: Sendable {
+        public var prediction: Prediction
+        public var isTruncated: Bool
+    }
+
+    /// Classifies `texts` in packed batches of `batchSize`.
+    public func classify(_ texts: [String], batchSize: Int = 32) throws(EncoderError) -> [Result] {
+        var results: [Result] = []
+        results.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: max(batchSize, 1)) {
+            let batch = texts[start..<min(start + max(batchSize, 1), texts.count)].map {
+                tokenizer.encode($0, maxLength: maxLength)
+            }
+            for (encoded, logits) in zip(batch, try encoder.logits(of: batch.map(\.ids))) {
+                results.append(
+                    Result(
+                        prediction: Prediction(probabilities: Self.softmax(logits), labels: labels),
+                        isTruncated: encoded.isTruncated))
+            }
+        }
+        return results
+    }
+
+    private static func softmax(_ logits: [Float]) -> [Float] {
+        let maximum = logits.max() ?? 0
+        let exponentials = logits.map { expf($0 - maximum) }
+        let sum = exponentials.reduce(0, +)
+        return exponentials.map { $0 / sum }
+    }
+}
