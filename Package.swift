@@ -72,7 +72,11 @@ let package = Package(
         .target(name: "JSONValues"),
         .target(name: "TextFeatures", dependencies: ["JSONValues"]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Encoders", dependencies: ["Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"]),
+        .target(
+            name: "Encoders", dependencies: ["Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"],
+            // The forward pass's SIMD code is generic stdlib code that only optimization
+            // specializes; unoptimized, the parity tests on the real model take 100 s, not 8.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .executableTarget(name: "ModelBenchmarks", dependencies: ["Classifiers"], path: "Benchmarks/ModelBenchmarks"),
         .executableTarget(
             name: "GatewayBenchmarks",
