@@ -19,15 +19,20 @@ struct Linear: Sendable {
     /// OpenBLAS packs the whole weight matrix on every call, which for a short text costs more
     /// than the multiplication. Below `smallBatchRows` rows the product is therefore split into
     /// bands of 16 outputs, small enough for OpenBLAS's unpacked small-matrix kernels: twice the
-    /// GFLOP/s at 16 rows, and no gain from 64 on (Benchmarks/EncoderBenchmarks).
-    func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>) {
+    /// GFLOP/s at 16 rows, and no gain from 64 on (Benchmarks/EncoderBenchmarks). OpenBLAS
+    /// does not thread those kernels, so the bands are spread over the allowed threads here.
+    func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
         for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
-        let band = rows < Self.smallBatchRows ? Self.bandWidth : outputSize
-        for first in stride(from: 0, to: outputSize, by: band) {
-            let width = min(band, outputSize - first)
+        func multiply(first: Int, width: Int) {
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputSize), 1, input, Int32(inputSize),
                 weight.pointer + first * inputSize, Int32(inputSize), 1, output + first, Int32(outputSize))
+        }
+        guard rows < Self.smallBatchRows else { return multiply(first: 0, width: outputSize) }
+        let bands = (outputSize + Self.bandWidth - 1) / Self.bandWidth
+        Parallel.forEach(bands, threads: threads) { band, _ in
+            let first = band * Self.bandWidth
+            multiply(first: first, width: min(Self.bandWidth, outputSize - first))
         }
     }
 

@@ -23,9 +23,10 @@ public struct TransformerEncoder: Sendable {
         let hiddenSize = configuration.hiddenSize
         let lengths = sequences.map(\.count)
         let rows = lengths.reduce(0, +)
+        let threads = BLASThreads.count
         let workspace = Workspace(
             rows: rows, hiddenSize: hiddenSize, intermediateSize: configuration.intermediateSize,
-            longestSequence: lengths.max() ?? 0)
+            longestSequence: lengths.max() ?? 0, threads: threads)
         var outputs: [HiddenStates] = []
         func record() {
             outputs.append(
@@ -36,7 +37,7 @@ public struct TransformerEncoder: Sendable {
         embed(sequences, into: workspace.hidden)
         if everyLayer { record() }
         for layer in weights.layers {
-            apply(layer, lengths: lengths, rows: rows, workspace)
+            apply(layer, lengths: lengths, rows: rows, threads: threads, workspace)
             if everyLayer { record() }
         }
         if !everyLayer { record() }
@@ -76,42 +77,68 @@ public struct TransformerEncoder: Sendable {
 
     /// One transformer layer, post-norm as in BERT: `h = LN(x + attention(x))`,
     /// `x' = LN(h + W₂·gelu(W₁·h))`. The result replaces `workspace.hidden`.
-    private func apply(_ layer: EncoderWeights.Layer, lengths: [Int], rows: Int, _ workspace: Workspace) {
+    private func apply(_ layer: EncoderWeights.Layer, lengths: [Int], rows: Int, threads: Int, _ workspace: Workspace) {
         let size = configuration.hiddenSize
-        layer.query.apply(workspace.hidden, rows: rows, into: workspace.query)
-        layer.key.apply(workspace.hidden, rows: rows, into: workspace.key)
-        layer.value.apply(workspace.hidden, rows: rows, into: workspace.value)
-        attend(lengths: lengths, workspace)
-        layer.attentionOutput.apply(workspace.context, rows: rows, into: workspace.attention)
-        addInPlace(workspace.attention, workspace.hidden, count: rows * size)
-        layer.attentionNorm.apply(workspace.attention, rows: rows)
-        layer.intermediate.apply(workspace.attention, rows: rows, into: workspace.intermediate)
-        Activations.gelu(workspace.intermediate, count: rows * configuration.intermediateSize, configuration.activation)
-        layer.output.apply(workspace.intermediate, rows: rows, into: workspace.hidden)
-        addInPlace(workspace.hidden, workspace.attention, count: rows * size)
-        layer.outputNorm.apply(workspace.hidden, rows: rows)
+        layer.query.apply(workspace.hidden, rows: rows, into: workspace.query, threads: threads)
+        layer.key.apply(workspace.hidden, rows: rows, into: workspace.key, threads: threads)
+        layer.value.apply(workspace.hidden, rows: rows, into: workspace.value, threads: threads)
+        attend(lengths: lengths, threads: threads, workspace)
+        layer.attentionOutput.apply(workspace.context, rows: rows, into: workspace.attention, threads: threads)
+        inRowChunks(rows, threads: threads) { first, count in
+            addInPlace(workspace.attention + first * size, workspace.hidden + first * size, count: count * size)
+            layer.attentionNorm.apply(workspace.attention + first * size, rows: count)
+        }
+        layer.intermediate.apply(workspace.attention, rows: rows, into: workspace.intermediate, threads: threads)
+        let inner = configuration.intermediateSize
+        inRowChunks(rows, threads: threads) { first, count in
+            Activations.gelu(workspace.intermediate + first * inner, count: count * inner, configuration.activation)
+        }
+        layer.output.apply(workspace.intermediate, rows: rows, into: workspace.hidden, threads: threads)
+        inRowChunks(rows, threads: threads) { first, count in
+            addInPlace(workspace.hidden + first * size, workspace.attention + first * size, count: count * size)
+            layer.outputNorm.apply(workspace.hidden + first * size, rows: count)
+        }
     }
 
     /// Scaled dot-product attention of every head, each sequence over its own tokens only,
-    /// which is what the padding mask achieves in a padded batch.
-    private func attend(lengths: [Int], _ workspace: Workspace) {
+    /// which is what the padding mask achieves in a padded batch. Heads are independent, so
+    /// they are spread over the allowed threads, each with its own score matrix.
+    private func attend(lengths: [Int], threads: Int, _ workspace: Workspace) {
         let size = Int32(configuration.hiddenSize)
         let headSize = configuration.headSize
+        let headCount = configuration.headCount
         let scale = 1 / Float(headSize).squareRoot()
-        var firstRow = 0
-        for length in lengths where length > 0 {
+        var firstRows: [Int] = []
+        var row = 0
+        for length in lengths {
+            firstRows.append(row)
+            row += length
+        }
+        let longest = lengths.max() ?? 0
+        Parallel.forEach(lengths.count * headCount, threads: threads) { task, worker in
+            let sequence = task / headCount
+            let head = task % headCount
+            let length = lengths[sequence]
+            guard length > 0 else { return }
             let count = Int32(length)
-            for head in 0..<configuration.headCount {
-                let offset = firstRow * configuration.hiddenSize + head * headSize
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, count, count, Int32(headSize), scale, workspace.query + offset, size,
-                    workspace.key + offset, size, 0, workspace.scores, count)
-                Activations.softmaxRows(workspace.scores, rows: length, columns: length)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(headSize), count, 1, workspace.scores, count,
-                    workspace.value + offset, size, 0, workspace.context + offset, size)
-            }
-            firstRow += length
+            let scores = workspace.scores + worker * longest * longest
+            let offset = firstRows[sequence] * configuration.hiddenSize + head * headSize
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, count, count, Int32(headSize), scale, workspace.query + offset, size,
+                workspace.key + offset, size, 0, scores, count)
+            Activations.softmaxRows(scores, rows: length, columns: length)
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(headSize), count, 1, scores, count,
+                workspace.value + offset, size, 0, workspace.context + offset, size)
+        }
+    }
+
+    /// Calls `body(firstRow, rowCount)` for one contiguous share of `rows` per thread.
+    private func inRowChunks(_ rows: Int, threads: Int, _ body: (Int, Int) -> Void) {
+        let chunks = max(min(threads, rows / 8), 1)
+        Parallel.forEach(chunks, threads: chunks) { chunk, _ in
+            let first = chunk * rows / chunks
+            body(first, (chunk + 1) * rows / chunks - first)
         }
     }
 

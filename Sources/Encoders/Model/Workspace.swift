@@ -11,7 +11,8 @@ final class Workspace {
     let scores: UnsafeMutablePointer<Float>
     private let all: [UnsafeMutablePointer<Float>]
 
-    init(rows: Int, hiddenSize: Int, intermediateSize: Int, longestSequence: Int) {
+    /// `scores` holds one attention score matrix per thread.
+    init(rows: Int, hiddenSize: Int, intermediateSize: Int, longestSequence: Int, threads: Int) {
         func matrix(_ count: Int) -> UnsafeMutablePointer<Float> {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
             pointer.initialize(repeating: 0, count: max(count, 1))
@@ -25,7 +26,7 @@ final class Workspace {
         context = matrix(states)
         attention = matrix(states)
         intermediate = matrix(rows * intermediateSize)
-        scores = matrix(longestSequence * longestSequence)
+        scores = matrix(longestSequence * longestSequence * max(threads, 1))
         all = [hidden, query, key, value, context, attention, intermediate, scores]
     }
 

@@ -1,0 +1,31 @@
+import Dispatch
+
+/// Splits independent work across the threads OpenBLAS is allowed (`BLASThreads`), for the
+/// parts of the forward pass OpenBLAS does not thread itself: small products run band by band
+/// and the per-head attention products.
+enum Parallel {
+    /// Calls `body(index, worker)` with each index of `0..<count`, spread over at most
+    /// `threads` threads in contiguous chunks; `worker` (below `threads`) tells a thread's
+    /// scratch space apart. On one thread, in order on the caller's.
+    static func forEach(_ count: Int, threads: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
+        let workers = min(threads, count)
+        guard workers > 1 else {
+            for index in 0..<count { body(index, 0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker * count / workers, to: (worker + 1) * count / workers, by: 1) {
+                    shared.value(index, worker)
+                }
+            }
+        }
+    }
+}
+
+/// Hands a closure that only touches disjoint memory to `concurrentPerform`.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
