@@ -31,56 +31,63 @@ struct EncoderWeights: Sendable {
         let epsilon = configuration.layerNormEpsilon
         let inner = configuration.intermediateSize
         let prefix = try Self.prefix(in: file, family: configuration.family)
+        let names = CheckpointNames(configuration.family)
         wordEmbeddings = try file.tensor(
             prefix + "embeddings.word_embeddings.weight", shape: [configuration.vocabularySize, hidden])
         positionEmbeddings = try file.tensor(
             prefix + "embeddings.position_embeddings.weight", shape: [configuration.maxPositions, hidden])
         embeddingNorm = try LayerNorm(file, prefix + "embeddings.LayerNorm", size: hidden, epsilon: epsilon)
+        tokenTypeEmbeddings =
+            configuration.tokenTypeCount > 0
+            ? try file.tensor(prefix + "embeddings.token_type_embeddings.weight", shape: [configuration.tokenTypeCount, hidden])
+            : nil
         var layers: [Layer] = []
-        switch configuration.family {
-        case .bert:
-            tokenTypeEmbeddings = try file.tensor(
-                prefix + "embeddings.token_type_embeddings.weight", shape: [configuration.tokenTypeCount, hidden])
-            for index in 0..<configuration.layerCount {
-                let name = prefix + "encoder.layer.\(index)."
-                layers.append(
-                    Layer(
-                        query: try Linear(file, name + "attention.self.query", inputs: hidden, outputs: hidden),
-                        key: try Linear(file, name + "attention.self.key", inputs: hidden, outputs: hidden),
-                        value: try Linear(file, name + "attention.self.value", inputs: hidden, outputs: hidden),
-                        attentionOutput: try Linear(file, name + "attention.output.dense", inputs: hidden, outputs: hidden),
-                        attentionNorm: try LayerNorm(file, name + "attention.output.LayerNorm", size: hidden, epsilon: epsilon),
-                        intermediate: try Linear(file, name + "intermediate.dense", inputs: hidden, outputs: inner),
-                        output: try Linear(file, name + "output.dense", inputs: inner, outputs: hidden),
-                        outputNorm: try LayerNorm(file, name + "output.LayerNorm", size: hidden, epsilon: epsilon)))
-            }
-            head =
-                configuration.isSequenceClassifier
-                ? ClassificationHead(
-                    dense: try Linear(file, prefix + "pooler.dense", inputs: hidden, outputs: hidden),
-                    classifier: try Linear(file, "classifier", inputs: hidden, outputs: configuration.labels?.count ?? 2)) : nil
-        case .distilBERT:
-            tokenTypeEmbeddings = nil
-            for index in 0..<configuration.layerCount {
-                let name = prefix + "transformer.layer.\(index)."
-                layers.append(
-                    Layer(
-                        query: try Linear(file, name + "attention.q_lin", inputs: hidden, outputs: hidden),
-                        key: try Linear(file, name + "attention.k_lin", inputs: hidden, outputs: hidden),
-                        value: try Linear(file, name + "attention.v_lin", inputs: hidden, outputs: hidden),
-                        attentionOutput: try Linear(file, name + "attention.out_lin", inputs: hidden, outputs: hidden),
-                        attentionNorm: try LayerNorm(file, name + "sa_layer_norm", size: hidden, epsilon: epsilon),
-                        intermediate: try Linear(file, name + "ffn.lin1", inputs: hidden, outputs: inner),
-                        output: try Linear(file, name + "ffn.lin2", inputs: inner, outputs: hidden),
-                        outputNorm: try LayerNorm(file, name + "output_layer_norm", size: hidden, epsilon: epsilon)))
-            }
-            head =
-                configuration.isSequenceClassifier
-                ? ClassificationHead(
-                    dense: try Linear(file, "pre_classifier", inputs: hidden, outputs: hidden),
-                    classifier: try Linear(file, "classifier", inputs: hidden, outputs: configuration.labels?.count ?? 2)) : nil
+        for index in 0..<configuration.layerCount {
+            let name = prefix + names.layers + "\(index)."
+            layers.append(
+                Layer(
+                    query: try Linear(file, name + names.query, inputs: hidden, outputs: hidden),
+                    key: try Linear(file, name + names.key, inputs: hidden, outputs: hidden),
+                    value: try Linear(file, name + names.value, inputs: hidden, outputs: hidden),
+                    attentionOutput: try Linear(file, name + names.attentionOutput, inputs: hidden, outputs: hidden),
+                    attentionNorm: try LayerNorm(file, name + names.attentionNorm, size: hidden, epsilon: epsilon),
+                    intermediate: try Linear(file, name + names.intermediate, inputs: hidden, outputs: inner),
+                    output: try Linear(file, name + names.output, inputs: inner, outputs: hidden),
+                    outputNorm: try LayerNorm(file, name + names.outputNorm, size: hidden, epsilon: epsilon)))
         }
         self.layers = layers
+        head =
+            configuration.isSequenceClassifier
+            ? ClassificationHead(
+                dense: try Linear(file, names.headDense(prefix: prefix), inputs: hidden, outputs: hidden),
+                classifier: try Linear(file, "classifier", inputs: hidden, outputs: configuration.labels?.count ?? 2)) : nil
+    }
+
+    /// Where each part lives in a family's checkpoint: the two name the same parts differently.
+    private struct CheckpointNames {
+        let layers, query, key, value, attentionOutput, attentionNorm, intermediate, output, outputNorm: String
+        let family: EncoderConfiguration.Family
+
+        init(_ family: EncoderConfiguration.Family) {
+            self.family = family
+            switch family {
+            case .bert:
+                (layers, query, key, value) = (
+                    "encoder.layer.", "attention.self.query", "attention.self.key", "attention.self.value"
+                )
+                (attentionOutput, attentionNorm) = ("attention.output.dense", "attention.output.LayerNorm")
+                (intermediate, output, outputNorm) = ("intermediate.dense", "output.dense", "output.LayerNorm")
+            case .distilBERT:
+                (layers, query, key, value) = ("transformer.layer.", "attention.q_lin", "attention.k_lin", "attention.v_lin")
+                (attentionOutput, attentionNorm) = ("attention.out_lin", "sa_layer_norm")
+                (intermediate, output, outputNorm) = ("ffn.lin1", "ffn.lin2", "output_layer_norm")
+            }
+        }
+
+        /// BERT's pooler lies inside the `bert.` prefix; DistilBERT's pre-classifier outside it.
+        func headDense(prefix: String) -> String {
+            family == .bert ? prefix + "pooler.dense" : "pre_classifier"
+        }
     }
 
     /// `bert.` or `distilbert.` in checkpoints with a head, nothing in a bare `BertModel` such

@@ -3,15 +3,11 @@
 /// scalar a classifier sees is ASCII.
 enum BertCharacters {
     static func isRemovedByCleaning(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII
-            ? asciiFlags[Int(scalar.value)].contains(.removedByCleaning)
-            : BertUnicodeTables.removedByCleaning.containsScalar(scalar.value)
+        lookup(scalar, .removedByCleaning, BertUnicodeTables.removedByCleaning)
     }
 
     static func isWhitespaceForCleaning(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII
-            ? asciiFlags[Int(scalar.value)].contains(.whitespaceForCleaning)
-            : BertUnicodeTables.whitespaceForCleaning.containsScalar(scalar.value)
+        lookup(scalar, .whitespaceForCleaning, BertUnicodeTables.whitespaceForCleaning)
     }
 
     static func isChineseIdeograph(_ scalar: Unicode.Scalar) -> Bool {
@@ -19,14 +15,16 @@ enum BertCharacters {
     }
 
     static func isSplittingWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII
-            ? asciiFlags[Int(scalar.value)].contains(.splittingWhitespace)
-            : BertUnicodeTables.splittingWhitespace.containsScalar(scalar.value)
+        lookup(scalar, .splittingWhitespace, BertUnicodeTables.splittingWhitespace)
     }
 
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.isASCII
-            ? asciiFlags[Int(scalar.value)].contains(.punctuation) : BertUnicodeTables.punctuation.containsScalar(scalar.value)
+        lookup(scalar, .punctuation, BertUnicodeTables.punctuation)
+    }
+
+    @inline(__always)
+    private static func lookup(_ scalar: Unicode.Scalar, _ flag: Flags, _ table: [ClosedRange<UInt32>]) -> Bool {
+        scalar.isASCII ? asciiFlags[Int(scalar.value)].contains(flag) : table.containsScalar(scalar.value)
     }
 
     static func isRemovedByAccentStripping(_ scalar: Unicode.Scalar) -> Bool {
