@@ -40,7 +40,7 @@ public struct LinearWeights: Sendable, Equatable {
 
 extension Array where Element == Float {
     /// Softmax in place, shifted by the maximum so large naive Bayes log scores stay finite.
-    mutating func applySoftmax() {
+    public mutating func applySoftmax() {
         guard let largest = self.max() else { return }
         var total: Float = 0
         for index in indices {

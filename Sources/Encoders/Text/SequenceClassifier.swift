@@ -35,6 +35,12 @@ public struct SequenceClassifier: Sendable {
         public var isTruncated: Bool
     }
 
+    private func probabilities(_ logits: [Float]) -> [Float] {
+        var probabilities = logits
+        probabilities.applySoftmax()
+        return probabilities
+    }
+
     /// Classifies `texts` in packed batches of `batchSize`.
     public func classify(_ texts: [String], batchSize: Int = 32) throws(EncoderError) -> [Result] {
         var results: [Result] = []
@@ -46,17 +52,10 @@ public struct SequenceClassifier: Sendable {
             for (encoded, logits) in zip(batch, try encoder.logits(of: batch.map(\.ids))) {
                 results.append(
                     Result(
-                        prediction: Prediction(probabilities: Self.softmax(logits), labels: labels),
+                        prediction: Prediction(probabilities: probabilities(logits), labels: labels),
                         isTruncated: encoded.isTruncated))
             }
         }
         return results
-    }
-
-    private static func softmax(_ logits: [Float]) -> [Float] {
-        let maximum = logits.max() ?? 0
-        let exponentials = logits.map { expf($0 - maximum) }
-        let sum = exponentials.reduce(0, +)
-        return exponentials.map { $0 / sum }
     }
 }
