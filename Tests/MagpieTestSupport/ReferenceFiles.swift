@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reference files outside the repository: the shared test vectors (Hugging Face and PyTorch
+/// Reference files: the shared test vectors (Hugging Face and PyTorch
 /// outputs) and the real all-MiniLM-L6-v2 weights that `scripts/fetch-minilm` caches. A test
 /// that needs one fails, naming what to do, when it is missing: never a silent skip.
 public enum ReferenceFiles {
@@ -8,10 +8,11 @@ public enum ReferenceFiles {
         public let description: String
     }
 
-    /// `../shared/testvectors` beside the repository, or `MAGPIE_TESTVECTORS`.
+    /// `Tests/TestVectors`, a copy of the team's shared test vectors kept in the repository so
+    /// that a clone anywhere can run the tests; `MAGPIE_TESTVECTORS` points elsewhere.
     public static var testVectors: URL {
         if let path = ProcessInfo.processInfo.environment["MAGPIE_TESTVECTORS"] { return URL(fileURLWithPath: path) }
-        return ModelFixture.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/testvectors")
+        return ModelFixture.repositoryRoot.appendingPathComponent("Tests/TestVectors")
     }
 
     /// A file under the test vectors, e.g. `tokenizer/wordpiece-cases.json`.
