@@ -61,7 +61,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "ModelRuntime", dependencies: ["Classifiers"]),
+        .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
         .target(
             name: "Storage",
             dependencies: [
@@ -97,12 +97,13 @@ let package = Package(
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
-        .target(name: "MagpieTestSupport", dependencies: ["Classifiers", "TextFeatures"], path: "Tests/MagpieTestSupport"),
+        .target(
+            name: "MagpieTestSupport", dependencies: ["Classifiers", "Encoders", "TextFeatures"], path: "Tests/MagpieTestSupport"),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "MagpieTestSupport",
+                "Gateway", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "Encoders", "MagpieTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

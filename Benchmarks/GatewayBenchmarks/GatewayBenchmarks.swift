@@ -78,7 +78,7 @@ enum GatewayBenchmarks {
             _ = try sortedEncoder.encode(["category": "Offensive Language"])
         }
         report["classify_us"] = try await microseconds {
-            _ = try await registry.withModel(model) { $0.classify(["you are a stupid bitch and i hate you"]) }
+            _ = try await registry.withModel(model) { try $0.classify(["you are a stupid bitch and i hate you"]) }
         }
         for concurrency in [1, 16] {
             report["quota_write_us_c\(concurrency)"] = try await microseconds(concurrency: concurrency) {

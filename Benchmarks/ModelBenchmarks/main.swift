@@ -28,7 +28,10 @@ func median(_ values: [Double]) -> Double {
 var artifact = try ModelArtifact.load(from: modelPath)
 let loadTimes = try (0..<20).map { _ in try seconds { artifact = try ModelArtifact.load(from: modelPath) } }
 
-var predictor = artifact.classifier.makePredictor()
+guard let classifier = artifact.textClassifier else {
+    fatalError("\(modelPath) is an encoder head; this benchmark measures n-gram models")
+}
+var predictor = classifier.makePredictor()
 let sample = Array(texts.prefix(2000))
 var checksum: Float = 0
 for text in sample { checksum += predictor.predict(text).score }
@@ -38,7 +41,7 @@ for _ in 0..<5 {
     perText.append(elapsed / Double(sample.count))
 }
 let batchSeconds = seconds {
-    checksum += Evaluator.predictions(of: artifact.classifier, texts: texts).reduce(0) { $0 + $1.score }
+    checksum += Evaluator.predictions(of: classifier, texts: texts).reduce(0) { $0 + $1.score }
 }
 
 let weightsBytes = (try? FileManager.default.attributesOfItem(atPath: modelPath + "/weights.bin")[.size] as? Int) ?? 0
@@ -48,7 +51,7 @@ let report: [String: Any] = [
     "batch_texts_per_second": Double(texts.count) / batchSeconds,
     "batch_texts": texts.count,
     "weights_bytes": weightsBytes,
-    "features": artifact.classifier.featureSpace.count,
+    "features": classifier.featureSpace.count,
     "checksum": Double(checksum),
 ]
 for (key, value) in report {

@@ -1,31 +1,57 @@
 import Classifiers
+import Encoders
 import Foundation
 
 /// A model in memory, ready to classify. Immutable and shared by every request.
 public struct LoadedModel: Sendable {
     public let manifest: ModelManifest
-    public let classifier: TextClassifier
-    /// How long reading and verifying the artifact took.
+    public let backend: Backend
+    /// How long reading and verifying the artifact (and an encoder head's encoder) took.
     public let loadDuration: Duration
 
-    public init(manifest: ModelManifest, classifier: TextClassifier, loadDuration: Duration) {
+    /// How a model computes: n-gram features and linear weights, or a frozen encoder feeding
+    /// a trained head.
+    public enum Backend: Sendable {
+        case nGram(TextClassifier)
+        case encoderHead(EncoderHeadClassifier)
+    }
+
+    public init(manifest: ModelManifest, backend: Backend, loadDuration: Duration) {
         self.manifest = manifest
-        self.classifier = classifier
+        self.backend = backend
         self.loadDuration = loadDuration
     }
 
-    /// Reads, verifies and indexes the artifact at `path`.
-    public static func load(from path: String) throws(ArtifactError) -> LoadedModel {
+    /// Reads and verifies the artifact at `path`; for an encoder head, also verifies and maps
+    /// its encoder.
+    public static func load(from path: String) throws -> LoadedModel {
         let clock = ContinuousClock()
         let start = clock.now
         let artifact = try ModelArtifact.load(from: path)
-        return LoadedModel(
-            manifest: artifact.manifest, classifier: artifact.classifier, loadDuration: start.duration(to: clock.now))
+        let backend: Backend
+        switch artifact.model {
+        case .nGram(let classifier): backend = .nGram(classifier)
+        case .embeddingHead: backend = .encoderHead(try EncoderHeadClassifier(artifact: artifact, path: path))
+        }
+        return LoadedModel(manifest: artifact.manifest, backend: backend, loadDuration: start.duration(to: clock.now))
     }
 
-    /// Predictions in the order of `texts`.
-    public func classify(_ texts: [String]) -> [Prediction] {
-        var predictor = classifier.makePredictor()
-        return texts.map { predictor.predict($0) }
+    public var labels: LabelSet {
+        switch backend {
+        case .nGram(let classifier): classifier.labels
+        case .encoderHead(let classifier): classifier.labels
+        }
+    }
+
+    /// Predictions in the order of `texts`, each saying whether the model had to cut the text
+    /// (only encoders do, at their maximum length).
+    public func classify(_ texts: [String]) throws(EncoderError) -> [(prediction: Prediction, isTruncated: Bool)] {
+        switch backend {
+        case .nGram(let classifier):
+            var predictor = classifier.makePredictor()
+            return texts.map { (predictor.predict($0), false) }
+        case .encoderHead(let classifier):
+            return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
+        }
     }
 }

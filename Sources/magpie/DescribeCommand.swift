@@ -11,13 +11,20 @@ struct DescribeCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
-        let manifest = try modelOptions.load().manifest
+        let manifest = try modelOptions.manifest()
         var lines = [
             "Model \(manifest.name) version \(manifest.version) (\(manifest.task), format \(manifest.formatVersion))",
-            "Created \(manifest.createdAt) with \(manifest.algorithm), \(manifest.featureCount) features",
+            manifest.encoder == nil
+                ? "Created \(manifest.createdAt) with \(manifest.algorithm), \(manifest.featureCount) features"
+                : "Created \(manifest.createdAt) with \(manifest.algorithm) on \(manifest.featureCount)-dimension embeddings",
             "Labels: " + manifest.labels.map { $0.value == $0.name ? $0.name : "\($0.value)=\($0.name)" }.joined(separator: ", "),
             "Trained on \(manifest.trainingData.file) (\(manifest.trainingData.rowsUsed) rows, SHA-256 \(manifest.trainingData.sha256.prefix(16))…)",
         ]
+        if let encoder = manifest.encoder {
+            lines.append(
+                "Encoder: \(encoder.bundled ? "bundled in the artifact" : encoder.path) (\(encoder.modelType), \(encoder.pooling) pooling\(encoder.normalize ? ", normalized" : ""), \(encoder.maxLength) tokens, long texts: \(encoder.longTexts))"
+            )
+        }
         if let holdout = manifest.validation?.holdout {
             lines.append("")
             lines.append(

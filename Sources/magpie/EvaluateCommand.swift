@@ -31,7 +31,9 @@ struct EvaluateCommand: ParsableCommand {
             }
             truth.append(index)
         }
-        let predicted = try model.classify(dataset.examples.map(\.text)).map(\.prediction.labelIndex)
+        let predicted = try model.classify(
+            dataset.examples.map(\.text), progress: Progress.counter("classified", total: dataset.examples.count)
+        ).map(\.prediction.labelIndex)
         let metrics = ClassificationMetrics(truth: truth, predicted: predicted, labels: labelSet.names)
         if json {
             print(try EvaluationJSON(metrics).encoded())

@@ -29,7 +29,8 @@ enum MetricsTable {
     }
 
     static func trainingSummary(
-        manifest: ModelManifest, finalFit: ModelTrainer.FitSummary, timings: [String: Double], path: String
+        manifest: ModelManifest, finalFit: ModelTrainer.FitSummary, timings: [String: Double],
+        embedding: TrainingReport.EmbeddingStatistics?, path: String
     ) -> String {
         var sections: [String] = []
         if let holdout = manifest.validation?.holdout {
@@ -47,7 +48,8 @@ enum MetricsTable {
             }
             sections.append(lines.joined(separator: "\n"))
         }
-        var fit = "Final fit: \(manifest.trainingData.rowsUsed) rows, \(finalFit.featureCount) features"
+        var fit =
+            "Final fit: \(manifest.trainingData.rowsUsed) rows, \(finalFit.featureCount) \(manifest.encoder == nil ? "features" : "embedding dimensions")"
         if let iterations = finalFit.iterations {
             fit +=
                 ", \(iterations) iterations (\(finalFit.evaluations ?? iterations) evaluations)"
@@ -56,7 +58,13 @@ enum MetricsTable {
         let skipped = manifest.trainingData.rowsSkipped.total
         if skipped > 0 { fit += ", \(skipped) rows skipped" }
         sections.append(fit)
-        let stageOrder = ["featurize", "holdout", "cross_validation", "final_fit", "total"]
+        if let embedding {
+            sections.append(
+                "Embedding: \(embedding.texts) texts, \(embedding.wordPieces) word pieces, \(embedding.sequences) sequences"
+                    + (embedding.truncatedTexts > 0 ? ", \(embedding.truncatedTexts) texts truncated" : "")
+                    + String(format: ", %.1f texts/s on %d threads", embedding.textsPerSecond, embedding.threads))
+        }
+        let stageOrder = ["featurize", "embed", "holdout", "cross_validation", "final_fit", "total"]
         sections.append(
             "Time: "
                 + stageOrder.compactMap { stage in timings[stage].map { "\(stage) \(String(format: "%.2f", $0)) s" } }

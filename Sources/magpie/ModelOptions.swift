@@ -2,6 +2,7 @@ import ArgumentParser
 import Classifiers
 import Encoders
 import Foundation
+import ModelRuntime
 
 /// The `--model` option of every command that classifies with a model.
 struct ModelOptions: ParsableArguments {
@@ -13,30 +14,32 @@ struct ModelOptions: ParsableArguments {
             """)
     var model: String
 
-    /// The verified artifact; fails with a message naming what is missing or corrupt.
-    func load() throws -> ModelArtifact {
-        try ModelArtifact.load(from: model)
+    /// The artifact's manifest, format-checked, without loading weights.
+    func manifest() throws -> ModelManifest {
+        try ModelArtifact.manifest(at: model)
     }
 
     /// Either kind of model: a folder with `config.json` and no `manifest.json` is a Hugging
-    /// Face classifier.
+    /// Face classifier; anything else must be an artifact (n-gram or encoder head).
     func loadAnyKind() throws -> CommandLineModel {
         let directory = URL(fileURLWithPath: model)
         let isHuggingFace =
-            !FileManager.default.fileExists(atPath: directory.appendingPathComponent("manifest.json").path)
+            !FileManager.default.fileExists(atPath: directory.appendingPathComponent(ModelArtifact.manifestFile).path)
             && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
-        return isHuggingFace ? .huggingFace(try SequenceClassifier(directory: directory), path: model) : .artifact(try load())
+        return isHuggingFace
+            ? .huggingFace(try SequenceClassifier(directory: directory), path: model)
+            : .artifact(try LoadedModel.load(from: model))
     }
 }
 
 /// A model `predict` and `evaluate` can use.
 enum CommandLineModel {
-    case artifact(ModelArtifact)
+    case artifact(LoadedModel)
     case huggingFace(SequenceClassifier, path: String)
 
     var labels: LabelSet {
         switch self {
-        case .artifact(let artifact): artifact.classifier.labels
+        case .artifact(let model): model.labels
         case .huggingFace(let classifier, _): classifier.labels
         }
     }
@@ -44,18 +47,24 @@ enum CommandLineModel {
     /// How reports name the model.
     var title: String {
         switch self {
-        case .artifact(let artifact): "Model \(artifact.manifest.name) version \(artifact.manifest.version)"
+        case .artifact(let model): "Model \(model.manifest.name) version \(model.manifest.version)"
         case .huggingFace(_, let path): "Hugging Face model \(path)"
         }
     }
 
-    /// Predictions for `texts`, and for each whether the model had to truncate it.
-    func classify(_ texts: [String]) throws -> [(prediction: Prediction, truncated: Bool)] {
+    /// Predictions for `texts`, and for each whether the model had to truncate it. `progress`
+    /// hears the count done after each batch of an encoder model.
+    func classify(_ texts: [String], progress: (Int) -> Void = { _ in }) throws -> [(prediction: Prediction, truncated: Bool)] {
         switch self {
-        case .artifact(let artifact):
-            return Evaluator.predictions(of: artifact.classifier, texts: texts).map { ($0, false) }
+        case .artifact(let model):
+            switch model.backend {
+            case .nGram(let classifier):
+                return Evaluator.predictions(of: classifier, texts: texts).map { ($0, false) }
+            case .encoderHead(let classifier):
+                return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
+            }
         case .huggingFace(let classifier, _):
-            return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
+            return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Classifiers
+import Encoders
 import Foundation
 import TextFeatures
 
@@ -10,6 +11,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Without --folds or --holdout only the final fit runs. With both, cross-validation runs \
             on the rows outside the hold-out split. The final model is always fitted on every row.
+
+            With --encoder, the features are a Hugging Face encoder's sentence embeddings (the \
+            encoder stays frozen) and the classifier is logistic regression; the n-gram options do \
+            not apply.
             """
     )
 
@@ -47,6 +52,21 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Drop features seen in fewer training texts than this. Default: the algorithm's.")
     var minDocumentFrequency: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Train a logistic-regression head on this Hugging Face encoder's embeddings (e.g. all-MiniLM-L6-v2).",
+            valueName: "directory"))
+    var encoder: String?
+
+    @Option(help: "Encoder: texts longer than its maximum length are truncated, or embedded window by window and averaged.")
+    var longTexts: TextEncoder.LongTexts = .poolWindows
+
+    @Flag(help: "Encoder: copy the encoder's files into the artifact, so it works without the original folder.")
+    var bundleEncoder = false
+
+    @Option(help: "Encoder: texts per forward pass.")
+    var batchSize = 32
+
     @Option(help: "Stratified k-fold cross-validation with this many folds.")
     var folds: Int?
 
@@ -76,6 +96,18 @@ struct TrainCommand: ParsableCommand {
         if inverseRegularization <= 0 { throw ValidationError("--inverse-regularization must be positive") }
         if let minDocumentFrequency, minDocumentFrequency < 1 {
             throw ValidationError("--min-document-frequency must be at least 1")
+        }
+        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if encoder != nil {
+            if algorithm != .logisticRegression {
+                throw ValidationError(
+                    "--encoder trains logistic regression; --algorithm \(algorithm.rawValue) needs n-gram counts")
+            }
+            if wordNgrams != nil || charNgrams != nil || minDocumentFrequency != nil {
+                throw ValidationError(
+                    "--word-ngrams, --char-ngrams and --min-document-frequency choose n-gram features; with --encoder the features are embeddings"
+                )
+            }
         }
         _ = try features()
     }
@@ -115,8 +147,16 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let started = ContinuousClock.now
-        let features = try features()
-        let algorithm = trainingAlgorithm()
+        let (dataset, labelSet, labels) = try readData()
+        if let encoder {
+            try trainEncoderHead(encoder: encoder, dataset: dataset, labelSet: labelSet, labels: labels, started: started)
+        } else {
+            try trainNGramModel(dataset: dataset, labelSet: labelSet, labels: labels, started: started)
+        }
+    }
+
+    /// The labelled rows, their label set and each row's label index.
+    func readData() throws -> (dataset: LabeledDataset, labelSet: LabelSet, labels: [Int]) {
         Progress.say("reading \(dataOptions.data)")
         let dataset = try LabeledDataset.read(
             path: dataOptions.data, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn,
@@ -129,8 +169,14 @@ struct TrainCommand: ParsableCommand {
         let declared = try labelNames.map { try LabelSet.parseNames($0) }
         let labelSet = try LabelSet.from(
             values: dataset.examples.map(\.label), names: declared?.names ?? [:], declaredOrder: declared?.order ?? [])
-        let labels = dataset.examples.map { labelSet.index(ofValue: $0.label)! }
+        return (dataset, labelSet, dataset.examples.map { labelSet.index(ofValue: $0.label)! })
+    }
 
+    func trainNGramModel(dataset: LabeledDataset, labelSet: LabelSet, labels: [Int], started: ContinuousClock.Instant)
+        throws
+    {
+        let features = try features()
+        let algorithm = trainingAlgorithm()
         let pipeline = TrainingPipeline(
             trainer: ModelTrainer(algorithm: algorithm, features: features), folds: folds, holdoutFraction: holdout, seed: seed)
         let outcome = try pipeline.run(
@@ -139,21 +185,34 @@ struct TrainCommand: ParsableCommand {
         let outputURL = URL(fileURLWithPath: output).standardizedFileURL
         let manifest = ModelManifest(
             name: name ?? outputURL.lastPathComponent, version: modelVersion, labels: labelSet, algorithm: algorithm,
-            seed: seed, features: features, featureCount: outcome.classifier.featureSpace.count,
+            seed: seed, features: features, featureCount: outcome.model.featureSpace.count,
             trainingData: .init(dataset: dataset, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn),
             validation: outcome.validation, createdAt: CreationTime.timestamp())
         Progress.say("writing \(output)")
-        let saved = try ModelArtifact(manifest: manifest, classifier: outcome.classifier).save(to: output)
+        let saved = try ModelArtifact(manifest: manifest, classifier: outcome.model).save(to: output)
+        try finish(saved: saved, finalFit: outcome.finalFit, timings: outcome.timings, embedding: nil, started: started)
+    }
 
-        var timings = outcome.timings
+    /// Writes the `--report` file and prints the summary.
+    func finish(
+        saved: ModelManifest, finalFit: ModelTrainer.FitSummary, timings: [String: Double],
+        embedding: TrainingReport.EmbeddingStatistics?, started: ContinuousClock.Instant
+    ) throws {
+        let outputURL = URL(fileURLWithPath: output).standardizedFileURL
+        var timings = timings
         timings["total"] = Progress.seconds(since: started)
         if let report {
-            try TrainingReport(manifest: saved, artifactPath: outputURL.path, finalFit: outcome.finalFit, timings: timings)
-                .write(to: report)
+            try TrainingReport(
+                manifest: saved, artifactPath: outputURL.path, finalFit: finalFit, timings: timings, embedding: embedding
+            )
+            .write(to: report)
         }
-        print(MetricsTable.trainingSummary(manifest: saved, finalFit: outcome.finalFit, timings: timings, path: outputURL.path))
+        print(
+            MetricsTable.trainingSummary(
+                manifest: saved, finalFit: finalFit, timings: timings, embedding: embedding, path: outputURL.path))
     }
 }
 
 extension NaiveBayesParameters.Variant: ExpressibleByArgument {}
 extension ClassWeighting: ExpressibleByArgument {}
+extension TextEncoder.LongTexts: ExpressibleByArgument {}

@@ -34,7 +34,9 @@ import Testing
         let loaded = try ModelArtifact.load(from: path)
         #expect(loaded.manifest == saved)
         for text in ToyCorpus.texts.prefix(10) + ["unseen words entirely", "great 😂"] {
-            #expect(loaded.classifier.predict(text).probabilities == artifact.classifier.predict(text).probabilities)
+            #expect(
+                try #require(loaded.textClassifier).predict(text).probabilities
+                    == artifact.textClassifier?.predict(text).probabilities)
         }
         let siblings = try FileManager.default.contentsOfDirectory(
             atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path)
@@ -69,9 +71,12 @@ import Testing
         _ = try Self.trainedArtifact().save(to: path)
         let manifestURL = URL(fileURLWithPath: path).appendingPathComponent(ModelArtifact.manifestFile)
         let text = try String(contentsOf: manifestURL, encoding: .utf8).replacingOccurrences(
-            of: "\"formatVersion\" : 1", with: "\"formatVersion\" : 2")
+            of: "\"formatVersion\" : 1", with: "\"formatVersion\" : \(ModelManifest.currentFormatVersion + 1)")
         try text.write(to: manifestURL, atomically: true, encoding: .utf8)
-        #expect(throws: ArtifactError.newerFormat(path: path, found: 2, supported: 1)) { try ModelArtifact.load(from: path) }
+        #expect(
+            throws: ArtifactError.newerFormat(
+                path: path, found: ModelManifest.currentFormatVersion + 1, supported: ModelManifest.currentFormatVersion)
+        ) { try ModelArtifact.load(from: path) }
     }
 
     @Test func reportsMissingPiecesAndForeignDirectories() throws {

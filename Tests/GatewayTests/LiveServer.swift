@@ -1,3 +1,4 @@
+import Classifiers
 import Foundation
 import Gateway
 import Logging
@@ -44,7 +45,8 @@ final class LiveServer: Sendable {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
         store = try Store(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
         let registry = try ModelRegistry(deployments: [deployment], loader: loader)
-        let manifest = try LoadedModel.load(from: ModelFixture.artifact).manifest
+        // A deployment meant to fail to load has no manifest; the fixture's stands in for listing.
+        let manifest = try (try? ModelArtifact.manifest(at: deployment.path)) ?? ModelArtifact.manifest(at: ModelFixture.artifact)
         var logger = Logger(label: "test") { label in logHandler ?? SwiftLogNoOpLogHandler(label) }
         logger.logLevel = .info
         gateway = Gateway(

@@ -43,7 +43,7 @@ import Testing
         let usages = try await withThrowingTaskGroup(of: ModelRegistry.Usage.self) { group in
             for _ in 0..<32 {
                 group.addTask {
-                    try await registry.withModel("hate-speech") { model in model.classify(["you are a bitch"]) }.usage
+                    try await registry.withModel("hate-speech") { model in try model.classify(["you are a bitch"]) }.usage
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -52,16 +52,16 @@ import Testing
         #expect(usages.allSatisfy { $0.coldStart && $0.loadDuration != nil })
         #expect(usages.filter(\.startedLoad).count == 1)
         #expect(registry.state(of: "hate-speech") == .warm)
-        let warm = try await registry.withModel("hate-speech") { model in model.classify(["hello there"]) }
+        let warm = try await registry.withModel("hate-speech") { model in try model.classify(["hello there"]) }
         #expect(!warm.usage.coldStart && warm.result.count == 1)
     }
 
     @Test func predictsWhatTheArtifactPredicts() async throws {
         let registry = try ModelRegistry(deployments: [Self.deployment()])
         let texts = ["you are a bitch", "what a lovely morning", "those people are trash"]
-        let served = try await registry.withModel("hate-speech") { model in model.classify(texts) }.result
-        let direct = try ModelArtifact.load(from: ModelFixture.artifact).classifier
-        #expect(served.map(\.probabilities) == texts.map { direct.predict($0).probabilities })
+        let served = try await registry.withModel("hate-speech") { model in try model.classify(texts) }.result
+        let direct = try #require(try ModelArtifact.load(from: ModelFixture.artifact).textClassifier)
+        #expect(served.map(\.prediction.probabilities) == texts.map { direct.predict($0).probabilities })
     }
 
     @Test func unloadsWhenIdleAndReloadsOnTheNextRequest() async throws {

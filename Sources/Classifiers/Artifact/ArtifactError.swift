@@ -10,6 +10,9 @@ public enum ArtifactError: Error, Equatable, CustomStringConvertible {
     case corruptWeights(path: String, reason: String)
     case outputIsNotAModel(path: String)
     case writeFailed(path: String, reason: String)
+    case encoderMissing(path: String, encoder: String)
+    case encoderUnreadable(path: String, file: String)
+    case encoderChanged(path: String, encoder: String, file: String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,14 @@ public enum ArtifactError: Error, Equatable, CustomStringConvertible {
             return "\(path): exists and is not a Magpie model; choose another --output or remove it"
         case .writeFailed(let path, let reason):
             return "\(path): cannot write the artifact (\(reason))"
+        case .encoderMissing(let path, let encoder):
+            return
+                "\(path): its encoder folder \(encoder) is missing; put the encoder back there, or retrain with --bundle-encoder"
+        case .encoderUnreadable(let path, let file):
+            return "\(path)/\(file): cannot be read"
+        case .encoderChanged(let path, let encoder, let file):
+            return
+                "\(path): \(encoder)/\(file) differs from the encoder the model was trained on; restore that encoder or retrain"
         }
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 import TextFeatures
 
-/// A model artifact directory: `manifest.json` and `weights.bin`.
+/// A model artifact directory: `manifest.json` and `weights.bin`, and for an encoder head the
+/// encoder folder when it was bundled (`encoder/`).
 ///
 /// Saving writes a sibling temporary directory and renames it into place, so a reader sees
 /// either the old artifact or the complete new one, never a half-written one. Loading checks
@@ -13,12 +14,24 @@ public struct ModelArtifact: Sendable {
     public static let manifestFile = "manifest.json"
     public static let weightsFile = "weights.bin"
 
+    /// Where a bundled encoder lives inside the artifact.
+    public static let bundledEncoderFolder = "encoder"
+
     public let manifest: ModelManifest
-    public let classifier: TextClassifier
+    public let model: TrainedModel
+
+    public init(manifest: ModelManifest, model: TrainedModel) {
+        self.manifest = manifest
+        self.model = model
+    }
 
     public init(manifest: ModelManifest, classifier: TextClassifier) {
-        self.manifest = manifest
-        self.classifier = classifier
+        self.init(manifest: manifest, model: .nGram(classifier))
+    }
+
+    /// The n-gram classifier, or nil for an encoder head (which needs its encoder to classify).
+    public var textClassifier: TextClassifier? {
+        if case .nGram(let classifier) = model { classifier } else { nil }
     }
 
     public static func load(from path: String) throws(ArtifactError) -> ModelArtifact {
@@ -42,8 +55,16 @@ public struct ModelArtifact: Sendable {
         }
         guard sha256Hex(weights) == record.sha256 else { throw .checksumMismatch(path: path, file: weightsFile) }
         let labels = LabelSet(labels: manifest.labels)
-        let classifier = try WeightsFile.decode(weights, labels: labels, features: manifest.features, path: path)
-        return ModelArtifact(manifest: manifest, classifier: classifier)
+        guard (manifest.features == nil) != (manifest.encoder == nil) else {
+            throw .unreadableManifest(path: path, reason: "it must name either n-gram features or an encoder")
+        }
+        let model = try WeightsFile.decode(weights, labels: labels, features: manifest.features, path: path)
+        if case .embeddingHead(let head) = model, head.dimensions != manifest.encoder?.dimensions {
+            throw .corruptWeights(
+                path: path,
+                reason: "the head takes \(head.dimensions) dimensions, the encoder gives \(manifest.encoder?.dimensions ?? 0)")
+        }
+        return ModelArtifact(manifest: manifest, model: model)
     }
 
     /// The manifest of the artifact at `path`, format-checked but without reading the weights:
@@ -93,8 +114,9 @@ public struct ModelArtifact: Sendable {
     }
 
     /// Writes the artifact to `path`, replacing an existing Magpie model there; fills in the
-    /// manifest's file checksums.
-    public func save(to path: String) throws(ArtifactError) -> ModelManifest {
+    /// manifest's file checksums. With `encoderSource`, an encoder head's recorded encoder
+    /// files are copied from there into the artifact, whose manifest must then say `bundled`.
+    public func save(to path: String, encoderSource: URL? = nil) throws(ArtifactError) -> ModelManifest {
         let destination = URL(fileURLWithPath: path).standardizedFileURL
         let parent = destination.deletingLastPathComponent()
         let fileManager = FileManager.default
@@ -106,7 +128,7 @@ public struct ModelArtifact: Sendable {
             let contents = (try? fileManager.contentsOfDirectory(atPath: destination.path)) ?? ["?"]
             if !isDirectory.boolValue || !contents.isEmpty { throw .outputIsNotAModel(path: path) }
         }
-        let weights = WeightsFile.encode(classifier)
+        let weights = WeightsFile.encode(model)
         var manifest = self.manifest
         manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: sha256Hex(weights), bytes: weights.count)]
         let encoder = JSONEncoder()
@@ -117,6 +139,14 @@ public struct ModelArtifact: Sendable {
             try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
             try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
             try Self.writeDurably(weights, to: temporary.appendingPathComponent(Self.weightsFile))
+            if let encoderSource, let record = manifest.encoder, record.bundled {
+                let bundle = temporary.appendingPathComponent(record.path)
+                for file in record.files.keys.sorted() {
+                    let target = bundle.appendingPathComponent(file)
+                    try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try fileManager.copyItem(at: encoderSource.appendingPathComponent(file), to: target)
+                }
+            }
             var manifestData = try encoder.encode(manifest)
             manifestData.append(UInt8(ascii: "\n"))
             try Self.writeDurably(manifestData, to: temporary.appendingPathComponent(Self.manifestFile))

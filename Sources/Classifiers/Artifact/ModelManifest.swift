@@ -5,8 +5,10 @@ import TextFeatures
 /// every other file in the artifact. Written with sorted keys so equal models have equal
 /// manifests byte for byte.
 public struct ModelManifest: Sendable, Codable, Equatable {
-    /// Bumped when a change would make older readers misread an artifact.
-    public static let currentFormatVersion = 1
+    /// Bumped when a change would make older readers misread an artifact. Version 2 added
+    /// encoder-head artifacts (`encoder` set, `features` absent); n-gram artifacts are still
+    /// written as version 1, so older Magpies keep reading them.
+    public static let currentFormatVersion = 2
     public static let formatName = "magpie-model"
 
     public var format: String
@@ -17,8 +19,12 @@ public struct ModelManifest: Sendable, Codable, Equatable {
     public var labels: [LabelSet.Label]
     public var algorithm: String
     public var hyperparameters: Hyperparameters
-    public var features: FeatureConfiguration
+    /// The n-gram features; nil for an encoder head, whose features are the embedding.
+    public var features: FeatureConfiguration?
+    /// Features the weights cover: n-grams kept, or the embedding's dimensions.
     public var featureCount: Int
+    /// The frozen encoder an encoder head classifies the embeddings of; nil for n-gram models.
+    public var encoder: EncoderRecord?
     public var trainingData: TrainingDataRecord
     public var validation: ValidationReport?
     /// ISO 8601, UTC; from `SOURCE_DATE_EPOCH` when set, for reproducible artifacts.
@@ -62,14 +68,38 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         public var bytes: Int
     }
 
-    /// A manifest for a newly trained model; `files` is filled in when the artifact is saved.
+    /// A manifest for a newly trained n-gram model; `files` is filled in when the artifact is
+    /// saved.
     public init(
         name: String, version: String, labels: LabelSet, algorithm: TrainingAlgorithm, seed: UInt64,
         features: FeatureConfiguration, featureCount: Int, trainingData: TrainingDataRecord,
         validation: ValidationReport?, createdAt: String
     ) {
+        self.init(
+            formatVersion: 1, name: name, version: version, labels: labels, algorithm: algorithm, seed: seed,
+            features: features, featureCount: featureCount, encoder: nil, trainingData: trainingData,
+            validation: validation, createdAt: createdAt)
+    }
+
+    /// A manifest for a newly trained encoder head; `files` is filled in when the artifact is
+    /// saved.
+    public init(
+        name: String, version: String, labels: LabelSet, parameters: LogisticRegressionParameters, seed: UInt64,
+        encoder: EncoderRecord, trainingData: TrainingDataRecord, validation: ValidationReport?, createdAt: String
+    ) {
+        self.init(
+            formatVersion: 2, name: name, version: version, labels: labels, algorithm: .logisticRegression(parameters),
+            seed: seed, features: nil, featureCount: encoder.dimensions, encoder: encoder, trainingData: trainingData,
+            validation: validation, createdAt: createdAt)
+    }
+
+    private init(
+        formatVersion: Int, name: String, version: String, labels: LabelSet, algorithm: TrainingAlgorithm, seed: UInt64,
+        features: FeatureConfiguration?, featureCount: Int, encoder: EncoderRecord?, trainingData: TrainingDataRecord,
+        validation: ValidationReport?, createdAt: String
+    ) {
         format = Self.formatName
-        formatVersion = Self.currentFormatVersion
+        self.formatVersion = formatVersion
         self.name = name
         self.version = version
         task = "text-classification"
@@ -78,6 +108,7 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         hyperparameters = Hyperparameters(algorithm: algorithm, seed: seed)
         self.features = features
         self.featureCount = featureCount
+        self.encoder = encoder
         self.trainingData = trainingData
         self.validation = validation
         self.createdAt = createdAt

@@ -4,8 +4,9 @@ import TextFeatures
 /// `weights.bin`: a model's numbers in one little-endian file that loads with a few bulk
 /// copies and no parsing.
 ///
-/// Layout: magic `MAGPIEW1`, then UInt32 class count, UInt32 flags (bit 0: IDF present),
-/// UInt64 feature count; then UInt64 fingerprints, Float32 IDFs (if flagged), Float32 weights
+/// Layout: magic `MAGPIEW1`, then UInt32 class count, UInt32 flags (bit 0: IDF present, bit 1:
+/// dense, the features being an embedding's dimensions with no fingerprints), UInt64 feature
+/// count; then UInt64 fingerprints (unless dense), Float32 IDFs (if flagged), Float32 weights
 /// (feature-major) and Float32 biases.
 #if _endian(big)
     #error("weights.bin is little-endian; WeightsFile.readArray would need to byte-swap on this platform")
@@ -15,24 +16,39 @@ enum WeightsFile {
     static let magic = Array("MAGPIEW1".utf8)
     static let headerSize = 24
 
-    static func encode(_ classifier: TextClassifier) -> Data {
-        let space = classifier.featureSpace
-        let hasIDF = !space.inverseDocumentFrequencies.isEmpty
+    static let idfFlag: UInt32 = 1
+    static let denseFlag: UInt32 = 2
+
+    static func encode(_ model: TrainedModel) -> Data {
+        let weights = model.weights
+        var flags: UInt32 = 0
+        var fingerprints: [UInt64] = []
+        var idf: [Float] = []
+        switch model {
+        case .nGram(let classifier):
+            fingerprints = classifier.featureSpace.fingerprints
+            idf = classifier.featureSpace.inverseDocumentFrequencies
+            if !idf.isEmpty { flags |= idfFlag }
+        case .embeddingHead:
+            flags |= denseFlag
+        }
         var data = Data(magic)
-        append(UInt32(classifier.labels.count).littleEndian, to: &data)
-        append(UInt32(hasIDF ? 1 : 0).littleEndian, to: &data)
-        append(UInt64(space.count).littleEndian, to: &data)
-        appendArray(space.fingerprints.map(\.littleEndian), to: &data)
-        if hasIDF { appendArray(space.inverseDocumentFrequencies.map(\.bitPattern.littleEndian), to: &data) }
-        appendArray(classifier.weights.weights.map(\.bitPattern.littleEndian), to: &data)
-        appendArray(classifier.weights.bias.map(\.bitPattern.littleEndian), to: &data)
+        append(UInt32(weights.classCount).littleEndian, to: &data)
+        append(flags.littleEndian, to: &data)
+        append(UInt64(weights.featureCount).littleEndian, to: &data)
+        appendArray(fingerprints.map(\.littleEndian), to: &data)
+        appendArray(idf.map(\.bitPattern.littleEndian), to: &data)
+        appendArray(weights.weights.map(\.bitPattern.littleEndian), to: &data)
+        appendArray(weights.bias.map(\.bitPattern.littleEndian), to: &data)
         return data
     }
 
-    static func decode(_ data: Data, labels: LabelSet, features: FeatureConfiguration, path: String) throws(ArtifactError)
-        -> TextClassifier
+    /// The model in `data`: an n-gram classifier when the manifest has `features`, else an
+    /// embedding head, which must then be dense.
+    static func decode(_ data: Data, labels: LabelSet, features: FeatureConfiguration?, path: String) throws(ArtifactError)
+        -> TrainedModel
     {
-        let decoded: Result<TextClassifier, ArtifactError> = data.withUnsafeBytes { bytes in
+        let decoded: Result<TrainedModel, ArtifactError> = data.withUnsafeBytes { bytes in
             do throws(ArtifactError) {
                 return .success(try decode(bytes, labels: labels, features: features, path: path))
             } catch {
@@ -43,8 +59,8 @@ enum WeightsFile {
     }
 
     private static func decode(
-        _ bytes: UnsafeRawBufferPointer, labels: LabelSet, features: FeatureConfiguration, path: String
-    ) throws(ArtifactError) -> TextClassifier {
+        _ bytes: UnsafeRawBufferPointer, labels: LabelSet, features: FeatureConfiguration?, path: String
+    ) throws(ArtifactError) -> TrainedModel {
         guard bytes.count >= headerSize, bytes.prefix(8).elementsEqual(magic) else {
             throw .corruptWeights(path: path, reason: "it does not start with the Magpie weights header")
         }
@@ -54,24 +70,33 @@ enum WeightsFile {
         guard classCount == labels.count else {
             throw .corruptWeights(path: path, reason: "it has \(classCount) classes, the manifest \(labels.count)")
         }
-        let hasIDF = flags & 1 == 1
+        let hasIDF = flags & idfFlag != 0
+        let isDense = flags & denseFlag != 0
+        guard isDense == (features == nil) else {
+            throw .corruptWeights(
+                path: path,
+                reason: isDense
+                    ? "it holds an encoder head, the manifest an n-gram model"
+                    : "it holds n-gram weights, the manifest an encoder head")
+        }
         guard featureCount < Int32.max,
-            bytes.count == headerSize + featureCount * 8 + (hasIDF ? featureCount * 4 : 0)
+            bytes.count == headerSize + (isDense ? 0 : featureCount * 8) + (hasIDF ? featureCount * 4 : 0)
                 + (featureCount * classCount + classCount) * 4
         else {
             throw .corruptWeights(path: path, reason: "its size (\(bytes.count) bytes) does not match its header")
         }
         var offset = headerSize
-        let fingerprints: [UInt64] = readArray(bytes, at: &offset, count: featureCount)
+        let fingerprints: [UInt64] = isDense ? [] : readArray(bytes, at: &offset, count: featureCount)
         let idf: [Float] = hasIDF ? readArray(bytes, at: &offset, count: featureCount) : []
-        let weights: [Float] = readArray(bytes, at: &offset, count: featureCount * classCount)
-        let bias: [Float] = readArray(bytes, at: &offset, count: classCount)
+        let weights = LinearWeights(
+            classCount: classCount, weights: readArray(bytes, at: &offset, count: featureCount * classCount),
+            bias: readArray(bytes, at: &offset, count: classCount))
+        guard let features else { return .embeddingHead(EmbeddingHead(labels: labels, weights: weights)) }
         let space = FeatureSpace(configuration: features, fingerprints: fingerprints, inverseDocumentFrequencies: idf)
         guard space.hasDistinctFingerprints else {
             throw .corruptWeights(path: path, reason: "its feature table lists a feature twice")
         }
-        return TextClassifier(
-            labels: labels, featureSpace: space, weights: LinearWeights(classCount: classCount, weights: weights, bias: bias))
+        return .nGram(TextClassifier(labels: labels, featureSpace: space, weights: weights))
     }
 
     private static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {

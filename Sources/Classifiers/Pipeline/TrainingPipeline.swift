@@ -3,16 +3,16 @@ import TextFeatures
 
 /// Validation (stratified hold-out and/or k-fold), then the final fit on all the data.
 ///
-/// Texts are featurized once; each fit then builds its own feature space from its own
-/// training rows, so validation scores are not flattered by features or IDF learned from the
-/// rows they are scored on.
-public struct TrainingPipeline: Sendable {
-    public var trainer: ModelTrainer
+/// Inputs are prepared once (texts featurized, or embedded); each fit then learns from its own
+/// training rows only (an n-gram fit builds its feature space and IDF from them), so
+/// validation scores are not flattered by anything learned from the rows they are scored on.
+public struct TrainingPipeline<Trainer: ClassifierFitting>: Sendable {
+    public var trainer: Trainer
     public var folds: Int?
     public var holdoutFraction: Double?
     public var seed: UInt64
 
-    public init(trainer: ModelTrainer, folds: Int? = nil, holdoutFraction: Double? = nil, seed: UInt64 = 42) {
+    public init(trainer: Trainer, folds: Int? = nil, holdoutFraction: Double? = nil, seed: UInt64 = 42) {
         self.trainer = trainer
         self.folds = folds
         self.holdoutFraction = holdoutFraction
@@ -20,7 +20,7 @@ public struct TrainingPipeline: Sendable {
     }
 
     public struct Outcome: Sendable {
-        public var classifier: TextClassifier
+        public var model: Trainer.Model
         public var validation: ValidationReport?
         public var finalFit: ModelTrainer.FitSummary
         /// Wall-clock seconds per stage, for the report (never the manifest: it would break
@@ -28,29 +28,24 @@ public struct TrainingPipeline: Sendable {
         public var timings: [String: Double]
     }
 
+    /// Validates on, then fits, `inputs`; `timings` starts with what preparing them took.
     public func run(
-        texts: [String],
+        inputs: [Trainer.Input],
         labels: [Int],
         labelSet: LabelSet,
+        timings initialTimings: [String: Double] = [:],
         progress: @escaping (String) -> Void = { _ in }
     ) throws(TrainingError) -> Outcome {
         try validateOptions(labels: labels, labelSet: labelSet)
-        var timings: [String: Double] = [:]
+        var timings = initialTimings
         var clock = ContinuousClock.now
 
         func lap(_ stage: String) {
             let now = ContinuousClock.now
             let elapsed = clock.duration(to: now)
-            timings[stage] = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            timings[stage] = Self.seconds(elapsed)
             clock = now
         }
-
-        progress("featurizing \(texts.count) texts")
-        let configuration = trainer.features
-        let documents = ParallelMap.map(
-            texts, makeState: { TextFeaturizer(configuration: configuration) },
-            transform: { featurizer, text in featurizer.termCounts(of: text) })
-        lap("featurize")
 
         var report = ValidationReport()
         var modelRows = Array(labels.indices)
@@ -58,7 +53,7 @@ public struct TrainingPipeline: Sendable {
             let split = StratifiedSplit.holdout(labels: labels, classCount: labelSet.count, fraction: fraction, seed: seed)
             progress("hold-out: fitting on \(split.train.count) rows, scoring \(split.test.count)")
             let metrics = fitAndScore(
-                documents: documents, labels: labels, labelSet: labelSet, train: split.train, test: split.test)
+                inputs: inputs, labels: labels, labelSet: labelSet, train: split.train, test: split.test)
             report.holdout = .init(
                 fraction: fraction, trainCount: split.train.count, testCount: split.test.count, metrics: metrics)
             modelRows = split.train
@@ -72,7 +67,7 @@ public struct TrainingPipeline: Sendable {
                 progress("cross-validation: fold \(fold + 1)/\(folds)")
                 let train = modelRows.indices.filter { assignment[$0] != fold }.map { modelRows[$0] }
                 let test = modelRows.indices.filter { assignment[$0] == fold }.map { modelRows[$0] }
-                perFold.append(fitAndScore(documents: documents, labels: labels, labelSet: labelSet, train: train, test: test))
+                perFold.append(fitAndScore(inputs: inputs, labels: labels, labelSet: labelSet, train: train, test: test))
             }
             var recall: [String: MetricSummary] = [:]
             for (index, name) in labelSet.names.enumerated() {
@@ -88,27 +83,26 @@ public struct TrainingPipeline: Sendable {
             lap("cross_validation")
         }
 
-        progress("final fit on all \(texts.count) rows")
-        let final = trainer.fit(documents: documents, labels: labels, labelSet: labelSet) { iteration, loss in
+        progress("final fit on all \(inputs.count) rows")
+        let final = trainer.fit(inputs, labels: labels, labelSet: labelSet) { iteration, loss in
             if iteration % 25 == 0 { progress("  iteration \(iteration), loss \(String(format: "%.5f", loss))") }
         }
         lap("final_fit")
         let hasValidation = report.holdout != nil || report.crossValidation != nil
         return Outcome(
-            classifier: final.classifier, validation: hasValidation ? report : nil, finalFit: final.summary, timings: timings)
+            model: final.model, validation: hasValidation ? report : nil, finalFit: final.summary, timings: timings)
     }
 
-    private func fitAndScore(documents: [TermCounts], labels: [Int], labelSet: LabelSet, train: [Int], test: [Int])
+    private func fitAndScore(inputs: [Trainer.Input], labels: [Int], labelSet: LabelSet, train: [Int], test: [Int])
         -> ClassificationMetrics
     {
-        let fit = trainer.fit(documents: train.map { documents[$0] }, labels: train.map { labels[$0] }, labelSet: labelSet)
-        let classifier = fit.classifier
-        let predicted = ParallelMap.map(test) { row -> Int in
-            var scores: [Float] = []
-            classifier.weights.scores(of: classifier.featureSpace.vector(for: documents[row]), into: &scores)
-            return Prediction(probabilities: scores, labels: labelSet).labelIndex
-        }
+        let fit = trainer.fit(train.map { inputs[$0] }, labels: train.map { labels[$0] }, labelSet: labelSet) { _, _ in }
+        let predicted = trainer.predictedLabels(of: fit.model, for: test.map { inputs[$0] })
         return ClassificationMetrics(truth: test.map { labels[$0] }, predicted: predicted, labels: labelSet.names)
+    }
+
+    fileprivate static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 
     private func validateOptions(labels: [Int], labelSet: LabelSet) throws(TrainingError) {
@@ -128,5 +122,22 @@ public struct TrainingPipeline: Sendable {
                 throw .classTooSmallForFolds(label: labelSet.names[smallest], count: available[smallest], folds: folds)
             }
         }
+    }
+}
+
+extension TrainingPipeline where Trainer == ModelTrainer {
+    /// Featurizes `texts` once, then validates and fits on them.
+    public func run(
+        texts: [String], labels: [Int], labelSet: LabelSet, progress: @escaping (String) -> Void = { _ in }
+    ) throws(TrainingError) -> Outcome {
+        let start = ContinuousClock.now
+        progress("featurizing \(texts.count) texts")
+        let configuration = trainer.features
+        let documents = ParallelMap.map(
+            texts, makeState: { TextFeaturizer(configuration: configuration) },
+            transform: { featurizer, text in featurizer.termCounts(of: text) })
+        return try run(
+            inputs: documents, labels: labels, labelSet: labelSet,
+            timings: ["featurize": Self.seconds(start.duration(to: .now))], progress: progress)
     }
 }

@@ -3,7 +3,7 @@ import TextFeatures
 
 /// Fits a `TextClassifier` on featurized documents: the feature space first (from these
 /// documents only), then the algorithm's weights.
-public struct ModelTrainer: Sendable {
+public struct ModelTrainer: ClassifierFitting {
     public var algorithm: TrainingAlgorithm
     public var features: FeatureConfiguration
 
@@ -65,6 +65,21 @@ public struct ModelTrainer: Sendable {
             }
         }
         return (TextClassifier(labels: labelSet, featureSpace: space, weights: weights), summary)
+    }
+
+    public func fit(
+        _ inputs: [TermCounts], labels: [Int], labelSet: LabelSet, progress: (_ iteration: Int, _ loss: Double) -> Void
+    ) -> (model: TextClassifier, summary: FitSummary) {
+        let fitted = fit(documents: inputs, labels: labels, labelSet: labelSet, progress: progress)
+        return (fitted.classifier, fitted.summary)
+    }
+
+    public func predictedLabels(of classifier: TextClassifier, for documents: [TermCounts]) -> [Int] {
+        ParallelMap.map(documents) { document -> Int in
+            var scores: [Float] = []
+            classifier.weights.scores(of: classifier.featureSpace.vector(for: document), into: &scores)
+            return Prediction(probabilities: scores, labels: classifier.labels).labelIndex
+        }
     }
 
     static func matrix(of documents: [TermCounts], in space: FeatureSpace) -> SparseMatrix {

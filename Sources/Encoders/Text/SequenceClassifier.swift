@@ -15,8 +15,8 @@ public struct SequenceClassifier: Sendable {
     public let maxLength: Int
 
     public init(directory: URL) throws(EncoderError) {
-        do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
         encoder = try TransformerEncoder(directory: directory)
+        do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
         guard encoder.configuration.isSequenceClassifier else { throw .noClassificationHead }
         let classCount = encoder.weights.head?.classifier.outputSize ?? 0
         let names = encoder.configuration.labels ?? (0..<classCount).map { "LABEL_\($0)" }
@@ -29,21 +29,18 @@ public struct SequenceClassifier: Sendable {
         maxLength = min(tokenizer.modelMaxLength ?? encoder.configuration.maxPositions, encoder.configuration.maxPositions)
     }
 
-    /// A prediction, and whether the text had to be cut to `maxLength` tokens.
-    public struct Result: Sendable {
-        public var prediction: Prediction
-        public var isTruncated: Bool
-    }
-
     private func probabilities(_ logits: [Float]) -> [Float] {
         var probabilities = logits
         probabilities.applySoftmax()
         return probabilities
     }
 
-    /// Classifies `texts` in packed batches of `batchSize`.
-    public func classify(_ texts: [String], batchSize: Int = 32) throws(EncoderError) -> [Result] {
-        var results: [Result] = []
+    /// Classifies `texts` in packed batches of `batchSize`, calling `progress` with the count
+    /// done after each.
+    public func classify(_ texts: [String], batchSize: Int = 32, progress: (_ done: Int) -> Void = { _ in })
+        throws(EncoderError) -> [EncoderPrediction]
+    {
+        var results: [EncoderPrediction] = []
         results.reserveCapacity(texts.count)
         for start in stride(from: 0, to: texts.count, by: max(batchSize, 1)) {
             let batch = texts[start..<min(start + max(batchSize, 1), texts.count)].map {
@@ -51,10 +48,11 @@ public struct SequenceClassifier: Sendable {
             }
             for (encoded, logits) in zip(batch, try encoder.logits(of: batch.map(\.ids))) {
                 results.append(
-                    Result(
+                    EncoderPrediction(
                         prediction: Prediction(probabilities: probabilities(logits), labels: labels),
                         isTruncated: encoded.isTruncated))
             }
+            progress(results.count)
         }
         return results
     }

@@ -13,23 +13,45 @@ public struct TextEncoder: Sendable {
     /// tokenizer's `model_max_length`, never more than the model's positions.
     public let maxLength: Int
 
+    /// The folder's encoder with the embedding settings sentence-transformers would use.
     public init(directory: URL) throws(EncoderError) {
+        let encoder = try TransformerEncoder(directory: directory)
+        let tokenizer: WordPieceTokenizer
         do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
-        encoder = try TransformerEncoder(directory: directory)
         let settings = try SentenceEmbeddingSettings(directory: directory)
-        pooling = settings.pooling
-        normalizes = settings.normalize
         let positions = encoder.configuration.maxPositions
-        maxLength = min(settings.maxSequenceLength ?? tokenizer.modelMaxLength ?? positions, positions)
+        self.init(
+            tokenizer: tokenizer, encoder: encoder, pooling: settings.pooling, normalizes: settings.normalize,
+            maxLength: settings.maxSequenceLength ?? tokenizer.modelMaxLength ?? positions)
     }
 
-    /// What to do with a text longer than `maxLength`.
-    public enum LongTexts: Sendable {
+    /// The folder's encoder with given settings: those a model was trained with, which must
+    /// win over whatever the folder's settings files say later.
+    public init(directory: URL, pooling: Pooling, normalizes: Bool, maxLength: Int) throws(EncoderError) {
+        let encoder = try TransformerEncoder(directory: directory)
+        let tokenizer: WordPieceTokenizer
+        do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
+        self.init(tokenizer: tokenizer, encoder: encoder, pooling: pooling, normalizes: normalizes, maxLength: maxLength)
+    }
+
+    private init(tokenizer: WordPieceTokenizer, encoder: TransformerEncoder, pooling: Pooling, normalizes: Bool, maxLength: Int) {
+        self.tokenizer = tokenizer
+        self.encoder = encoder
+        self.pooling = pooling
+        self.normalizes = normalizes
+        self.maxLength = max(min(maxLength, encoder.configuration.maxPositions), 3)
+    }
+
+    /// The size of every embedding.
+    public var dimensions: Int { encoder.configuration.hiddenSize }
+
+    /// What to do with a text longer than `maxLength`; the raw values are the artifact's.
+    public enum LongTexts: String, Sendable, CaseIterable {
         /// Keep its first `maxLength` tokens, as sentence-transformers does.
         case truncate
         /// Embed every `maxLength` window of it and average the windows, weighted by their
         /// tokens, so the end of a long review counts as much as its start.
-        case poolWindows
+        case poolWindows = "windows"
     }
 
     public struct Embedding: Sendable {
@@ -39,6 +61,21 @@ public struct TextEncoder: Sendable {
         /// Pieces left out because the text was truncated; zero with `.poolWindows`.
         public var droppedPieceCount: Int
         public var windowCount: Int
+    }
+
+    /// Embeddings of many texts, `batchSize` texts per forward pass, calling `progress` with the
+    /// number done after each batch: a training set takes minutes.
+    public func embed(
+        _ texts: [String], longTexts: LongTexts = .truncate, batchSize: Int,
+        progress: (_ done: Int) -> Void
+    ) throws(EncoderError) -> [Embedding] {
+        var embeddings: [Embedding] = []
+        embeddings.reserveCapacity(texts.count)
+        for start in stride(from: 0, to: texts.count, by: max(batchSize, 1)) {
+            embeddings += try embed(Array(texts[start..<min(start + max(batchSize, 1), texts.count)]), longTexts: longTexts)
+            progress(embeddings.count)
+        }
+        return embeddings
     }
 
     /// One embedding per text, the texts' sequences run as one packed batch.

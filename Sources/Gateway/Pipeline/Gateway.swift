@@ -124,7 +124,7 @@ public final class Gateway: Sendable {
                 served = try await registry.withModel(model) { loaded in
                     let clock = ContinuousClock()
                     let start = clock.now
-                    let predictions = loaded.classify(texts)
+                    let predictions = try loaded.classify(texts).map(\.prediction)
                     return (predictions, loaded.manifest.version, start.duration(to: clock.now))
                 }
             } catch let error as ModelRuntimeError {

@@ -1,0 +1,47 @@
+import Classifiers
+import Foundation
+
+/// An encoder-head artifact made usable: its recorded encoder, checked file by file against
+/// the manifest and run with the recorded settings, feeding the trained head.
+public struct EncoderHeadClassifier: Sendable {
+    public let textEncoder: TextEncoder
+    public let head: EmbeddingHead
+    public let longTexts: TextEncoder.LongTexts
+
+    /// Loads the encoder that `artifact` (read from `path`) records. Fails if the encoder
+    /// folder is gone or any of its files changed since training.
+    public init(artifact: ModelArtifact, path: String) throws(EncoderError) {
+        guard case .embeddingHead(let head) = artifact.model, let record = artifact.manifest.encoder else {
+            throw .notAnEncoderHead(path: path)
+        }
+        do { try record.verify(artifactPath: path) } catch { throw .artifact(error) }
+        guard let pooling = Pooling(rawValue: record.pooling), let longTexts = TextEncoder.LongTexts(rawValue: record.longTexts)
+        else {
+            throw .unsupportedSetting(
+                path: path + "/" + ModelArtifact.manifestFile, key: "encoder pooling / longTexts",
+                value: "\(record.pooling) / \(record.longTexts)")
+        }
+        let directory = record.directory(artifactPath: path)
+        textEncoder = try TextEncoder(
+            directory: directory, pooling: pooling, normalizes: record.normalize, maxLength: record.maxLength)
+        guard textEncoder.dimensions == head.dimensions else {
+            throw .malformedConfiguration(
+                path: directory.appendingPathComponent("config.json").path,
+                reason: "hidden_size is \(textEncoder.dimensions); the model's head takes \(head.dimensions)")
+        }
+        self.head = head
+        self.longTexts = longTexts
+    }
+
+    public var labels: LabelSet { head.labels }
+
+    /// Classifies `texts` in packed batches of `batchSize`, calling `progress` with the count
+    /// done after each.
+    public func classify(_ texts: [String], batchSize: Int = 32, progress: (_ done: Int) -> Void = { _ in })
+        throws(EncoderError) -> [EncoderPrediction]
+    {
+        try textEncoder.embed(texts, longTexts: longTexts, batchSize: batchSize, progress: progress).map { embedding in
+            EncoderPrediction(prediction: head.predict(embedding.vector), isTruncated: embedding.droppedPieceCount > 0)
+        }
+    }
+}
