@@ -72,8 +72,9 @@ let package = Package(
         .target(name: "JSONValues"),
         .target(name: "TextFeatures", dependencies: ["JSONValues"]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(
-            name: "Encoders", dependencies: ["Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"],
+            name: "Encoders", dependencies: ["CKernels", "Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"],
             // The forward pass's SIMD code is generic stdlib code that only optimization
             // specializes; unoptimized, the parity tests on the real model take 100 s, not 8.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),

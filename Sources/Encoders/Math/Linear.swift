@@ -4,13 +4,23 @@ import COpenBLAS
 struct Linear: Sendable {
     let weight: Tensor
     let bias: Tensor
+    /// The weights packed for the AVX-512 kernel, when the CPU has it.
+    let packed: PackedWeights?
 
     var inputSize: Int { weight.shape[1] }
     var outputSize: Int { weight.shape[0] }
 
     init(_ file: SafetensorsFile, _ name: String, inputs: Int, outputs: Int) throws(EncoderError) {
-        weight = try file.tensor(name + ".weight", shape: [outputs, inputs])
-        bias = try file.tensor(name + ".bias", shape: [outputs])
+        self.init(
+            weight: try file.tensor(name + ".weight", shape: [outputs, inputs]),
+            bias: try file.tensor(name + ".bias", shape: [outputs]))
+    }
+
+    init(weight: Tensor, bias: Tensor) {
+        self.weight = weight
+        self.bias = bias
+        packed =
+            PackedWeights.isSupported ? PackedWeights(weight.pointer, outputs: weight.shape[0], inputs: weight.shape[1]) : nil
     }
 
     /// `output[rows × outputs] = input[rows × inputs] · Wᵀ + b`, with the bias preloaded into
@@ -23,6 +33,9 @@ struct Linear: Sendable {
     /// does not thread those kernels, so the bands are spread over the allowed threads here.
     func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
         for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
+        if let packed, rows < Self.packedKernelRows {
+            return packed.multiplyAdd(input, rows: rows, into: output, threads: threads)
+        }
         func multiply(first: Int, width: Int) {
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputSize), 1, input, Int32(inputSize),
@@ -36,6 +49,10 @@ struct Linear: Sendable {
         }
     }
 
+    /// Below this many rows the prepacked AVX-512 kernel beats OpenBLAS (no packing per call);
+    /// from here on OpenBLAS's cache blocking wins (a batch of 32 × 64 tokens ran at 30 texts/s
+    /// on the kernel against 41 on OpenBLAS).
+    static let packedKernelRows = 128
     static let smallBatchRows = 48
     static let bandWidth = 16
 }
