@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Runs Benchmarks/EncoderBenchmarks (Magpie) and scripts/bench_encoders_reference.py (ONNX
-Runtime, PyTorch) on all-MiniLM-L6-v2 one after another in the same session, and prints each
-figure beside the references with ratios. Load to first output is timed from outside, exec to
+Runtime, PyTorch) on all-MiniLM-L6-v2 in interleaved rounds (Magpie, ORT, PyTorch, Magpie, ...),
+so that a noisy neighbour slows every engine alike, and prints each figure (the median over the
+rounds) beside the references with ratios. Load to first output is timed from outside, exec to
 the printed embedding, median of 5 runs of each.
 
 Usage: scripts/bench-encoders  (installs the references, fetches the model, builds Magpie)
+       ROUNDS=5 scripts/bench-encoders  (more rounds, steadier figures; default 3)
 """
 import json
+import os
 import pathlib
 import statistics
 import subprocess
@@ -17,6 +20,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODEL = sys.argv[1]
 MAGPIE = [str(ROOT / ".build/release/EncoderBenchmarks"), MODEL]
 REFERENCE = [sys.executable, str(ROOT / "scripts/bench_encoders_reference.py")]
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
 
 
 def run_json(command):
@@ -39,18 +43,30 @@ engines = {
     "ONNX Runtime": REFERENCE + ["onnxruntime", MODEL],
     "PyTorch": REFERENCE + ["torch", MODEL],
 }
-results = {name: run_json(command) for name, command in engines.items()}
+rounds = {name: [] for name in engines}
+for round_number in range(ROUNDS):
+    for name, command in engines.items():
+        print(f"round {round_number + 1}/{ROUNDS}: {name}", file=sys.stderr)
+        rounds[name].append(run_json(command))
+results = {name: runs[-1] for name, runs in rounds.items()}
 starts = {name: first_output(command) for name, command in engines.items()}
 
 
 def find(name, threads, tokens, batch=False):
-    for run in results[name]["runs"]:
-        if run["threads"] == threads and run["tokens"] == tokens and ("batch" in run) == batch:
-            return run
-    raise KeyError((name, threads, tokens, batch))
+    """The run's figures, each the median over the rounds."""
+    matches = [
+        run
+        for result in rounds[name]
+        for run in result["runs"]
+        if run["threads"] == threads and run["tokens"] == tokens and ("batch" in run) == batch
+    ]
+    if not matches:
+        raise KeyError((name, threads, tokens, batch))
+    return {key: statistics.median(run[key] for run in matches) for key in matches[0]}
 
 
-print("all-MiniLM-L6-v2, one text (median ms; ratio = Magpie / reference, below 1 is faster)")
+print(f"all-MiniLM-L6-v2, median of {ROUNDS} interleaved rounds")
+print("one text (median ms; ratio = Magpie / reference, below 1 is faster)")
 print(f"{'threads':>7} {'tokens':>6} {'Magpie':>8} {'ORT':>8} {'PyTorch':>8} {'÷ ORT':>6} {'÷ PyTorch':>9} {'Magpie GFLOP/s':>14}")
 for threads in [1, 2]:
     for tokens in [16, 64, 128]:

@@ -4,15 +4,6 @@
 #include <immintrin.h>
 #endif
 
-int magpie_packed_gemm_supported(void) {
-#if defined(__x86_64__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f");
-#else
-    return 0;
-#endif
-}
-
 static int panel_count(int outputs) { return (outputs + MAGPIE_PANEL_WIDTH - 1) / MAGPIE_PANEL_WIDTH; }
 
 size_t magpie_packed_size(int outputs, int inputs) {

@@ -1,3 +1,4 @@
+import Classifiers
 import Foundation
 import Testing
 
@@ -44,5 +45,49 @@ import Testing
             worstRelative = max(worstRelative, abs(value - exact) / exact)
         }
         #expect(worstRelative < 2.5 * Double(Float.ulpOfOne))
+    }
+}
+
+/// GELU and softmax as the forward pass calls them (the AVX-512 kernels where the CPU has
+/// them) and as the portable Swift code computes them, against double-precision references.
+@Suite struct ActivationKernelTests {
+    static let geluInputs = (-60_000...60_000).map { Float($0) / 6_000 }
+
+    static func exactGelu(_ x: Float) -> Double { Double(x) * 0.5 * (1 + Foundation.erf(Double(x) / 2.squareRoot())) }
+
+    func worstGeluError(_ gelu: (UnsafeMutablePointer<Float>, Int) -> Void) -> Double {
+        var values = Self.geluInputs
+        values.withUnsafeMutableBufferPointer { gelu($0.baseAddress!, $0.count) }
+        return zip(Self.geluInputs, values).map { abs(Double($1) - Self.exactGelu($0)) }.max()!
+    }
+
+    /// Inputs in [-10, 10], outputs up to 10: float rounding alone is about 5e-7 there.
+    @Test func geluIsWithinTwoMillionthsOfExact() {
+        let dispatched = worstGeluError { Activations.gelu($0, count: $1, .gelu) }
+        let portable = worstGeluError { Activations.portableGelu($0, count: $1) }
+        #expect(dispatched < 2e-6 && dispatched > 0)
+        #expect(portable < 2e-6 && portable > 0)
+    }
+
+    /// Rows whose lengths exercise whole vectors and every kind of tail, with scores far
+    /// beyond where an unshifted `exp` overflows.
+    @Test(arguments: [1, 7, 8, 15, 16, 17, 64, 100])
+    func softmaxMatchesDoublePrecision(columns: Int) {
+        var generator = SeededGenerator(seed: UInt64(columns))
+        let rows = 3
+        let scores = (0..<rows * columns).map { _ in Float.random(in: -200...200, using: &generator) }
+        for softmax in [Activations.softmaxRows, Activations.portableSoftmaxRows] {
+            var values = scores
+            values.withUnsafeMutableBufferPointer { softmax($0.baseAddress!, rows, columns) }
+            for row in 0..<rows {
+                let slice = scores[row * columns..<(row + 1) * columns].map(Double.init)
+                let maximum = slice.max()!
+                let total = slice.map { Foundation.exp($0 - maximum) }.reduce(0, +)
+                for column in 0..<columns {
+                    let expected = Foundation.exp(slice[column] - maximum) / total
+                    #expect(abs(Double(values[row * columns + column]) - expected) <= 1e-6 * max(expected, 1e-3))
+                }
+            }
+        }
     }
 }

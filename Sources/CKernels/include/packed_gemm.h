@@ -3,15 +3,16 @@
 
 #include <stddef.h>
 
+#include "cpu_features.h"
+
 /// A dense layer's products with its weights packed once, at load, into the order the kernel
 /// reads them: panels of 32 outputs, each panel input-major. OpenBLAS repacks the weights on
 /// every call, which for one short text costs as much as the multiplication.
 
+/// Runs only where `magpie_avx512_supported`; elsewhere callers use BLAS.
+
 /// Outputs per panel.
 #define MAGPIE_PANEL_WIDTH 32
-
-/// Whether this CPU runs the packed kernel (AVX-512F); otherwise callers use BLAS.
-int magpie_packed_gemm_supported(void);
 
 /// Floats the packed form of an `outputs × inputs` weight matrix takes (outputs rounded up to
 /// whole panels, padded with zeros).

@@ -1,17 +1,23 @@
+import CKernels
 import Foundation
 
-/// The elementwise and row-wise steps of the forward pass, written over `SIMD8<Float>` so
-/// they run vectorized: as scalar loops (libm's `erff` and `expf` in particular) they took a
-/// quarter of MiniLM's forward pass.
+/// The elementwise and row-wise steps of the forward pass. On AVX-512 CPUs GELU and softmax
+/// run in `CKernels` (Swift's SIMD code is compiled for SSE there: four lanes, no FMA);
+/// elsewhere in the portable `SIMD8<Float>` code below. As scalar loops (libm's `erff` and
+/// `expf` in particular) they took a quarter of MiniLM's forward pass.
 enum Activations {
     typealias Vector = SIMD8<Float>
+
+    static let usesKernels = magpie_avx512_supported() != 0
 
     /// GELU in place: the exact `x·Φ(x)` with erf, or the tanh approximation. The two differ by
     /// up to 4e-4 in all-MiniLM-L6-v2's embeddings, so the configuration decides.
     static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int, _ activation: EncoderConfiguration.Activation) {
         switch activation {
+        case .gelu where usesKernels:
+            magpie_gelu_erf(values, count)
         case .gelu:
-            forEachVector(values, count: count) { x in 0.5 * x * (1 + erf(x * 0.707_106_77)) }
+            portableGelu(values, count: count)
         case .geluTanh:
             forEachVector(values, count: count) { x in
                 var result = Vector()
@@ -22,6 +28,11 @@ enum Activations {
                 return result
             }
         }
+    }
+
+    /// The exact GELU in Swift's SIMD, for CPUs without the kernel.
+    static func portableGelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        forEachVector(values, count: count) { x in 0.5 * x * (1 + erf(x * 0.707_106_77)) }
     }
 
     /// Replaces every element of `values` with `transform` of it, eight at a time; the last,
@@ -92,6 +103,15 @@ enum Activations {
 
     /// Softmax of each row of `rows × columns`, in place, stable against large scores.
     static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        if usesKernels {
+            magpie_softmax_rows(values, rows, columns)
+        } else {
+            portableSoftmaxRows(values, rows: rows, columns: columns)
+        }
+    }
+
+    /// Softmax in Swift's SIMD, for CPUs without the kernel.
+    static func portableSoftmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         for row in 0..<rows {
             let x = values + row * columns
             var maximum = -Float.infinity

@@ -4,7 +4,7 @@ import CKernels
 /// every call, which for one short text was 14–20% of the forward pass. Only on CPUs with
 /// AVX-512; elsewhere `Linear` keeps calling OpenBLAS.
 final class PackedWeights: @unchecked Sendable {
-    static let isSupported = magpie_packed_gemm_supported() != 0
+    static let isSupported = magpie_avx512_supported() != 0
 
     let values: UnsafeMutablePointer<Float>
     let outputs: Int

@@ -2,7 +2,8 @@ import Dispatch
 
 /// Splits independent work across the threads OpenBLAS is allowed (`BLASThreads`), for the
 /// parts of the forward pass OpenBLAS does not thread itself: small products run band by band
-/// and the per-head attention products.
+/// and the per-head attention products. On `SpinningWorkers` when they are free, else on
+/// `concurrentPerform`.
 enum Parallel {
     /// Calls `body(index, worker)` with each index of `0..<count`, spread over at most
     /// `threads` threads in contiguous chunks; `worker` (below `threads`) tells a thread's
@@ -13,13 +14,15 @@ enum Parallel {
             for index in 0..<count { body(index, 0) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker * count / workers, to: (worker + 1) * count / workers, by: 1) {
-                    shared.value(index, worker)
-                }
+        func share(_ worker: Int) {
+            for index in stride(from: worker * count / workers, to: (worker + 1) * count / workers, by: 1) {
+                body(index, worker)
             }
+        }
+        if SpinningWorkers.shared.run(workers: workers, share) { return }
+        withoutActuallyEscaping(share) { share in
+            let shared = UncheckedSendable(share)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in shared.value(worker) }
         }
     }
 }
