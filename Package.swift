@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
+        .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
         .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
@@ -21,18 +23,24 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .executableTarget(
             name: "magpie",
             dependencies: [
+                "CGlibcCompatibility",
                 "Classifiers",
+                "Digests",
                 "Encoders",
                 "Gateway",
+                "LambdaPackaging",
+                "LambdaRuntime",
                 "ModelRuntime",
                 "Storage",
                 "TextFeatures",
@@ -61,6 +69,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "LambdaRuntime",
+            dependencies: [
+                "Gateway", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
+        .target(
+            name: "LambdaPackaging",
+            dependencies: ["Classifiers", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
         .target(
             name: "Storage",
@@ -73,6 +91,7 @@ let package = Package(
         .target(name: "TextFeatures", dependencies: ["JSONValues"]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CGlibcCompatibility"),
         .target(
             name: "Encoders", dependencies: ["CKernels", "Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"],
             // The forward pass's SIMD code is generic stdlib code that only optimization
@@ -89,6 +108,8 @@ let package = Package(
         .executableTarget(
             name: "EncoderBenchmarks", dependencies: ["Encoders", "COpenBLAS"], path: "Benchmarks/EncoderBenchmarks"),
         .executableTarget(
+            name: "LambdaBenchmarks", dependencies: ["MagpieTestSupport"], path: "Benchmarks/LambdaBenchmarks"),
+        .executableTarget(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
@@ -99,7 +120,20 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
         .target(
-            name: "MagpieTestSupport", dependencies: ["Classifiers", "Encoders", "TextFeatures"], path: "Tests/MagpieTestSupport"),
+            name: "MagpieTestSupport",
+            dependencies: [
+                "Classifiers", "Encoders", "TextFeatures", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ], path: "Tests/MagpieTestSupport"),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: [
+                "LambdaRuntime", "Gateway", "ModelRuntime", "Classifiers", "MagpieTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "Classifiers", "MagpieTestSupport"]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(
             name: "GatewayTests",
@@ -108,7 +142,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "MagpieCLITests", dependencies: ["magpie", "Classifiers", "Storage", "MagpieTestSupport"]),
+        .testTarget(
+            name: "MagpieCLITests",
+            dependencies: [
+                "magpie", "Classifiers", "Storage", "MagpieTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

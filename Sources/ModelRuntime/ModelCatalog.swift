@@ -7,6 +7,11 @@ public enum ModelCatalog {
     public struct Entry: Sendable {
         public var deployment: ModelDeployment
         public var manifest: ModelManifest
+
+        public init(deployment: ModelDeployment, manifest: ModelManifest) {
+            self.deployment = deployment
+            self.manifest = manifest
+        }
     }
 
     /// One deployment per artifact directory directly under `directory`, named by the model

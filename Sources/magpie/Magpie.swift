@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Magpie: AsyncParsableCommand {
@@ -9,7 +10,17 @@ struct Magpie: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self, ServeCommand.self,
             KeysCommand.self,
-            PlansCommand.self,
+            PlansCommand.self, LambdaCommand.self, PackageCommand.self,
         ]
     )
+
+    /// Lambda starts a custom runtime as `bootstrap`: that name runs `magpie lambda`.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if URL(fileURLWithPath: CommandLine.arguments.first ?? "").lastPathComponent == "bootstrap" {
+            await main(["lambda"] + arguments)
+        } else {
+            await main(arguments)
+        }
+    }
 }

@@ -84,20 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "magpie")
         let store = try Store(path: configuration.database)
         for plan in configuration.plans { try await store.savePlan(plan) }
-        var served: [(deployment: ModelDeployment, manifest: ModelManifest)] = []
-        if configuration.models.isEmpty {
-            served = try ModelCatalog.discover(in: configuration.modelsDirectory, defaults: configuration.deploymentDefaults)
-                .map { ($0.deployment, $0.manifest) }
-            guard !served.isEmpty else {
-                throw ValidationError(
-                    "no model artifacts under \(configuration.modelsDirectory); train one with `magpie train --output \(configuration.modelsDirectory)/NAME`"
-                )
-            }
-        } else {
-            for deployment in configuration.models {
-                served.append((deployment, try ModelArtifact.manifest(at: deployment.path)))
-            }
-        }
+        let served = try ServedModels.resolve(configuration)
         let deployments = served.map { applyFlags(to: $0.deployment) }
         let registry = try ModelRegistry(deployments: deployments)
         let gateway = Gateway(

@@ -19,7 +19,22 @@ struct MagpieProcess {
         return directory.appendingPathComponent("magpie")
     }()
 
-    static func run(_ arguments: [String], input: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    /// The release build that `scripts/build-release magpie` makes (`scripts/test` runs it
+    /// first), or `MAGPIE_RELEASE_BINARY`: what `magpie package lambda` ships.
+    static func releaseExecutable() throws -> URL {
+        let release =
+            ProcessInfo.processInfo.environment["MAGPIE_RELEASE_BINARY"].map { URL(fileURLWithPath: $0) }
+            ?? executable.resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("release/magpie")
+        guard FileManager.default.isExecutableFile(atPath: release.path) else {
+            throw MissingExecutable(path: release.path, build: "scripts/build-release magpie", variable: "MAGPIE_RELEASE_BINARY")
+        }
+        return release
+    }
+
+    static func run(
+        _ arguments: [String], input: String? = nil, environment: [String: String] = [:], executable: URL = executable
+    ) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw MissingExecutable(path: executable.path)
         }
@@ -46,7 +61,9 @@ struct MagpieProcess {
 
     struct MissingExecutable: Error, CustomStringConvertible {
         var path: String
-        var description: String { "magpie is not built at \(path); run `swift build` first or set MAGPIE_BINARY" }
+        var build = "swift build"
+        var variable = "MAGPIE_BINARY"
+        var description: String { "magpie is not built at \(path); run `\(build)` first or set \(variable)" }
     }
 }
 

@@ -85,6 +85,11 @@ public final class Gateway: Sendable {
         var usage: ModelRegistry.Usage?
     }
 
+    /// The versioned API's prefix; API Gateway's stage of the same name stands for it.
+    public static let apiPrefix = "/v1"
+    /// Paths answered outside the versioned API: health, readiness, metrics, OpenAPI.
+    public static let unversionedPaths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.json"]
+
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let coldStartHeader = HTTPField.Name("X-Magpie-Cold-Start")!
     static let serverTimingHeader = HTTPField.Name("Server-Timing")!

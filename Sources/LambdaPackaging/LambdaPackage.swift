@@ -1,0 +1,110 @@
+import Classifiers
+import Foundation
+
+/// A deployable Lambda function: `function.zip` (the `bootstrap` executable, the models under
+/// `models/NAME/`, and an optional serve configuration and key database) and `template.yaml`
+/// beside it, ready for `sam deploy`.
+public struct LambdaPackage: Sendable {
+    /// The executable to ship as `bootstrap`: a release build linked statically.
+    public var executable: String
+    /// Artifact folders, each served under its manifest's name.
+    public var models: [String]
+    /// A `magpie serve` YAML file (routes, model settings), shipped as `magpie.yaml`.
+    public var configuration: String?
+    /// A key database, shipped as `magpie.sqlite` for `MAGPIE_KEY_CHECK=on` behind an HTTP
+    /// API or a Function URL; behind the template's REST API, API Gateway checks keys.
+    public var database: String?
+    public var appName: String
+
+    /// Lambda's limit on a function's unzipped code.
+    public static let unzippedLimit: Int64 = 262_144_000
+
+    public init(executable: String, models: [String], configuration: String?, database: String?, appName: String) {
+        self.executable = executable
+        self.models = models
+        self.configuration = configuration
+        self.database = database
+        self.appName = appName
+    }
+
+    public struct Summary: Sendable {
+        public var archive: String
+        public var template: String
+        public var models: [String]
+        public var architecture: String
+        public var zippedBytes: Int64
+        public var unzippedBytes: Int64
+    }
+
+    /// Checks everything, then writes `function.zip` and `template.yaml` into `output`,
+    /// replacing an earlier package there.
+    public func write(to output: String) throws(PackagingError) -> Summary {
+        guard Self.isValidName(appName) else { throw .invalidName(appName, what: "--app-name") }
+        let directory = URL(fileURLWithPath: output)
+        try Self.refuseForeignFiles(in: directory)
+        guard !models.isEmpty else { throw .noModels }
+        var entries = [FunctionArchive.Entry(path: "bootstrap", source: URL(fileURLWithPath: executable), executable: true)]
+        var names: [String: String] = [:]
+        for path in models {
+            let manifest: ModelManifest
+            // Loaded, not just listed: a weights file that fails its checksum is caught here,
+            // not at the first request in Lambda.
+            do { manifest = try ModelArtifact.load(from: path).manifest } catch {
+                throw .invalidModel(path, reason: error.description)
+            }
+            if let first = names[manifest.name] { throw .duplicateModel(manifest.name, first: first, second: path) }
+            if let encoder = manifest.encoder, !encoder.bundled { throw .encoderNotBundled(path) }
+            names[manifest.name] = path
+            entries += try FunctionArchive.entries(under: URL(fileURLWithPath: path), prefix: "models/" + manifest.name)
+        }
+        var environment: [(name: String, value: String)] = [("MAGPIE_MODELS", "models")]
+        if let configuration {
+            entries.append(try Self.entry(configuration, as: "magpie.yaml", role: "--config"))
+            environment.append(("MAGPIE_CONFIG", "magpie.yaml"))
+        }
+        if let database { entries.append(try Self.entry(database, as: "magpie.sqlite", role: "--database")) }
+        let binary = try ELFExecutable(contentsOf: executable)
+        try LambdaCompatibility.check(binary, path: executable)
+        let architecture = try LambdaCompatibility.architecture(of: binary, path: executable)
+
+        do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
+            throw .writeFailed(directory.path, reason: "\(error)")
+        }
+        let archive = directory.appendingPathComponent("function.zip")
+        let unzipped = try FunctionArchive.write(entries, to: archive)
+        guard unzipped <= Self.unzippedLimit else {
+            try? FileManager.default.removeItem(at: archive)
+            throw .tooLarge(bytes: unzipped)
+        }
+        let template = directory.appendingPathComponent("template.yaml")
+        let text = SAMTemplate(
+            architecture: architecture, models: names.keys.sorted(), environment: environment, defaultAppName: appName
+        ).text
+        do { try text.write(to: template, atomically: true, encoding: .utf8) } catch {
+            throw .writeFailed(template.path, reason: "\(error)")
+        }
+        let zipped = (try? FileManager.default.attributesOfItem(atPath: archive.path)[.size] as? Int64) ?? nil
+        return Summary(
+            archive: archive.path, template: template.path, models: names.keys.sorted(), architecture: architecture,
+            zippedBytes: zipped ?? 0, unzippedBytes: unzipped)
+    }
+
+    static func entry(_ path: String, as name: String, role: String) throws(PackagingError) -> FunctionArchive.Entry {
+        guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path, role: role) }
+        return FunctionArchive.Entry(path: name, source: URL(fileURLWithPath: path), executable: false)
+    }
+
+    /// The output folder may be new, empty, or an earlier package: never someone's other files.
+    static func refuseForeignFiles(in directory: URL) throws(PackagingError) {
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        guard Set(existing).isSubset(of: ["function.zip", "template.yaml", "samconfig.toml", ".aws-sam"]) else {
+            throw .outputNotEmpty(directory.path)
+        }
+    }
+
+    /// CloudFormation names built from it (API, function, alarms) allow letters, digits and hyphens.
+    static func isValidName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.count <= 40, ("a"..."z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Digests
+import Foundation
+import Gateway
+import LambdaRuntime
+import Logging
+import ModelRuntime
+import Storage
+
+struct LambdaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lambda",
+        abstract: "Run as an AWS Lambda custom runtime behind API Gateway (also when started as `bootstrap`).",
+        discussion: """
+            Answers API Gateway payload 1.0 (REST) and 2.0 (HTTP API, Function URL) events through \
+            the same routes as `magpie serve`. Reads AWS_LAMBDA_RUNTIME_API and LAMBDA_TASK_ROOT, \
+            which Lambda sets, and:
+              MAGPIE_MODELS       artifact folders to serve (default $LAMBDA_TASK_ROOT/models)
+              MAGPIE_CONFIG       a `magpie serve` YAML file (routes, models), relative to the task root
+              MAGPIE_PROVISIONED  true loads every model during initialization instead of on first use
+              MAGPIE_KEY_CHECK    on checks Magpie's own API keys (for HTTP APIs and Function URLs; \
+            behind a REST API, API Gateway's keys and usage plans apply). Keys come from \
+            MAGPIE_DATABASE (default $LAMBDA_TASK_ROOT/magpie.sqlite), copied to /tmp: usage \
+            counters and token buckets are per execution environment.
+              MAGPIE_ALLOWED_ORIGINS, MAGPIE_MAX_BODY_BYTES, MAGPIE_LOG_LEVEL as for `magpie serve`.
+            """
+    )
+
+    func run() async throws {
+        AllocatorTuning.applyForServing()
+        let environment = ProcessInfo.processInfo.environment
+        guard let endpoint = environment["AWS_LAMBDA_RUNTIME_API"] else {
+            throw ValidationError(
+                "AWS_LAMBDA_RUNTIME_API is not set: `magpie lambda` runs inside AWS Lambda or against a Runtime API emulator")
+        }
+        let logLevel = environment["MAGPIE_LOG_LEVEL"].flatMap(ServeConfiguration.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel) }
+        let logger = Logger(label: "magpie")
+        try await LambdaRuntime.run(endpoint: endpoint, logger: logger) {
+            try await Self.handler(environment: environment, logger: logger)
+        }
+    }
+
+    /// Everything a cold start does: configuration, keys, models (loaded now when
+    /// provisioned, else on first use), and the gateway that every warm invocation reuses.
+    static func handler(environment: [String: String], logger: Logger) async throws -> APIGatewayHandler {
+        let taskRoot = environment["LAMBDA_TASK_ROOT"] ?? FileManager.default.currentDirectoryPath
+        func inTaskRoot(_ path: String) -> String { path.hasPrefix("/") ? path : taskRoot + "/" + path }
+        var configuration = ServeConfiguration()
+        configuration.modelsDirectory = "models"
+        configuration.database = "magpie.sqlite"
+        // A frozen execution environment runs no timers, so idle unloading would never fire.
+        configuration.deploymentDefaults.idleTimeout = nil
+        if let file = environment["MAGPIE_CONFIG"] { try configuration.apply(file: inTaskRoot(file)) }
+        try configuration.apply(environment: environment)
+        configuration.modelsDirectory = inTaskRoot(configuration.modelsDirectory)
+        configuration.models = configuration.models.map { model in
+            var model = model
+            model.path = inTaskRoot(model.path)
+            return model
+        }
+        let provisioned = try flag("MAGPIE_PROVISIONED", in: environment, true: "true", false: "false")
+        let keyCheck = try flag("MAGPIE_KEY_CHECK", in: environment, true: "on", false: "off")
+
+        let served = try ServedModels.resolve(configuration)
+        let deployments = served.map { entry in
+            var deployment = entry.deployment
+            if provisioned { deployment.provisioned = true }
+            return deployment
+        }
+        let store =
+            keyCheck ? try await writableStore(copying: inTaskRoot(configuration.database), plans: configuration.plans) : nil
+        let registry = try ModelRegistry(deployments: deployments)
+        let gateway = Gateway(
+            registry: registry, manifests: Dictionary(served.map { ($0.deployment.name, $0.manifest) }, uniquingKeysWith: { $1 }),
+            store: store, routes: configuration.routes, limits: configuration.limits,
+            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger)
+        try await registry.loadProvisioned()
+        gateway.markReady()
+        logger.notice(
+            "initialized",
+            metadata: ["models": "\(deployments.map(\.name).joined(separator: ", "))", "key_check": "\(keyCheck)"])
+        return APIGatewayHandler(gateway: gateway)
+    }
+
+    /// The task root is read-only, so the key database is copied to /tmp, which lives as long
+    /// as the execution environment: a runtime restarted in the same environment keeps its
+    /// counts. The copy is named by the packaged file's digest, so a different database (a
+    /// new deployment, another function on a developer's machine) never reuses a stale copy.
+    static func writableStore(copying database: String, plans: [UsagePlan]) async throws -> Store {
+        guard let contents = FileManager.default.contents(atPath: database) else {
+            throw ValidationError(
+                "MAGPIE_KEY_CHECK is on but there is no key database at \(database); package one with `magpie package lambda --database`"
+            )
+        }
+        let copy = NSTemporaryDirectory() + "magpie-keys-\(sha256Hex(contents).prefix(16)).sqlite"
+        if !FileManager.default.fileExists(atPath: copy) { try contents.write(to: URL(fileURLWithPath: copy)) }
+        let store = try Store(path: copy)
+        for plan in plans { try await store.savePlan(plan) }
+        return store
+    }
+
+    static func flag(_ name: String, in environment: [String: String], true yes: String, false no: String) throws -> Bool {
+        switch environment[name]?.lowercased() {
+        case nil, no: return false
+        case yes: return true
+        case let value?: throw ValidationError("\(name) must be \(yes) or \(no), not '\(value)'")
+        }
+    }
+}

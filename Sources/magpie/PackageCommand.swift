@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import LambdaPackaging
+
+struct PackageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "package",
+        abstract: "Package Magpie and its models for deployment.",
+        subcommands: [Lambda.self]
+    )
+
+    struct Lambda: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "lambda",
+            abstract: "Write function.zip (bootstrap and models) and a SAM template.yaml for AWS Lambda behind API Gateway.",
+            discussion: """
+                The bootstrap is this magpie executable (or --executable): a release build linked \
+                statically, as scripts/build-release makes it, which Lambda's provided.al2023 runtime \
+                starts with nothing else installed; packaging refuses one that needs other shared \
+                libraries or a glibc newer than 2.34. Deploy with scripts/deploy, or `sam deploy` in \
+                the output folder.
+                """
+        )
+
+        @Option(name: .customLong("model"), help: "A model artifact folder to ship (repeat for more).")
+        var models: [String] = []
+        @Option(help: "The folder for function.zip and template.yaml.") var output: String = "dist"
+        @Option(help: "The executable to ship as bootstrap (default: this magpie).") var executable: String?
+        @Option(help: "A `magpie serve` YAML file (routes, model settings) to ship as magpie.yaml.") var config: String?
+        @Option(help: "A key database to ship, for MAGPIE_KEY_CHECK=on behind an HTTP API or Function URL.")
+        var database: String?
+        @Option(help: "The template's default AppName, the prefix of every resource name.") var appName: String = "magpie"
+
+        func run() throws {
+            let package = LambdaPackage(
+                executable: executable ?? Self.runningExecutable, models: models, configuration: config, database: database,
+                appName: appName)
+            let summary: LambdaPackage.Summary
+            do { summary = try package.write(to: output) } catch { throw ValidationError(error.description) }
+            print(
+                """
+                Wrote \(summary.archive): \(Self.megabytes(summary.zippedBytes)) zipped, \
+                \(Self.megabytes(summary.unzippedBytes)) unzipped (\(summary.architecture); models: \
+                \(summary.models.joined(separator: ", ")))
+                Wrote \(summary.template)
+                Deploy: scripts/deploy --package \(output) --environment dev --bucket BUCKET
+                """)
+        }
+
+        /// `/proc/self/exe` names the running binary even when started through a symlink or PATH.
+        static var runningExecutable: String {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        }
+
+        static func megabytes(_ bytes: Int64) -> String {
+            String(format: "%.1f MB", Double(bytes) / 1_000_000)
+        }
+    }
+}
