@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
+        .library(name: "LoadTesting", targets: ["LoadTesting"]),
         .library(name: "Encoders", targets: ["Encoders"]),
     ],
     dependencies: [
@@ -29,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .executableTarget(
@@ -41,6 +43,7 @@ let package = Package(
                 "Gateway",
                 "LambdaPackaging",
                 "LambdaRuntime",
+                "LoadTesting",
                 "ModelRuntime",
                 "Storage",
                 "TextFeatures",
@@ -49,6 +52,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -79,6 +83,13 @@ let package = Package(
         .target(
             name: "LambdaPackaging",
             dependencies: ["Classifiers", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(
+            name: "LoadTesting",
+            dependencies: [
+                "JSONValues", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
         .target(
             name: "Storage",
@@ -134,6 +145,13 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "Classifiers", "MagpieTestSupport"]),
+        .testTarget(
+            name: "LoadTestingTests",
+            dependencies: [
+                "LoadTesting", "JSONValues", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(
             name: "GatewayTests",

@@ -10,7 +10,7 @@ struct Magpie: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self, ServeCommand.self,
             KeysCommand.self,
-            PlansCommand.self, LambdaCommand.self, PackageCommand.self,
+            PlansCommand.self, LambdaCommand.self, PackageCommand.self, BenchCommand.self,
         ]
     )
 

@@ -1,0 +1,109 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One keep-alive HTTP/1.1 connection, used strictly request-then-response, as a load
+/// generator needs: connections are reused across requests so the figures are the server's,
+/// not TCP handshakes'. A request that outlives its timeout closes the connection (a late
+/// answer would otherwise be read as the next request's) and the caller connects anew.
+public final class HTTP1Connection: Sendable {
+    private let channel: any Channel
+    private let collector: ResponseCollector
+
+    private init(channel: any Channel, collector: ResponseCollector) {
+        self.channel = channel
+        self.collector = collector
+    }
+
+    public static func connect(host: String, port: Int, timeout: TimeAmount, on eventLoop: any EventLoop)
+        async throws(RequestFailure) -> HTTP1Connection
+    {
+        let collector = ResponseCollector()
+        do {
+            let channel = try await ClientBootstrap(group: eventLoop)
+                .connectTimeout(timeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        try channel.pipeline.syncOperations.addHandler(collector)
+                    }
+                }
+                .connect(host: host, port: port).get()
+            return HTTP1Connection(channel: channel, collector: collector)
+        } catch let error as ChannelError where error == .connectTimeout(timeout) {
+            throw .timeout
+        } catch {
+            throw .connect("\(error)")
+        }
+    }
+
+    /// Sends `request` and waits for the whole response, at most `timeout`.
+    public func execute(_ request: HTTP1Request, timeout: TimeAmount) async throws(RequestFailure) -> HTTP1Response {
+        let promise = channel.eventLoop.makePromise(of: HTTP1Response.self)
+        let collector = collector
+        let channel = channel
+        channel.eventLoop.execute {
+            collector.expect(promise, timeout: timeout, channel: channel)
+            var headers = request.headers
+            if let body = request.body { headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
+            channel.write(
+                HTTPClientRequestPart.head(
+                    HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)),
+                promise: nil)
+            if let body = request.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        }
+        do {
+            return try await promise.futureResult.get()
+        } catch let failure as RequestFailure {
+            throw failure
+        } catch {
+            throw .reset("\(error)")
+        }
+    }
+
+    /// Whether the connection can take another request.
+    public var isOpen: Bool { channel.isActive }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+/// A request as sent: the target is the path and query, the host header included.
+public struct HTTP1Request: Sendable {
+    public var method: HTTPMethod
+    public var target: String
+    public var headers: HTTPHeaders
+    public var body: ByteBuffer?
+
+    public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: ByteBuffer?) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+    }
+}
+
+public struct HTTP1Response: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var bodyBytes: Int
+}
+
+/// Why a request got no response: the kinds a load report counts apart.
+public enum RequestFailure: Error, Equatable, Sendable {
+    case timeout
+    case connect(String)
+    case reset(String)
+
+    /// The kind, as reports name it.
+    public var kind: String {
+        switch self {
+        case .timeout: "timeout"
+        case .connect: "connect"
+        case .reset: "reset"
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// Runs a `BenchPlan`: opens its connections, sends its requests paced as the plan says,
+/// and reports what was measured after the warm-up. `stop()` ends a run early (Ctrl-C) and
+/// the report covers what was done until then.
+public final class LoadRunner: Sendable {
+    public let plan: BenchPlan
+    private let stopped = Atomic<Bool>(false)
+    private let issued = Atomic<Int>(0)
+    private let group: MultiThreadedEventLoopGroup
+    private let headers: HTTPHeaders
+
+    public init(plan: BenchPlan, threads: Int = 1) {
+        self.plan = plan
+        headers = plan.requestHeaders
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+    }
+
+    deinit { try? group.syncShutdownGracefully() }
+
+    /// Ends the run: no request starts after this, those in flight finish.
+    public func stop() { stopped.store(true, ordering: .relaxed) }
+
+    /// Runs the plan: the warm-up at the plan's pacing, recording nothing, then the measured
+    /// run; `progress` is called about once a second with the figures so far.
+    public func run(progress: @escaping @Sendable (BenchReport) -> Void = { _ in }) async throws(BenchError) -> BenchReport {
+        let probe = try await connect()
+        await probe.close()
+        if plan.warmup > .zero {
+            let ignored = Recorder(measuredFrom: .now + .seconds(365 * 86_400))
+            await phase(recorder: ignored, deadline: .now + plan.warmup, limit: nil)
+        }
+        issued.store(0, ordering: .relaxed)
+        let recorder = Recorder(measuredFrom: .now)
+        let reporter = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(1))
+                progress(BenchReport(plan: plan, state: recorder.snapshot, measuredFrom: recorder.measuredFrom, until: .now))
+            }
+        }
+        defer { reporter.cancel() }
+        switch plan.stop {
+        case .after(let duration): await phase(recorder: recorder, deadline: recorder.measuredFrom + duration, limit: nil)
+        case .requests(let count): await phase(recorder: recorder, deadline: nil, limit: count)
+        }
+        return BenchReport(plan: plan, state: recorder.snapshot, measuredFrom: recorder.measuredFrom, until: .now)
+    }
+
+    /// Sends requests at the plan's pacing until the deadline or the limit.
+    private func phase(recorder: Recorder, deadline: ContinuousClock.Instant?, limit: Int?) async {
+        let start = ContinuousClock.now
+        switch plan.pacing {
+        case .closedLoop(let connections):
+            await withTaskGroup(of: Void.self) { workers in
+                for _ in 0..<connections {
+                    workers.addTask { await self.closedLoopWorker(recorder: recorder, deadline: deadline, limit: limit) }
+                }
+            }
+        case .openLoop(let rate, let connections):
+            let (jobs, continuation) = AsyncStream.makeStream(of: Job.self)
+            await withTaskGroup(of: Void.self) { workers in
+                for _ in 0..<connections {
+                    workers.addTask { await self.openLoopWorker(jobs: jobs, recorder: recorder) }
+                }
+                await dispatch(rate: rate, start: start, deadline: deadline, limit: limit, into: continuation)
+            }
+        }
+    }
+
+    /// A request due at `due` (open loop), with its place in the sequence of bodies.
+    struct Job: Sendable {
+        var index: Int
+        var due: ContinuousClock.Instant
+    }
+
+    /// Claims the next request number, or nil once the phase is over.
+    private func claim(deadline: ContinuousClock.Instant?, limit: Int?) -> Int? {
+        guard !stopped.load(ordering: .relaxed) else { return nil }
+        if let deadline, ContinuousClock.now >= deadline { return nil }
+        let index = issued.wrappingAdd(1, ordering: .relaxed).oldValue
+        if let limit, index >= limit { return nil }
+        return index
+    }
+
+    private func closedLoopWorker(recorder: Recorder, deadline: ContinuousClock.Instant?, limit: Int?) async {
+        var connection: HTTP1Connection?
+        while let index = claim(deadline: deadline, limit: limit) {
+            let start = ContinuousClock.now
+            await send(index, startedAt: start, on: &connection, recorder: recorder)
+        }
+        await connection?.close()
+    }
+
+    private func openLoopWorker(jobs: AsyncStream<Job>, recorder: Recorder) async {
+        var connection: HTTP1Connection?
+        for await job in jobs {
+            guard !stopped.load(ordering: .relaxed) else { break }
+            await send(job.index, startedAt: job.due, on: &connection, recorder: recorder)
+        }
+        await connection?.close()
+    }
+
+    /// Emits each job when it is due, at `rate` a second from `start`: every due job at once,
+    /// then a sleep until the next, so a late wake-up never lowers the rate.
+    private func dispatch(
+        rate: Double, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant?, limit: Int?,
+        into continuation: AsyncStream<Job>.Continuation
+    ) async {
+        defer { continuation.finish() }
+        let interval = Duration.nanoseconds(Int64((1e9 / rate).rounded()))
+        var sequence = 0
+        while true {
+            let due = start + interval * sequence
+            if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
+            if let deadline, due >= deadline { return }
+            guard let index = claim(deadline: nil, limit: limit) else { return }
+            continuation.yield(Job(index: index, due: due))
+            sequence += 1
+        }
+    }
+
+    /// Sends request `index` on the worker's connection (opening one when it has none) and
+    /// records it; a failed request drops the connection, so the next one starts clean.
+    private func send(
+        _ index: Int, startedAt start: ContinuousClock.Instant, on connection: inout HTTP1Connection?, recorder: Recorder
+    ) async {
+        let timeout = TimeAmount.nanoseconds(Int64(Recorder.microseconds(plan.timeout)) * 1000)
+        do {
+            if connection?.isOpen != true {
+                connection = try await HTTP1Connection.connect(
+                    host: plan.target.host, port: plan.target.port, timeout: timeout, on: group.next())
+            }
+            let response = try await connection!.execute(request(index), timeout: timeout)
+            recorder.record(start: start, end: .now, status: response.status, failure: nil)
+        } catch {
+            recorder.record(start: start, end: .now, status: nil, failure: error)
+            await connection?.close()
+            connection = nil
+            // A refused connection fails at once; pausing keeps a run against a down server
+            // from spinning through millions of attempts.
+            if case .connect = error { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+    }
+
+    private func request(_ index: Int) -> HTTP1Request {
+        HTTP1Request(
+            method: plan.method, target: plan.target.requestTarget, headers: headers, body: plan.bodies?.body(for: index))
+    }
+
+    /// One connection up front, so an unreachable endpoint is an error, not a run of failures.
+    private func connect() async throws(BenchError) -> HTTP1Connection {
+        do {
+            return try await HTTP1Connection.connect(
+                host: plan.target.host, port: plan.target.port,
+                timeout: .nanoseconds(Int64(Recorder.microseconds(plan.timeout)) * 1000), on: group.next())
+        } catch {
+            throw .unreachable(plan.target.url, "\(error)")
+        }
+    }
+}

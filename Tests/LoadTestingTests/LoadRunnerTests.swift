@@ -1,0 +1,91 @@
+import Foundation
+import LoadTesting
+import NIOHTTP1
+import Testing
+
+/// `magpie bench`'s engine against a real local server with controlled answers and delays.
+@Suite struct LoadRunnerTests {
+    static func plan(
+        _ url: String, method: HTTPMethod = .GET, bodies: RequestBodies? = nil,
+        pacing: BenchPlan.Pacing = .closedLoop(connections: 4),
+        stop: BenchPlan.Stop, timeout: Duration = .seconds(5)
+    ) throws -> BenchPlan {
+        try BenchPlan(
+            target: BenchTarget(parsing: url), method: method, headers: HTTPHeaders(), bodies: bodies, pacing: pacing,
+            stop: stop, warmup: .zero, timeout: timeout)
+    }
+
+    @Test func countsEveryAnswerByStatus() async throws {
+        let endpoint = try await TestEndpoint { index in (index % 3 == 2 ? .internalServerError : .ok, .zero) }
+        let report = try await LoadRunner(plan: Self.plan(endpoint.url, stop: .requests(300))).run()
+        #expect(report.requests == 300)
+        #expect(report.statuses == ["200": 200, "500": 100])
+        #expect(report.succeeded == 200)
+        #expect(report.failures.isEmpty)
+        #expect(report.perSecond.map(\.requests).reduce(0, +) == 300)
+        #expect(report.perSecond.map(\.errors).reduce(0, +) == 100)
+        #expect(endpoint.served.value.load(ordering: .relaxed) == 300)
+    }
+
+    @Test func percentilesFollowTheServersDelays() async throws {
+        // Nine in ten answers after 20 ms, one in ten after 120 ms, one connection: the median
+        // is a 20 ms answer, the 99th percentile a 120 ms one.
+        let endpoint = try await TestEndpoint { index in (.ok, .milliseconds(index % 10 == 9 ? 120 : 20)) }
+        let report = try await LoadRunner(plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(60)))
+            .run()
+        let latency = report.latencyMilliseconds
+        #expect(latency.min >= 20)
+        #expect((20...35).contains(latency.p50), "p50 \(latency.p50)")
+        #expect((120...145).contains(latency.p99), "p99 \(latency.p99)")
+        #expect(latency.max >= 120)
+        #expect((28...45).contains(latency.mean), "mean \(latency.mean)")
+    }
+
+    @Test func openLoopSendsAtTheRateAskedFor() async throws {
+        let endpoint = try await TestEndpoint { _ in (.ok, .zero) }
+        let report = try await LoadRunner(
+            plan: Self.plan(endpoint.url, pacing: .openLoop(rate: 200, connections: 8), stop: .after(.seconds(2)))
+        ).run()
+        #expect((396...400).contains(report.requests), "\(report.requests) requests")
+        #expect(abs(report.throughput - 200) / 200 < 0.05, "\(report.throughput) requests/s")
+        #expect(report.mode == "open")
+    }
+
+    @Test func openLoopLatencyIncludesTheQueueAClosedLoopHides() async throws {
+        // One connection, 50 ms a request: at most 20 requests/s. Asked for 60 requests at
+        // 100/s, the last waits about 2.4 s behind the others; a closed loop would say 50 ms.
+        let endpoint = try await TestEndpoint { _ in (.ok, .milliseconds(50)) }
+        let open = try await LoadRunner(
+            plan: Self.plan(endpoint.url, pacing: .openLoop(rate: 100, connections: 1), stop: .requests(60))
+        ).run()
+        #expect(open.requests == 60)
+        #expect(open.latencyMilliseconds.max > 2000, "max \(open.latencyMilliseconds.max)")
+        #expect(open.latencyMilliseconds.p50 > 1000, "p50 \(open.latencyMilliseconds.p50)")
+        let closed = try await LoadRunner(plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(20)))
+            .run()
+        #expect(closed.latencyMilliseconds.max < 200, "max \(closed.latencyMilliseconds.max)")
+    }
+
+    @Test func aRequestOverItsTimeoutIsCountedAsOneAndTheRunGoesOn() async throws {
+        let endpoint = try await TestEndpoint { index in (.ok, index < 2 ? .seconds(3) : .zero) }
+        let report = try await LoadRunner(
+            plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(5), timeout: .milliseconds(300))
+        ).run()
+        #expect(report.failures == ["timeout": 2])
+        #expect(report.statuses == ["200": 3])
+        #expect(report.requests == 5)
+    }
+
+    @Test func sendsEachTextThroughTheTemplate() async throws {
+        let endpoint = try await TestEndpoint { _ in (.ok, .zero) }
+        let bodies = try RequestBodies(
+            template: #"{"text": "$TEXT"}"#, texts: ["plain", #"a "quoted" \ text"#, "tab\there"], file: "texts.txt")
+        let report = try await LoadRunner(plan: Self.plan(endpoint.url, method: .POST, bodies: bodies, stop: .requests(9))).run()
+        #expect(report.statuses == ["200": 9])
+    }
+
+    @Test func anUnreachableEndpointIsAnErrorBeforeTheRun() async throws {
+        let plan = try Self.plan("http://127.0.0.1:1/endpoint", stop: .requests(1))
+        await #expect(throws: BenchError.self) { try await LoadRunner(plan: plan).run() }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import MagpieTestSupport
+import Testing
+
+/// `magpie bench` as a user runs it: against a real `magpie serve`, and with bad input.
+@Suite struct BenchCommandTests {
+    @Test func benchesAServedModelWithKeyAndTextsAndPrintsAJSONReport() async throws {
+        let workspace = try Workspace()
+        let database = workspace.path("magpie.sqlite")
+        let key = try ServeProcessTests.createKey(in: database, quota: "none", rate: 100_000, burst: 100_000)
+        let server = try ServeProcessTests.Server(models: ModelFixture.directory, database: database)
+        defer { server.process.terminate() }
+        let texts = try workspace.write("texts.txt", "I love you all\nyou are \"trash\"\n\nhave a lovely day\n")
+        let result = try MagpieProcess.run([
+            "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--header", "x-api-key: \(key)", "--texts",
+            texts, "--requests", "120", "--concurrency", "3", "--json",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardOutput)"
+        )
+        #expect(report["requests"] as? Int == 120)
+        #expect(report["status_counts"] as? [String: Int] == ["200": 120])
+        #expect(report["format_version"] as? Int == 1)
+        let latency = try #require(report["latency_ms"] as? [String: Double])
+        #expect(Set(latency.keys) == ["min", "p50", "p90", "p99", "p99_9", "max", "mean"])
+        #expect(latency["min"]! > 0 && latency["min"]! <= latency["p50"]! && latency["p50"]! <= latency["max"]!)
+
+        let unkeyed = try MagpieProcess.run([
+            "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--body", #"{"text": "hi"}"#, "--requests", "10",
+        ])
+        #expect(unkeyed.status == 0)
+        #expect(unkeyed.standardOutput.contains("status     403: 10"), "\(unkeyed.standardOutput)")
+    }
+
+    @Test(arguments: [
+        (["https://127.0.0.1:1/x"], "https is not supported yet"),
+        (["http://127.0.0.1:1/x", "--header", "x-api-key"], "--header 'x-api-key': it has no ':'"),
+        (["http://127.0.0.1:1/x", "--texts", "/nonexistent/texts.txt"], "/nonexistent/texts.txt cannot be read"),
+        (["http://127.0.0.1:1/x", "--duration", "soon"], "--duration 'soon' is not a duration"),
+        (["http://127.0.0.1:1/x", "--duration", "1s", "--requests", "5"], "not both"),
+        (["http://127.0.0.1:1/x", "--requests", "1"], "cannot connect to http://127.0.0.1:1/x"),
+    ])
+    func badInputIsAClearError(_ arguments: [String], _ message: String) throws {
+        let result = try MagpieProcess.run(["bench"] + arguments)
+        #expect(result.status != 0)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
+
+    @Test func aTemplateWithoutTheTextIsRefused() throws {
+        let workspace = try Workspace()
+        let texts = try workspace.write("texts.txt", "one\ntwo\n")
+        let result = try MagpieProcess.run(["bench", "http://127.0.0.1:1/x", "--texts", texts, "--template", #"{"text": 1}"#])
+        #expect(result.status != 0)
+        #expect(result.standardError.contains("it has no $TEXT"), "\(result.standardError)")
+    }
+}
