@@ -32,8 +32,21 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Requests sent before measuring starts, as a duration.") var warmup: String = "0s"
     @Option(help: "How long a request may take before it counts as a timeout.") var timeout: String = "10s"
     @Flag(help: "Print the report as JSON instead of a table.") var json = false
+    @Option(help: "Also write the report as one self-contained HTML page with charts.") var html: String?
+    @Option(help: "Measure this many first requests after a restart (--restart-command) or an idle wait (--idle).")
+    var coldStart: Int?
+    @Option(help: "A shell command that restarts the server, run before each cold-start sample.")
+    var restartCommand: String?
+    @Option(help: "How long to leave the server idle before each cold-start sample (past its idle unload).")
+    var idle: String?
 
     func validate() throws {
+        if coldStart != nil && (restartCommand == nil) == (idle == nil) {
+            throw ValidationError("--cold-start needs either --restart-command or --idle")
+        }
+        if coldStart == nil && (restartCommand != nil || idle != nil) {
+            throw ValidationError("--restart-command and --idle go with --cold-start N")
+        }
         if duration != nil && requests != nil { throw ValidationError("give --duration or --requests, not both") }
         if body != nil && texts != nil { throw ValidationError("give --body or --texts, not both") }
         guard !method.isEmpty, method.allSatisfy({ $0.isLetter && $0.isASCII }) else {
@@ -43,8 +56,20 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let plan: BenchPlan
-        do { plan = try makePlan() } catch { throw ValidationError(error.description) }
-        let runner = LoadRunner(plan: plan)
+        let probe: ColdStartProbe?
+        do {
+            plan = try makePlan()
+            probe = try coldStart.map { count throws(BenchError) in
+                let trigger: ColdStartProbe.Trigger =
+                    if let restartCommand { .restart(command: restartCommand) } else {
+                        .idle(try Self.duration(idle ?? "", option: "--idle"))
+                    }
+                return try ColdStartProbe(trigger: trigger, count: count)
+            }
+        } catch {
+            throw ValidationError(error.description)
+        }
+        let runner = LoadRunner(plan: plan, coldStart: probe)
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT)
         interrupt.setEventHandler {
@@ -55,13 +80,21 @@ struct BenchCommand: AsyncParsableCommand {
         defer { interrupt.cancel() }
         let report: BenchReport
         do {
-            report = try await runner.run { progress in
-                FileHandle.standardError.write(Data((progress.progressLine + "\n").utf8))
-            }
+            report = try await runner.run(
+                progress: { progress in FileHandle.standardError.write(Data((progress.progressLine + "\n").utf8)) },
+                coldProgress: { index, sample in
+                    let time = sample.firstRequestMilliseconds.map { String(format: "%.1f ms", $0) } ?? sample.failure ?? ""
+                    FileHandle.standardError.write(Data("cold start \(index + 1): \(time)\n".utf8))
+                })
         } catch {
             throw ValidationError(error.description)
         }
         print(json ? report.json : report.table)
+        if let html {
+            do { try HTMLReport.page(report).write(toFile: html, atomically: true, encoding: .utf8) } catch {
+                throw ValidationError("cannot write --html \(html): \(error.localizedDescription)")
+            }
+        }
     }
 
     func makePlan() throws(BenchError) -> BenchPlan {

@@ -35,10 +35,10 @@ import Testing
             .run()
         let latency = report.latencyMilliseconds
         #expect(latency.min >= 20)
-        #expect((20...35).contains(latency.p50), "p50 \(latency.p50)")
-        #expect((120...145).contains(latency.p99), "p99 \(latency.p99)")
+        #expect((20...60).contains(latency.p50), "p50 \(latency.p50)")
+        #expect((120...220).contains(latency.p99), "p99 \(latency.p99)")
         #expect(latency.max >= 120)
-        #expect((28...45).contains(latency.mean), "mean \(latency.mean)")
+        #expect((28...80).contains(latency.mean), "mean \(latency.mean)")
     }
 
     @Test func openLoopSendsAtTheRateAskedFor() async throws {

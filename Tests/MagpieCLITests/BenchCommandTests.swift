@@ -33,6 +33,39 @@ import Testing
         #expect(unkeyed.standardOutput.contains("status     403: 10"), "\(unkeyed.standardOutput)")
     }
 
+    @Test func coldStartsAfterIdleUnloadsAreMeasuredBesideTheWarmRun() async throws {
+        let workspace = try Workspace()
+        let database = workspace.path("magpie.sqlite")
+        let key = try ServeProcessTests.createKey(in: database, quota: "none", rate: 100_000, burst: 100_000)
+        let server = try ServeProcessTests.Server(arguments: [
+            "--models", ModelFixture.directory, "--database", database, "--port", "0", "--idle-timeout", "1",
+        ])
+        defer { server.process.terminate() }
+        let html = workspace.path("report.html")
+        let result = try MagpieProcess.run([
+            "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--header", "x-api-key: \(key)", "--body",
+            #"{"text": "I love you all"}"#, "--cold-start", "2", "--idle", "2.5s", "--requests", "50", "--json", "--html", html,
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any], "\(result.standardOutput)"
+        )
+        let cold = try #require(report["cold_start"] as? [String: Any])
+        #expect(cold["trigger"] as? String == "idle")
+        let samples = try #require(cold["samples"] as? [[String: Any]])
+        #expect(samples.count == 2)
+        for sample in samples {
+            #expect(sample["cold_start"] as? Bool == true, "\(sample)")
+            let load = try #require(sample["server_load_ms"] as? Double)
+            let first = try #require(sample["first_request_ms"] as? Double)
+            #expect(load > 0 && first > load, "\(sample)")
+        }
+        #expect(report["requests"] as? Int == 50)
+        #expect((cold["server_load_ms"] as? [String: Double])?["median"] != nil)
+        #expect(result.standardError.contains("cold start 2:"))
+        #expect(try String(contentsOfFile: html, encoding: .utf8).contains("First requests after an idle wait"))
+    }
+
     @Test(arguments: [
         (["https://127.0.0.1:1/x"], "https is not supported yet"),
         (["http://127.0.0.1:1/x", "--header", "x-api-key"], "--header 'x-api-key': it has no ':'"),
@@ -40,6 +73,8 @@ import Testing
         (["http://127.0.0.1:1/x", "--duration", "soon"], "--duration 'soon' is not a duration"),
         (["http://127.0.0.1:1/x", "--duration", "1s", "--requests", "5"], "not both"),
         (["http://127.0.0.1:1/x", "--requests", "1"], "cannot connect to http://127.0.0.1:1/x"),
+        (["http://127.0.0.1:1/x", "--cold-start", "2"], "--cold-start needs either --restart-command or --idle"),
+        (["http://127.0.0.1:1/x", "--method", "GE T"], "--method 'GE T' is not an HTTP method"),
     ])
     func badInputIsAClearError(_ arguments: [String], _ message: String) throws {
         let result = try MagpieProcess.run(["bench"] + arguments)

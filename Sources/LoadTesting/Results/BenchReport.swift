@@ -43,6 +43,29 @@ public struct BenchReport: Sendable, Codable, Equatable {
     /// Requests without an answer, by kind: `timeout`, `connect`, `reset`.
     public var failures: [String: Int]
     public var perSecond: [Second]
+    /// Latency (ms) at percentiles from 0 to 100, for the percentile chart.
+    public var percentileCurve: [Point]
+    /// Answered requests by latency range, on a log scale between the fastest and slowest.
+    public var histogram: [Bucket]
+    /// First requests after restarts or idle unloads, when the run asked for them.
+    public var coldStart: ColdStartReport?
+
+    public struct Point: Sendable, Codable, Equatable {
+        public var percentile: Double
+        public var milliseconds: Double
+    }
+
+    public struct Bucket: Sendable, Codable, Equatable {
+        public var fromMilliseconds: Double
+        public var toMilliseconds: Double
+        public var count: Int
+
+        enum CodingKeys: String, CodingKey {
+            case fromMilliseconds = "from_ms"
+            case toMilliseconds = "to_ms"
+            case count
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
@@ -52,6 +75,9 @@ public struct BenchReport: Sendable, Codable, Equatable {
         case statuses = "status_counts"
         case failures = "failure_counts"
         case perSecond = "per_second"
+        case percentileCurve = "percentile_curve"
+        case histogram
+        case coldStart = "cold_start"
     }
 
     init(plan: BenchPlan, state: Recorder.State, measuredFrom: ContinuousClock.Instant, until now: ContinuousClock.Instant) {
@@ -82,6 +108,32 @@ public struct BenchReport: Sendable, Codable, Equatable {
         perSecond = state.seconds.enumerated().map {
             Second(second: $0.offset + 1, requests: $0.element.requests, errors: $0.element.errors)
         }
+        percentileCurve =
+            answered == 0
+            ? [] : Self.curvePercentiles.map { Point(percentile: $0, milliseconds: ms(histogram.valueAtPercentile($0))) }
+        self.histogram = answered == 0 ? [] : Self.buckets(of: histogram)
+    }
+
+    static let curvePercentiles: [Double] = [
+        0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99, 100,
+    ]
+
+    /// Thirty ranges of equal ratio from the fastest answer to the slowest; each recorded
+    /// value counts once, in the range its value falls in.
+    static func buckets(of histogram: Histogram<UInt64>, count: Int = 30) -> [Bucket] {
+        let low = Double(Swift.max(histogram.min, 1))
+        let high = Double(Swift.max(histogram.max, histogram.min + 1))
+        let ratio = pow(high / low, 1 / Double(count))
+        var buckets = (0..<count).map { index in
+            Bucket(
+                fromMilliseconds: low * pow(ratio, Double(index)) / 1000,
+                toMilliseconds: (index == count - 1 ? high : low * pow(ratio, Double(index + 1))) / 1000, count: 0)
+        }
+        for recorded in histogram.recordedValues() {
+            let position = log(Swift.max(Double(recorded.value), low) / low) / log(ratio)
+            buckets[Swift.min(count - 1, Swift.max(0, Int(position)))].count += Int(recorded.count)
+        }
+        return buckets
     }
 
     /// The JSON document, keys sorted, so two runs' reports diff line by line.
@@ -118,6 +170,7 @@ public struct BenchReport: Sendable, Codable, Equatable {
             lines.append(
                 "  failures   " + failures.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
         }
+        if let coldStart { lines += coldStart.tableLines }
         return lines.joined(separator: "\n")
     }
 

@@ -8,13 +8,15 @@ import Synchronization
 /// the report covers what was done until then.
 public final class LoadRunner: Sendable {
     public let plan: BenchPlan
+    public let coldStart: ColdStartProbe?
     private let stopped = Atomic<Bool>(false)
     private let issued = Atomic<Int>(0)
     private let group: MultiThreadedEventLoopGroup
     private let headers: HTTPHeaders
 
-    public init(plan: BenchPlan, threads: Int = 1) {
+    public init(plan: BenchPlan, coldStart: ColdStartProbe? = nil, threads: Int = 1) {
         self.plan = plan
+        self.coldStart = coldStart
         headers = plan.requestHeaders
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
     }
@@ -24,11 +26,20 @@ public final class LoadRunner: Sendable {
     /// Ends the run: no request starts after this, those in flight finish.
     public func stop() { stopped.store(true, ordering: .relaxed) }
 
-    /// Runs the plan: the warm-up at the plan's pacing, recording nothing, then the measured
-    /// run; `progress` is called about once a second with the figures so far.
-    public func run(progress: @escaping @Sendable (BenchReport) -> Void = { _ in }) async throws(BenchError) -> BenchReport {
-        let probe = try await connect()
-        await probe.close()
+    /// Runs the plan: the cold-start samples, if asked for; the warm-up at the plan's pacing,
+    /// recording nothing; then the measured run. `progress` is called about once a second with
+    /// the figures so far, `coldProgress` after each cold-start sample.
+    public func run(
+        progress: @escaping @Sendable (BenchReport) -> Void = { _ in },
+        coldProgress: @escaping @Sendable (Int, ColdStartSample) -> Void = { _, _ in }
+    ) async throws(BenchError) -> BenchReport {
+        var coldSamples: [ColdStartSample]?
+        if let coldStart {
+            coldSamples = try await coldStart.run(plan: plan, headers: headers, on: group, progress: coldProgress)
+        } else {
+            let probe = try await connect()
+            await probe.close()
+        }
         if plan.warmup > .zero {
             let ignored = Recorder(measuredFrom: .now + .seconds(365 * 86_400))
             await phase(recorder: ignored, deadline: .now + plan.warmup, limit: nil)
@@ -46,7 +57,9 @@ public final class LoadRunner: Sendable {
         case .after(let duration): await phase(recorder: recorder, deadline: recorder.measuredFrom + duration, limit: nil)
         case .requests(let count): await phase(recorder: recorder, deadline: nil, limit: count)
         }
-        return BenchReport(plan: plan, state: recorder.snapshot, measuredFrom: recorder.measuredFrom, until: .now)
+        var report = BenchReport(plan: plan, state: recorder.snapshot, measuredFrom: recorder.measuredFrom, until: .now)
+        if let coldStart, let coldSamples { report.coldStart = ColdStartReport(trigger: coldStart.trigger, samples: coldSamples) }
+        return report
     }
 
     /// Sends requests at the plan's pacing until the deadline or the limit.
