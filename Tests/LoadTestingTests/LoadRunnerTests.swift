@@ -28,17 +28,21 @@ import Testing
     }
 
     @Test func percentilesFollowTheServersDelays() async throws {
-        // Nine in ten answers after 20 ms, one in ten after 120 ms, one connection: the median
-        // is a 20 ms answer, the 99th percentile a 120 ms one.
-        let endpoint = try await TestEndpoint { index in (.ok, .milliseconds(index % 10 == 9 ? 120 : 20)) }
-        let report = try await LoadRunner(plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(60)))
+        // One answer in twenty after 250 ms, the rest after 20 ms, on one connection: the
+        // median and p90 are fast answers, p99 and the maximum slow ones. Delays on a busy
+        // test machine only add, so the bounds below are loose above and exact below.
+        let endpoint = try await TestEndpoint { index in (.ok, .milliseconds(index % 20 == 19 ? 250 : 20)) }
+        let report = try await LoadRunner(plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(80)))
             .run()
         let latency = report.latencyMilliseconds
         #expect(latency.min >= 20)
-        #expect((20...60).contains(latency.p50), "p50 \(latency.p50)")
-        #expect((120...220).contains(latency.p99), "p99 \(latency.p99)")
-        #expect(latency.max >= 120)
-        #expect((28...80).contains(latency.mean), "mean \(latency.mean)")
+        #expect(latency.p50 < 150, "p50 \(latency.p50)")
+        #expect(latency.p90 < 150, "p90 \(latency.p90)")
+        #expect(latency.p99 >= 250, "p99 \(latency.p99)")
+        #expect(latency.max >= 250)
+        // Mean: 19 parts of 20 ms and one of 250 ms, 31.5 ms, plus overhead.
+        #expect(latency.mean >= 31.5, "mean \(latency.mean)")
+        #expect(report.histogram.map(\.count).reduce(0, +) == 80)
     }
 
     @Test func openLoopSendsAtTheRateAskedFor() async throws {
@@ -46,8 +50,10 @@ import Testing
         let report = try await LoadRunner(
             plan: Self.plan(endpoint.url, pacing: .openLoop(rate: 200, connections: 8), stop: .after(.seconds(2)))
         ).run()
-        #expect((396...400).contains(report.requests), "\(report.requests) requests")
-        #expect(abs(report.throughput - 200) / 200 < 0.05, "\(report.throughput) requests/s")
+        // 2 s at 200/s is 400 requests due, whatever the scheduler does; the measured rate is
+        // over the time to the last answer, which a busy machine can stretch.
+        #expect((399...400).contains(report.requests), "\(report.requests) requests")
+        #expect(abs(report.throughput - 200) / 200 < 0.25, "\(report.throughput) requests/s")
         #expect(report.mode == "open")
     }
 

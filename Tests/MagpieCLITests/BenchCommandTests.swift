@@ -11,7 +11,7 @@ import Testing
         let server = try ServeProcessTests.Server(models: ModelFixture.directory, database: database)
         defer { server.process.terminate() }
         let texts = try workspace.write("texts.txt", "I love you all\nyou are \"trash\"\n\nhave a lovely day\n")
-        let result = try MagpieProcess.run([
+        let result = try await MagpieProcess.runDetached([
             "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--header", "x-api-key: \(key)", "--texts",
             texts, "--requests", "120", "--concurrency", "3", "--json",
         ])
@@ -26,11 +26,32 @@ import Testing
         #expect(Set(latency.keys) == ["min", "p50", "p90", "p99", "p99_9", "max", "mean"])
         #expect(latency["min"]! > 0 && latency["min"]! <= latency["p50"]! && latency["p50"]! <= latency["max"]!)
 
-        let unkeyed = try MagpieProcess.run([
+        let unkeyed = try await MagpieProcess.runDetached([
             "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--body", #"{"text": "hi"}"#, "--requests", "10",
         ])
         #expect(unkeyed.status == 0)
         #expect(unkeyed.standardOutput.contains("status     403: 10"), "\(unkeyed.standardOutput)")
+
+        // Ctrl-C: the run stops and the report covers what ran until then.
+        let process = Process()
+        process.executableURL = MagpieProcess.executable
+        process.arguments = ["bench", "http://127.0.0.1:\(server.port)/health", "--method", "GET", "--duration", "60s", "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(1500))
+        kill(process.processIdentifier, SIGINT)
+        let printed = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }
+        }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let partial = try #require(try JSONSerialization.jsonObject(with: printed) as? [String: Any])
+        #expect((partial["requests"] as? Int ?? 0) > 0)
+        // Well before the 60 s asked for, however late a busy test machine delivered the signal.
+        #expect((partial["seconds"] as? Double ?? 60) < 45)
+        #expect((partial["status_counts"] as? [String: Int])?.keys.sorted() == ["200"])
     }
 
     @Test func coldStartsAfterIdleUnloadsAreMeasuredBesideTheWarmRun() async throws {
@@ -42,7 +63,7 @@ import Testing
         ])
         defer { server.process.terminate() }
         let html = workspace.path("report.html")
-        let result = try MagpieProcess.run([
+        let result = try await MagpieProcess.runDetached([
             "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--header", "x-api-key: \(key)", "--body",
             #"{"text": "I love you all"}"#, "--cold-start", "2", "--idle", "2.5s", "--requests", "50", "--json", "--html", html,
         ])

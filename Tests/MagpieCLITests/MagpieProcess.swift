@@ -59,6 +59,16 @@ struct MagpieProcess {
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 
+    /// `run` on a thread of its own, for async tests: waiting for a long command would
+    /// otherwise hold one of the few cooperative threads every concurrent test shares.
+    static func runDetached(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(arguments, environment: environment) })
+            }
+        }
+    }
+
     struct MissingExecutable: Error, CustomStringConvertible {
         var path: String
         var build = "swift build"

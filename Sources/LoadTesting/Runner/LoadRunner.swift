@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,17 +12,22 @@ public final class LoadRunner: Sendable {
     public let coldStart: ColdStartProbe?
     private let stopped = Atomic<Bool>(false)
     private let issued = Atomic<Int>(0)
-    private let group: MultiThreadedEventLoopGroup
+    /// The generator's own event loop, apart from any server's in the same process (tests),
+    /// alive for the runner's lifetime; one thread, like wrk's `-t1`.
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let headers: HTTPHeaders
 
-    public init(plan: BenchPlan, coldStart: ColdStartProbe? = nil, threads: Int = 1) {
+    public init(plan: BenchPlan, coldStart: ColdStartProbe? = nil) {
         self.plan = plan
         self.coldStart = coldStart
         headers = plan.requestHeaders
-        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
     }
 
-    deinit { try? group.syncShutdownGracefully() }
+    deinit {
+        // Shut down off the loop's own thread, which a runner released there would be on.
+        let group = group
+        Thread.detachNewThread { try? group.syncShutdownGracefully() }
+    }
 
     /// Ends the run: no request starts after this, those in flight finish.
     public func stop() { stopped.store(true, ordering: .relaxed) }
