@@ -82,7 +82,7 @@ let package = Package(
             ]),
         .target(
             name: "LambdaPackaging",
-            dependencies: ["Classifiers", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: ["Classifiers", "JSONValues", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(
             name: "LoadTesting",
             dependencies: [
@@ -148,9 +148,8 @@ let package = Package(
         .testTarget(
             name: "LoadTestingTests",
             dependencies: [
-                "LoadTesting", "JSONValues", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "LoadTesting", "JSONValues", "MagpieTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(

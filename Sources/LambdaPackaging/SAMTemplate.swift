@@ -1,3 +1,5 @@
+import JSONValues
+
 /// The SAM template deployed beside `function.zip`: the reference tutorial's stack, as one
 /// file. A REST API stage `v1` requires an API key on every POST, with a usage plan (quota,
 /// rate and burst as parameters) enforced by API Gateway, so abusive traffic is refused before
@@ -201,25 +203,8 @@ public struct SAMTemplate: Sendable {
             """
     }
 
-    /// A YAML double-quoted scalar.
+    /// A YAML double-quoted scalar (JSON's string syntax, which YAML 1.2 includes).
     static func quoted(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
+        "\"" + JSONStringEscaping.escaped(value) + "\""
     }
 }

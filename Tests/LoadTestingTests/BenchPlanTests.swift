@@ -54,16 +54,6 @@ import Testing
         #expect(bodies.count == 2)
     }
 
-    @Test func escapesTextsAsJSONStringsDo() throws {
-        let texts = ["\"quoted\"", "back\\slash", "tab\tnewline\ncarriage\r", "control \u{1}\u{1F}", "emoji 😂 and é"]
-        let bodies = try RequestBodies(template: #"{"text": "$TEXT"}"#, texts: texts, file: "t.txt")
-        #expect(bodies.count == texts.count)
-        for text in texts {
-            let body = #"{"text": ""# + RequestBodies.jsonEscaped(text) + #""}"#
-            #expect(try JSONParser.parse(Array(body.utf8)) == .object(["text": .string(text)]))
-        }
-    }
-
     @Test func refusesPacingAndStopsThatCannotRun() throws {
         let target = try BenchTarget(parsing: "http://127.0.0.1:8080/")
         func plan(_ pacing: BenchPlan.Pacing, _ stop: BenchPlan.Stop, timeout: Duration = .seconds(1)) throws(BenchError) {

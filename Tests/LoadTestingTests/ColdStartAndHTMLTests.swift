@@ -6,7 +6,7 @@ import Testing
 /// Cold-start samples against a real server, and the HTML page a run writes.
 @Suite struct ColdStartAndHTMLTests {
     @Test func restartSamplesTimeTheFirstRequestAndTheRestartToAnswer() async throws {
-        let endpoint = try await TestEndpoint { _ in (.ok, .milliseconds(30)) }
+        let endpoint = await TestEndpoint { _ in (.ok, .milliseconds(30)) }
         let plan = try LoadRunnerTests.plan(endpoint.url, stop: .requests(20))
         let marker = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-restart-\(UUID().uuidString)").path
         let probe = try ColdStartProbe(trigger: .restart(command: "sleep 0.1; echo restarted >> '\(marker)'"), count: 3)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test func aFailingRestartCommandStopsTheRunWithItsStatus() async throws {
-        let endpoint = try await TestEndpoint { _ in (.ok, .zero) }
+        let endpoint = await TestEndpoint { _ in (.ok, .zero) }
         let plan = try LoadRunnerTests.plan(endpoint.url, stop: .requests(1))
         let probe = try ColdStartProbe(trigger: .restart(command: "exit 3"), count: 1)
         await #expect(throws: BenchError.invalidOption("--restart-command", "'exit 3' exited with status 3")) {
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func theHTMLPageIsSelfContainedWithItsThreeCharts() async throws {
-        let endpoint = try await TestEndpoint { index in (index % 4 == 0 ? .notFound : .ok, .milliseconds(index % 5)) }
+        let endpoint = await TestEndpoint { index in (index % 4 == 0 ? .notFound : .ok, .milliseconds(index % 5)) }
         let report = try await LoadRunner(plan: LoadRunnerTests.plan(endpoint.url + "?q=<b>&x=1", stop: .requests(200))).run()
         let page = HTMLReport.page(report)
         #expect(page.components(separatedBy: "<svg ").count - 1 == 3)

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func countsEveryAnswerByStatus() async throws {
-        let endpoint = try await TestEndpoint { index in (index % 3 == 2 ? .internalServerError : .ok, .zero) }
+        let endpoint = await TestEndpoint { index in (index % 3 == 2 ? .internalServerError : .ok, .zero) }
         let report = try await LoadRunner(plan: Self.plan(endpoint.url, stop: .requests(300))).run()
         #expect(report.requests == 300)
         #expect(report.statuses == ["200": 200, "500": 100])
@@ -31,7 +31,7 @@ import Testing
         // One answer in twenty after 250 ms, the rest after 20 ms, on one connection: the
         // median and p90 are fast answers, p99 and the maximum slow ones. Delays on a busy
         // test machine only add, so the bounds below are loose above and exact below.
-        let endpoint = try await TestEndpoint { index in (.ok, .milliseconds(index % 20 == 19 ? 250 : 20)) }
+        let endpoint = await TestEndpoint { index in (.ok, .milliseconds(index % 20 == 19 ? 250 : 20)) }
         let report = try await LoadRunner(plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(80)))
             .run()
         let latency = report.latencyMilliseconds
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func openLoopSendsAtTheRateAskedFor() async throws {
-        let endpoint = try await TestEndpoint { _ in (.ok, .zero) }
+        let endpoint = await TestEndpoint { _ in (.ok, .zero) }
         let report = try await LoadRunner(
             plan: Self.plan(endpoint.url, pacing: .openLoop(rate: 200, connections: 8), stop: .after(.seconds(2)))
         ).run()
@@ -60,7 +60,7 @@ import Testing
     @Test func openLoopLatencyIncludesTheQueueAClosedLoopHides() async throws {
         // One connection, 50 ms a request: at most 20 requests/s. Asked for 60 requests at
         // 100/s, the last waits about 2.4 s behind the others; a closed loop would say 50 ms.
-        let endpoint = try await TestEndpoint { _ in (.ok, .milliseconds(50)) }
+        let endpoint = await TestEndpoint { _ in (.ok, .milliseconds(50)) }
         let open = try await LoadRunner(
             plan: Self.plan(endpoint.url, pacing: .openLoop(rate: 100, connections: 1), stop: .requests(60))
         ).run()
@@ -73,7 +73,7 @@ import Testing
     }
 
     @Test func aRequestOverItsTimeoutIsCountedAsOneAndTheRunGoesOn() async throws {
-        let endpoint = try await TestEndpoint { index in (.ok, index < 2 ? .seconds(3) : .zero) }
+        let endpoint = await TestEndpoint { index in (.ok, index < 2 ? .seconds(3) : .zero) }
         let report = try await LoadRunner(
             plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(5), timeout: .milliseconds(300))
         ).run()
@@ -83,7 +83,7 @@ import Testing
     }
 
     @Test func sendsEachTextThroughTheTemplate() async throws {
-        let endpoint = try await TestEndpoint { _ in (.ok, .zero) }
+        let endpoint = await TestEndpoint { _ in (.ok, .zero) }
         let bodies = try RequestBodies(
             template: #"{"text": "$TEXT"}"#, texts: ["plain", #"a "quoted" \ text"#, "tab\there"], file: "texts.txt")
         let report = try await LoadRunner(plan: Self.plan(endpoint.url, method: .POST, bodies: bodies, stop: .requests(9))).run()

@@ -1,6 +1,5 @@
 import Hummingbird
-import Logging
-import ServiceLifecycle
+import MagpieTestSupport
 import Synchronization
 
 /// A real HTTP server on a loopback port whose answers a test controls: a status per request
@@ -18,7 +17,7 @@ final class TestEndpoint: Sendable {
     var url: String { "http://127.0.0.1:\(port)/endpoint" }
 
     /// - Parameter answer: for the n-th request (from 0), its status and how long to wait first.
-    init(answer: @escaping @Sendable (Int) -> (status: HTTPResponse.Status, delay: Duration)) async throws {
+    init(answer: @escaping @Sendable (Int) -> (status: HTTPResponse.Status, delay: Duration)) async {
         let router = Router()
         let served = served
         router.on("/endpoint", method: .get) { _, _ -> Response in
@@ -31,15 +30,7 @@ final class TestEndpoint: Sendable {
             served.value.add(1, ordering: .relaxed)
             return Response(status: .ok, body: ResponseBody(byteBuffer: body))
         }
-        let logger = Logger(label: "endpoint") { label in SwiftLogNoOpLogHandler(label) }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)
-        task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        port = await iterator.next() ?? 0
+        (port, task) = await LoopbackServer.start(router)
     }
 
     deinit { task.cancel() }

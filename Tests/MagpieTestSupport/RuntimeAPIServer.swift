@@ -45,7 +45,6 @@ public final class RuntimeAPIServer: Sendable {
     public var endpoint: String { "127.0.0.1:\(port)" }
 
     public init() async throws {
-        let logger = Logger(label: "runtime-api") { label in SwiftLogNoOpLogHandler(label) }
         let router = Router()
         let prefix = "/2018-06-01/runtime"
         let mailbox = mailbox
@@ -79,14 +78,7 @@ public final class RuntimeAPIServer: Sendable {
             mailbox.record(.initializationError(type: request.headers[errorType], body: String(buffer: body)))
             return Response(status: .accepted)
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)
-        task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        port = await iterator.next() ?? 0
+        (port, task) = await LoopbackServer.start(router)
     }
 
     deinit { task.cancel() }

@@ -26,7 +26,7 @@ public struct RequestBodies: Sendable {
         var bodies: [ByteBuffer] = []
         bodies.reserveCapacity(lines.count)
         for line in lines {
-            let body = template.replacingOccurrences(of: Self.placeholder, with: Self.jsonEscaped(line))
+            let body = template.replacingOccurrences(of: Self.placeholder, with: JSONStringEscaping.escaped(line))
             if bodies.isEmpty {
                 do { _ = try JSONParser.parse(Array(body.utf8)) } catch {
                     throw .invalidTemplate(template, "with a text in it, it is not JSON (\(error.reason))")
@@ -38,25 +38,4 @@ public struct RequestBodies: Sendable {
     }
 
     func body(for request: Int) -> ByteBuffer { bodies[request % bodies.count] }
-
-    /// The text as the inside of a JSON string: quotes, backslashes and control characters
-    /// escaped (RFC 8259, section 7).
-    public static func jsonEscaped(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
 }
