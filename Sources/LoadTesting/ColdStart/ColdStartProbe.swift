@@ -35,7 +35,6 @@ public struct ColdStartProbe: Sendable {
         plan: BenchPlan, headers: HTTPHeaders, on group: any EventLoopGroup, progress: @Sendable (Int, ColdStartSample) -> Void
     ) async throws(BenchError) -> [ColdStartSample] {
         var samples: [ColdStartSample] = []
-        let timeout = TimeAmount.nanoseconds(Int64(Recorder.microseconds(plan.timeout)) * 1000)
         for index in 0..<count {
             let triggered = ContinuousClock.now
             switch trigger {
@@ -48,7 +47,7 @@ public struct ColdStartProbe: Sendable {
                 method: plan.method, target: plan.target.requestTarget, headers: headers, body: plan.bodies?.body(for: index))
             var sample = ColdStartSample()
             do {
-                let response = try await connection.execute(request, timeout: timeout)
+                let response = try await connection.execute(request, timeout: plan.timeoutAmount)
                 let answered = ContinuousClock.now
                 sample.status = response.status
                 sample.firstRequestMilliseconds = Self.milliseconds(sent.duration(to: answered))

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// What one `magpie bench` run does: the endpoint, the requests, how they are paced and when
@@ -61,6 +62,9 @@ public struct BenchPlan: Sendable {
         self.warmup = warmup
         self.timeout = timeout
     }
+
+    /// `timeout` as NIO schedules it.
+    var timeoutAmount: TimeAmount { .nanoseconds(Int64(Recorder.microseconds(timeout)) * 1000) }
 
     /// The headers every request carries: the user's, with `Host`, and `Content-Type` for a
     /// JSON body unless the user set one.

@@ -146,13 +146,16 @@ public final class LoadRunner: Sendable {
     private func send(
         _ index: Int, startedAt start: ContinuousClock.Instant, on connection: inout HTTP1Connection?, recorder: Recorder
     ) async {
-        let timeout = TimeAmount.nanoseconds(Int64(Recorder.microseconds(plan.timeout)) * 1000)
         do {
-            if connection?.isOpen != true {
-                connection = try await HTTP1Connection.connect(
-                    host: plan.target.host, port: plan.target.port, timeout: timeout, on: group.next())
+            let open: HTTP1Connection
+            if let connection, connection.isOpen {
+                open = connection
+            } else {
+                open = try await HTTP1Connection.connect(
+                    host: plan.target.host, port: plan.target.port, timeout: plan.timeoutAmount, on: group.next())
+                connection = open
             }
-            let response = try await connection!.execute(request(index), timeout: timeout)
+            let response = try await open.execute(request(index), timeout: plan.timeoutAmount)
             recorder.record(start: start, end: .now, status: response.status, failure: nil)
         } catch {
             recorder.record(start: start, end: .now, status: nil, failure: error)
@@ -173,8 +176,7 @@ public final class LoadRunner: Sendable {
     private func connect() async throws(BenchError) -> HTTP1Connection {
         do {
             return try await HTTP1Connection.connect(
-                host: plan.target.host, port: plan.target.port,
-                timeout: .nanoseconds(Int64(Recorder.microseconds(plan.timeout)) * 1000), on: group.next())
+                host: plan.target.host, port: plan.target.port, timeout: plan.timeoutAmount, on: group.next())
         } catch {
             throw .unreachable(plan.target.url, "\(error)")
         }
