@@ -38,7 +38,7 @@ public struct ColdStartProbe: Sendable {
         for index in 0..<count {
             let triggered = ContinuousClock.now
             switch trigger {
-            case .restart(let command): try await Self.runShell(command)
+            case .restart(let command): try await ShellCommand.run(command)
             case .idle(let duration): try? await Task.sleep(for: duration)
             }
             let connection = try await Self.connectWhenListening(plan: plan, timeout: plan.timeout, on: group)
@@ -66,20 +66,6 @@ public struct ColdStartProbe: Sendable {
             progress(index, sample)
         }
         return samples
-    }
-
-    static func runShell(_ command: String) async throws(BenchError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        // A server the command starts in the background keeps these open; nothing waits on them.
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { throw .invalidOption("--restart-command", "cannot be run: \(error)") }
-        while process.isRunning { try? await Task.sleep(for: .milliseconds(2)) }
-        guard process.terminationStatus == 0 else {
-            throw .invalidOption("--restart-command", "'\(command)' exited with status \(process.terminationStatus)")
-        }
     }
 
     /// Connects as soon as the server accepts connections, trying every 5 ms until `timeout`.
