@@ -24,9 +24,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "A file with one text per line, each sent in turn through --template.") var texts: String?
     @Option(help: "The body for each text; $TEXT is replaced by the text, JSON-escaped.")
     var template: String = #"{"text": "$TEXT"}"#
-    @Option(help: "How long to measure, e.g. 30s, 500ms, 2m.") var duration: String?
+    @Option(help: "How long to measure, e.g. 30s, 500ms, 2m (default 10s without --requests).") var duration: String?
     @Option(help: "How many requests to measure.") var requests: Int?
-    @Option(help: "Connections (closed loop), or the most connections an open loop may use (default 64).")
+    @Option(help: "Connections (closed loop, default 16), or the most an open loop may use (default 64).")
     var concurrency: Int?
     @Option(help: "Requests per second, sent at a constant rate (open loop).") var rate: Double?
     @Option(help: "Requests sent before measuring starts, as a duration.") var warmup: String = "0s"
