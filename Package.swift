@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
         .library(name: "LoadTesting", targets: ["LoadTesting"]),
         .library(name: "Encoders", targets: ["Encoders"]),
+        .library(name: "AWSClient", targets: ["AWSClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -98,6 +100,13 @@ let package = Package(
             ]
         ),
         .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "AWSClient",
+            dependencies: [
+                "Digests", "JSONValues", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .target(name: "JSONValues"),
         .target(name: "TextFeatures", dependencies: ["JSONValues"]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
@@ -120,10 +129,17 @@ let package = Package(
             name: "EncoderBenchmarks", dependencies: ["Encoders", "COpenBLAS"], path: "Benchmarks/EncoderBenchmarks"),
         .executableTarget(
             name: "LambdaBenchmarks", dependencies: ["MagpieTestSupport"], path: "Benchmarks/LambdaBenchmarks"),
+        .executableTarget(name: "SigningBenchmarks", dependencies: ["AWSClient"], path: "Benchmarks/SigningBenchmarks"),
         .executableTarget(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
+        .testTarget(
+            name: "AWSClientTests",
+            dependencies: [
+                "AWSClient", "JSONValues", "MagpieTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         .testTarget(name: "JSONValuesTests", dependencies: ["JSONValues", "Classifiers"]),
         .testTarget(
             name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),

@@ -1,0 +1,164 @@
+import AWSClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MagpieTestSupport
+import NIOCore
+import Synchronization
+import Testing
+
+struct ErrorsAndRetriesTests {
+    @Test func errorCodeFromHeaderOrBody() {
+        let header = AWSServiceError(
+            statusCode: 400, headers: [("x-amzn-ErrorType", "ValidationException:http://internal.amazon.com/coral/")],
+            body: Array(#"{"message": "bad input"}"#.utf8))
+        #expect(header.code == "ValidationException")
+        #expect(header.message == "bad input")
+        let type = AWSServiceError(
+            statusCode: 400, headers: [("x-amzn-RequestId", "req-1")],
+            body: Array(#"{"__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException", "Message": "gone"}"#.utf8))
+        #expect(type.code == "ResourceNotFoundException")
+        #expect(type.message == "gone")
+        #expect(type.requestID == "req-1")
+        let modelError = AWSServiceError(
+            statusCode: 424, headers: [],
+            body: Array(
+                #"{"code": "ModelError", "message": "Received client error (400)", "OriginalStatusCode": 400, "OriginalMessage": "bad tokens"}"#
+                    .utf8))
+        #expect(modelError.code == "ModelError")
+        #expect(modelError.details["OriginalMessage"] == "bad tokens")
+        #expect(modelError.details["OriginalStatusCode"] == "400")
+        let xml = AWSServiceError(
+            statusCode: 403, headers: [], body: Array("<Error><Code>AccessDenied</Code><Message>no</Message></Error>".utf8))
+        #expect(xml.code == "AccessDenied")
+        #expect(xml.message == "no")
+        let bare = AWSServiceError(statusCode: 503, headers: [], body: [])
+        #expect(bare.code == "")
+        #expect(bare.description.contains("HTTP 503"))
+    }
+
+    @Test func classification() {
+        let policy = RetryPolicy(extraRetryableCodes: ["ModelNotReadyException"])
+        func service(_ status: Int, _ code: String) -> AWSClientError {
+            .service(AWSServiceError(statusCode: status, code: code, message: ""))
+        }
+        #expect(policy.isRetryable(service(400, "ThrottlingException")))
+        #expect(policy.isRetryable(service(429, "ModelNotReadyException")))
+        #expect(policy.isRetryable(service(503, "")))
+        #expect(policy.isRetryable(.connection("refused")))
+        #expect(!policy.isRetryable(service(424, "ModelError")))
+        #expect(!policy.isRetryable(service(400, "ValidationException")))
+        #expect(!policy.isRetryable(.timeout))
+        #expect(!RetryPolicy().isRetryable(service(400, "ModelNotReadyException")))
+        for attempt in 1...8 {
+            #expect(policy.backoff(afterAttempt: attempt) <= min(.seconds(1 << (attempt - 1)), .seconds(20)))
+        }
+    }
+
+    /// Throttled twice, then answered: three attempts, backoff in between, quota refunded.
+    @Test func retriesThrottlingUntilSuccess() async throws {
+        let calls = Mutex(0)
+        let router = Router()
+        router.post("/endpoints/{name}/invocations") { _, _ -> Response in
+            let call = calls.withLock { value in
+                value += 1
+                return value
+            }
+            if call < 3 {
+                return Response(
+                    status: .badRequest, headers: [HTTPField.Name("x-amzn-ErrorType")!: "ThrottlingException"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"message": "Rate exceeded"}"#)))
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "[]")))
+        }
+        let (port, task) = await LoopbackServer.start(router)
+        defer { task.cancel() }
+        let policy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(20))
+        let client = try AWSClient(
+            service: .sageMakerRuntime, region: "us-east-1",
+            environment: Self.environment(endpoint: "http://127.0.0.1:\(port)"), retryPolicy: policy)
+        let retries = Mutex(0)
+        let response = try await SageMakerRuntime(client: client).invokeEndpoint(
+            "m", body: Array("{}".utf8), deadline: .now + .seconds(5)
+        ) { _ in retries.withLock { $0 += 1 } }
+        #expect(response.attempts == 3)
+        #expect(retries.withLock { $0 } == 2)
+        #expect(policy.quotaRemaining == 500)
+    }
+
+    /// A refused connection is retried; when attempts run out the caller sees it as such.
+    @Test func refusedConnectionRetriedThenReported() async throws {
+        let closedPort = try Self.closedPort()
+        let policy = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10))
+        let client = try AWSClient(
+            service: .sageMakerRuntime, region: "us-east-1",
+            environment: Self.environment(endpoint: "http://127.0.0.1:\(closedPort)"),
+            retryPolicy: policy)
+        let retries = Mutex(0)
+        let error = await #expect(throws: AWSClientError.self) {
+            try await SageMakerRuntime(client: client).invokeEndpoint("m", body: [], deadline: .now + .seconds(5)) { _ in
+                retries.withLock { $0 += 1 }
+            }
+        }
+        guard case .connection? = error else {
+            Issue.record("expected a connection error, got \(String(describing: error))")
+            return
+        }
+        #expect(retries.withLock { $0 } == 1)
+        #expect(policy.quotaRemaining == 495)
+    }
+
+    /// A failing dependency drains the quota, after which failures are not retried at all.
+    @Test func quotaStopsRetryStorms() async throws {
+        let policy = RetryPolicy(maxAttempts: 3, baseDelay: .nanoseconds(1))
+        let failure = AWSClientError.service(AWSServiceError(statusCode: 503, code: "", message: ""))
+        var attemptsMade: [Int] = []
+        for _ in 0..<60 {
+            let attempts = Mutex(0)
+            _ = try? await policy.run(until: .now + .seconds(5)) { _ throws(AWSClientError) -> Int in
+                attempts.withLock { $0 += 1 }
+                throw failure
+            }
+            attemptsMade.append(attempts.withLock { $0 })
+        }
+        #expect(attemptsMade.first == 3)
+        #expect(attemptsMade.last == 1)
+        #expect(policy.quotaRemaining < 5)
+    }
+
+    @Test func noRetryThatWouldPassTheDeadline() async throws {
+        let policy = RetryPolicy(maxAttempts: 5, baseDelay: .seconds(10))
+        let attempts = Mutex(0)
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try? await policy.run(until: .now + .milliseconds(200)) { _ throws(AWSClientError) -> Int in
+            attempts.withLock { $0 += 1 }
+            throw .connection("reset")
+        }
+        #expect(start.duration(to: clock.now) < .milliseconds(200))
+        #expect(attempts.withLock { $0 } <= 2)
+    }
+
+    static func environment(endpoint: String) -> [String: String] {
+        [
+            "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": endpoint,
+            "HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+    }
+
+    /// A loopback port nothing listens on.
+    static func closedPort() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
