@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "LoadTesting", targets: ["LoadTesting"]),
         .library(name: "Encoders", targets: ["Encoders"]),
         .library(name: "AWSClient", targets: ["AWSClient"]),
+        .library(name: "RemoteModels", targets: ["RemoteModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -47,6 +48,7 @@ let package = Package(
                 "LambdaRuntime",
                 "LoadTesting",
                 "ModelRuntime",
+                "RemoteModels",
                 "Storage",
                 "TextFeatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -55,6 +57,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(
@@ -93,6 +97,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
+        .target(
+            name: "RemoteModels",
+            dependencies: [
+                "AWSClient", "Classifiers", "JSONValues", "ModelRuntime",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .target(
             name: "Storage",
             dependencies: [
@@ -172,6 +182,8 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "Encoders", "MagpieTestSupport",
+                "RemoteModels",
+                "AWSClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -29,11 +29,11 @@ enum GatewayBenchmarks {
 
         let entries = try ModelCatalog.discover(in: arguments[1])
         let registry = try ModelRegistry(deployments: entries.map(\.deployment))
-        let manifests = Dictionary(entries.map { ($0.deployment.name, $0.manifest) }, uniquingKeysWith: { $1 })
+        let models = entries.map { ServedModel(name: $0.deployment.name, manifest: $0.manifest) }
         let model = entries[0].deployment.name
         let silent = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let keyed = Gateway(registry: registry, manifests: manifests, store: store, logger: silent)
-        let open = Gateway(registry: registry, manifests: manifests, store: nil, logger: silent)
+        let keyed = Gateway(registry: registry, models: models, store: store, logger: silent)
+        let open = Gateway(registry: registry, models: models, store: nil, logger: silent)
 
         let body = Array(#"{"text": "you are a stupid bitch and i hate you"}"#.utf8)
         let health = GatewayRequest(method: .get, path: "/health")

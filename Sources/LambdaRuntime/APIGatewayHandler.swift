@@ -1,9 +1,11 @@
 import Gateway
+import HTTPTypes
 
 /// Answers API Gateway proxy events (payload 1.0 and 2.0) through the same `Gateway` that
 /// `magpie serve` runs: same routes, payloads, validation, CORS and errors.
 public struct APIGatewayHandler: LambdaHandler {
     let gateway: Gateway
+    static let amazonTraceHeader = HTTPField.Name("X-Amzn-Trace-Id")!
 
     public init(gateway: Gateway) {
         self.gateway = gateway
@@ -11,7 +13,12 @@ public struct APIGatewayHandler: LambdaHandler {
 
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
         let event = try APIGatewayAdapter.event(from: invocation.event)
-        let request = try APIGatewayAdapter.request(from: event)
+        var request = try APIGatewayAdapter.request(from: event)
+        // The X-Ray trace of this invocation reaches remote models and the log line, as a
+        // client's traceparent does.
+        if let traceID = invocation.traceID, !traceID.isEmpty, request.headers[Self.amazonTraceHeader] == nil {
+            request.headers[Self.amazonTraceHeader] = traceID
+        }
         return APIGatewayAdapter.response(await gateway.handle(request), format: event.format)
     }
 }

@@ -2,21 +2,24 @@ import Classifiers
 import Encoders
 import Foundation
 
-/// A model in memory, ready to classify. Immutable and shared by every request.
+/// A model ready to classify: an artifact in memory, or a client of a remote one. Immutable
+/// and shared by every request.
 public struct LoadedModel: Sendable {
-    public let manifest: ModelManifest
+    /// The artifact's manifest; nil for a remote model.
+    public let manifest: ModelManifest?
     public let backend: Backend
     /// How long reading and verifying the artifact (and an encoder head's encoder) took.
     public let loadDuration: Duration
 
-    /// How a model computes: n-gram features and linear weights, or a frozen encoder feeding
-    /// a trained head.
+    /// How a model computes: n-gram features and linear weights, a frozen encoder feeding a
+    /// trained head, or another server.
     public enum Backend: Sendable {
         case nGram(TextClassifier)
         case encoderHead(EncoderHeadClassifier)
+        case remote(any RemoteClassifier)
     }
 
-    public init(manifest: ModelManifest, backend: Backend, loadDuration: Duration) {
+    public init(manifest: ModelManifest?, backend: Backend, loadDuration: Duration) {
         self.manifest = manifest
         self.backend = backend
         self.loadDuration = loadDuration
@@ -36,15 +39,32 @@ public struct LoadedModel: Sendable {
         return LoadedModel(manifest: artifact.manifest, backend: backend, loadDuration: start.duration(to: clock.now))
     }
 
+    /// A remote model, ready as soon as it is configured.
+    public init(remote: any RemoteClassifier) {
+        self.init(manifest: nil, backend: .remote(remote), loadDuration: .zero)
+    }
+
+    /// The classes an artifact predicts; empty for a remote model, whose answers name their own.
     public var labels: LabelSet {
         switch backend {
         case .nGram(let classifier): classifier.labels
         case .encoderHead(let classifier): classifier.labels
+        case .remote: LabelSet(labels: [])
         }
     }
 
+    /// The artifact's version, or `remote`.
+    public var version: String { manifest?.version ?? "remote" }
+
+    /// The remote client, when the model runs elsewhere.
+    public var remote: (any RemoteClassifier)? {
+        if case .remote(let remote) = backend { return remote }
+        return nil
+    }
+
     /// Predictions in the order of `texts`, each saying whether the model had to cut the text
-    /// (only encoders do, at their maximum length).
+    /// (only encoders do, at their maximum length). Local models only: a remote one is
+    /// called through `remote`, asynchronously.
     public func classify(_ texts: [String]) throws(EncoderError) -> [(prediction: Prediction, isTruncated: Bool)] {
         switch backend {
         case .nGram(let classifier):
@@ -52,6 +72,8 @@ public struct LoadedModel: Sendable {
             return texts.map { (predictor.predict($0), false) }
         case .encoderHead(let classifier):
             return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
+        case .remote:
+            preconditionFailure("a remote model is called through LoadedModel.remote")
         }
     }
 }

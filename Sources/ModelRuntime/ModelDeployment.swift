@@ -1,7 +1,13 @@
-/// How one model is served: where its artifact is and how its lifecycle and load are bounded.
+/// How one model is served: where its artifact is (or which server runs it) and how its
+/// lifecycle and load are bounded.
 public struct ModelDeployment: Sendable, Equatable {
     public var name: String
+    /// The artifact's folder; empty for a remote model.
     public var path: String
+    /// Set for a model that runs on another server.
+    public var remote: RemoteEndpoint?
+    /// The model that answers when this one cannot (remote failures, a full queue).
+    public var fallback: String?
     /// Unloaded after this long without requests (scale to zero); nil keeps it warm forever.
     public var idleTimeout: Duration?
     /// Loaded at start instead of on the first request.
@@ -13,10 +19,12 @@ public struct ModelDeployment: Sendable, Equatable {
 
     public init(
         name: String, path: String, idleTimeout: Duration? = .seconds(900), provisioned: Bool = false,
-        maxConcurrency: Int = 64, maxQueue: Int = 256
+        maxConcurrency: Int = 64, maxQueue: Int = 256, remote: RemoteEndpoint? = nil, fallback: String? = nil
     ) {
         self.name = name
         self.path = path
+        self.remote = remote
+        self.fallback = fallback
         self.idleTimeout = idleTimeout
         self.provisioned = provisioned
         self.maxConcurrency = max(1, maxConcurrency)

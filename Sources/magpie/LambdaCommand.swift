@@ -56,30 +56,27 @@ struct LambdaCommand: AsyncParsableCommand {
         configuration.modelsDirectory = inTaskRoot(configuration.modelsDirectory)
         configuration.models = configuration.models.map { model in
             var model = model
-            model.path = inTaskRoot(model.path)
+            if model.remote == nil { model.path = inTaskRoot(model.path) }
             return model
         }
         let provisioned = try flag("MAGPIE_PROVISIONED", in: environment, true: "true", false: "false")
         let keyCheck = try flag("MAGPIE_KEY_CHECK", in: environment, true: "on", false: "off")
 
-        let served = try ServedModels.resolve(configuration)
-        let deployments = served.map { entry in
-            var deployment = entry.deployment
-            if provisioned { deployment.provisioned = true }
-            return deployment
+        let served = try ServedModels.resolve(configuration).map { entry in
+            var entry = entry
+            if provisioned && entry.deployment.remote == nil { entry.deployment.provisioned = true }
+            return entry
         }
         let store =
             keyCheck ? try await writableStore(copying: inTaskRoot(configuration.database), plans: configuration.plans) : nil
-        let registry = try ModelRegistry(deployments: deployments)
-        let gateway = Gateway(
-            registry: registry, manifests: Dictionary(served.map { ($0.deployment.name, $0.manifest) }, uniquingKeysWith: { $1 }),
-            store: store, routes: configuration.routes, limits: configuration.limits,
-            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger)
+        let assembly = try GatewayAssembly(
+            configuration: configuration, models: served, store: store, environment: environment, logger: logger)
+        let (gateway, registry) = (assembly.gateway, assembly.registry)
         try await registry.loadProvisioned()
         gateway.markReady()
         logger.notice(
             "initialized",
-            metadata: ["models": "\(deployments.map(\.name).joined(separator: ", "))", "key_check": "\(keyCheck)"])
+            metadata: ["models": "\(served.map(\.deployment.name).joined(separator: ", "))", "key_check": "\(keyCheck)"])
         return APIGatewayHandler(gateway: gateway)
     }
 

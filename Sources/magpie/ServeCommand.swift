@@ -66,13 +66,15 @@ struct ServeCommand: AsyncParsableCommand {
         return configuration
     }
 
-    /// The flags' per-model settings, applied over whatever the file said.
+    /// The flags' per-model settings, applied over whatever the file said; idle unloading and
+    /// provisioning apply to artifacts only.
     func applyFlags(to deployment: ModelDeployment) -> ModelDeployment {
         var deployment = deployment
-        if let idleTimeout { deployment.idleTimeout = idleTimeout == 0 ? nil : .seconds(idleTimeout) }
-        if provisioned { deployment.provisioned = true }
         if let maxConcurrency { deployment.maxConcurrency = maxConcurrency }
         if let maxQueue { deployment.maxQueue = maxQueue }
+        guard deployment.remote == nil else { return deployment }
+        if let idleTimeout { deployment.idleTimeout = idleTimeout == 0 ? nil : .seconds(idleTimeout) }
+        if provisioned { deployment.provisioned = true }
         return deployment
     }
 
@@ -84,15 +86,17 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "magpie")
         let store = try Store(path: configuration.database)
         for plan in configuration.plans { try await store.savePlan(plan) }
-        let served = try ServedModels.resolve(configuration)
-        let deployments = served.map { applyFlags(to: $0.deployment) }
-        let registry = try ModelRegistry(deployments: deployments)
-        let gateway = Gateway(
-            registry: registry, manifests: Dictionary(served.map { ($0.deployment.name, $0.manifest) }, uniquingKeysWith: { $1 }),
-            store: store, routes: configuration.routes, limits: configuration.limits,
-            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger)
+        let served = try ServedModels.resolve(configuration).map { entry in
+            var entry = entry
+            entry.deployment = applyFlags(to: entry.deployment)
+            return entry
+        }
+        let assembly = try GatewayAssembly(
+            configuration: configuration, models: served, store: store, environment: ProcessInfo.processInfo.environment,
+            logger: logger)
+        let (gateway, registry) = (assembly.gateway, assembly.registry)
         let host = configuration.host
-        let names = deployments.map(\.name).joined(separator: ", ")
+        let names = served.map(\.deployment.name).joined(separator: ", ")
         let application = HummingbirdHost.application(
             gateway: gateway, host: host, port: configuration.port,
             services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger

@@ -4,12 +4,21 @@ import Foundation
 import ModelRuntime
 
 /// The models a configuration serves, for `magpie serve` and `magpie lambda` alike: the
-/// configured ones, or every artifact found under the models directory.
+/// configured ones (artifacts and remote models), or every artifact found under the models
+/// directory.
 enum ServedModels {
-    static func resolve(_ configuration: ServeConfiguration) throws -> [ModelCatalog.Entry] {
+    /// A deployment and, for an artifact, its manifest (read now; weights load on first use).
+    struct Entry {
+        var deployment: ModelDeployment
+        var manifest: ModelManifest?
+    }
+
+    static func resolve(_ configuration: ServeConfiguration) throws -> [Entry] {
         guard configuration.models.isEmpty else {
-            return try configuration.models.map {
-                ModelCatalog.Entry(deployment: $0, manifest: try ModelArtifact.manifest(at: $0.path))
+            return try configuration.models.map { deployment in
+                Entry(
+                    deployment: deployment,
+                    manifest: deployment.remote == nil ? try ModelArtifact.manifest(at: deployment.path) : nil)
             }
         }
         var isDirectory: ObjCBool = false
@@ -22,6 +31,6 @@ enum ServedModels {
                 "no model artifacts under \(configuration.modelsDirectory); train one with `magpie train --output \(configuration.modelsDirectory)/NAME`"
             )
         }
-        return entries
+        return entries.map { Entry(deployment: $0.deployment, manifest: $0.manifest) }
     }
 }

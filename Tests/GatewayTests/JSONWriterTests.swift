@@ -1,5 +1,6 @@
 import Classifiers
 import Foundation
+import ModelRuntime
 import Testing
 
 @testable import Gateway
@@ -59,8 +60,14 @@ import Testing
         try Self.expectSameBytes(NativeBatchResponse(model: "m", version: "2", results: results))
         try Self.expectSameBytes(
             ModelList(models: [
-                .init(name: "hate-speech", version: "1", labels: labels.names, state: "warm"),
-                .init(name: "sentiment", version: "3", labels: [], state: "cold"),
+                .init(
+                    name: "hate-speech", version: "1", labels: labels.names, state: "warm", location: ["kind": "local"],
+                    health: nil, fallback: nil),
+                .init(
+                    name: "sentiment", version: "remote", labels: [], state: "warm",
+                    location: ["kind": "sagemaker", "endpoint": "distilbert-imdb", "region": "us-east-1"],
+                    health: .init(RemoteHealth(breaker: .halfOpen, consecutiveFailures: 3, lastError: "timed \"out\"")),
+                    fallback: "hate-speech"),
             ]))
         try Self.expectSameBytes(ModelList(models: []))
         try Self.expectSameBytes(["status": "ok"])

@@ -35,23 +35,35 @@ final class LiveServer: Sendable {
     private let group: ServiceGroup
     private let session: URLSession
 
-    /// Starts a server; `loader` replaces artifact loading (to slow or count it).
+    /// Starts a server; `loader` replaces artifact loading (to slow or count it). `remotes`
+    /// adds remote models, served beside `deployment`.
     init(
         deployment: ModelDeployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact),
         loader: ModelRegistry.Loader? = nil, routes: [ModelRoute] = [], limits: GatewayLimits = GatewayLimits(),
-        cors: CORSPolicy = CORSPolicy(),
-        logHandler: (any LogHandler)? = nil, ready: Bool = true
+        cors: CORSPolicy = CORSPolicy(), remotes: [(deployment: ModelDeployment, model: any RemoteClassifier)] = [],
+        metrics: GatewayMetrics = GatewayMetrics(), logHandler: (any LogHandler)? = nil, ready: Bool = true
     ) async throws {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
         store = try Store(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
-        let registry = try ModelRegistry(deployments: [deployment], loader: loader)
+        let remoteModels = Dictionary(remotes.map { ($0.deployment.name, $0.model) }, uniquingKeysWith: { $1 })
+        let artifactLoader = loader ?? { deployment in try LoadedModel.load(from: deployment.path) }
+        let registry = try ModelRegistry(deployments: [deployment] + remotes.map(\.deployment)) { deployment in
+            if let remote = remoteModels[deployment.name] { return LoadedModel(remote: remote) }
+            return try await artifactLoader(deployment)
+        }
         // A deployment meant to fail to load has no manifest; the fixture's stands in for listing.
         let manifest = try (try? ModelArtifact.manifest(at: deployment.path)) ?? ModelArtifact.manifest(at: ModelFixture.artifact)
         var logger = Logger(label: "test") { label in logHandler ?? SwiftLogNoOpLogHandler(label) }
         logger.logLevel = .info
+        let served =
+            [ServedModel(name: deployment.name, manifest: manifest, fallback: deployment.fallback)]
+            + remotes.map {
+                ServedModel(
+                    name: $0.deployment.name, version: "remote", labels: [], fallback: $0.deployment.fallback, remote: $0.model)
+            }
         gateway = Gateway(
-            registry: registry, manifests: [deployment.name: manifest], store: store, routes: routes, limits: limits, cors: cors,
-            logger: logger)
+            registry: registry, models: served, store: store, routes: routes, limits: limits, cors: cors, logger: logger,
+            metrics: metrics)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = HummingbirdHost.application(gateway: gateway, host: "127.0.0.1", port: 0, logger: logger) { port in

@@ -13,7 +13,9 @@ import Testing
     static let handler: APIGatewayHandler = {
         let registry = try! ModelRegistry(deployments: [ModelDeployment(name: "hate-speech", path: ModelFixture.artifact)])
         let gateway = Gateway(
-            registry: registry, manifests: ["hate-speech": try! ModelArtifact.manifest(at: ModelFixture.artifact)], store: nil,
+            registry: registry,
+            models: [ServedModel(name: "hate-speech", manifest: try! ModelArtifact.manifest(at: ModelFixture.artifact))],
+            store: nil,
             logger: Logger(label: "test") { label in SwiftLogNoOpLogHandler(label) })
         gateway.markReady()
         return APIGatewayHandler(gateway: gateway)

@@ -5,7 +5,7 @@ import Synchronization
 /// its registry instead of bootstrapping the process-wide `MetricsSystem`, so tests can run
 /// several servers in one process and each reports only its own requests.
 public final class GatewayMetrics: Sendable {
-    let registry: PrometheusCollectorRegistry
+    public let registry: PrometheusCollectorRegistry
     static let durationBuckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
         .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),

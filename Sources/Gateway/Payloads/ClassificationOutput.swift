@@ -1,4 +1,5 @@
 import Classifiers
+import ModelRuntime
 
 // Members are written in sorted order, as `JSONEncoder` with `.sortedKeys` would write them
 // (`JSONWriterTests` compares the two); `Encodable` is that reference.
@@ -87,10 +88,47 @@ struct ModelList: JSONWritable, Encodable {
         var version: String
         var labels: [String]
         var state: String
+        /// `{"kind": "local"}`, or the remote server's kind and target.
+        var location: [String: String]
+        /// A remote model's circuit breaker; nil for a local one.
+        var health: Health?
+        var fallback: String?
+
+        struct Health: Encodable {
+            var breaker: String
+            var consecutiveFailures: Int
+            var lastError: String?
+            var status: String
+
+            init(_ health: RemoteHealth) {
+                breaker = health.breaker.rawValue
+                consecutiveFailures = health.consecutiveFailures
+                lastError = health.lastError
+                status = health.status
+            }
+
+            func write(to writer: inout JSONWriter) {
+                writer.object { members in
+                    members.member("breaker") { $0.string(breaker) }
+                    members.member("consecutive_failures") { $0.number(Float(consecutiveFailures)) }
+                    if let lastError { members.member("last_error") { $0.string(lastError) } }
+                    members.member("status") { $0.string(status) }
+                }
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case breaker, status
+                case consecutiveFailures = "consecutive_failures"
+                case lastError = "last_error"
+            }
+        }
 
         func write(to writer: inout JSONWriter) {
             writer.object { members in
+                if let fallback { members.member("fallback") { $0.string(fallback) } }
+                if let health { members.member("health") { health.write(to: &$0) } }
                 members.member("labels") { $0.array(labels) { $0.string($1) } }
+                members.member("location") { location.write(to: &$0) }
                 members.member("name") { $0.string(name) }
                 members.member("state") { $0.string(state) }
                 members.member("version") { $0.string(version) }

@@ -13,7 +13,7 @@ import Synchronization
 public final class Gateway: Sendable {
     public let registry: ModelRegistry
     let access: AccessControl?
-    let manifests: [String: ModelManifest]
+    let models: [String: ServedModel]
     let routes: [String: ModelRoute]
     let limits: GatewayLimits
     let cors: CORSPolicy
@@ -23,17 +23,17 @@ public final class Gateway: Sendable {
     private let requestIDs = RequestIDGenerator()
 
     /// - Parameters:
-    ///   - manifests: the served models' manifests by name, read at start, for `GET /v1/models`.
+    ///   - models: the served models, described at start, for `GET /v1/models` and fallbacks.
     ///   - store: keys, plans and quotas; nil serves without keys (for local experiments only).
     ///   - routes: configured routes that choose the model per request.
     public init(
-        registry: ModelRegistry, manifests: [String: ModelManifest], store: Store?, routes: [ModelRoute] = [],
+        registry: ModelRegistry, models: [ServedModel], store: Store?, routes: [ModelRoute] = [],
         limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), logger: Logger = Logger(label: "magpie.gateway"),
         metrics: GatewayMetrics = GatewayMetrics()
     ) {
         self.registry = registry
-        self.manifests = manifests
+        self.models = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.routes = Dictionary(routes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.access = store.map { AccessControl(store: $0) }
         self.limits = limits
@@ -57,7 +57,8 @@ public final class Gateway: Sendable {
         do {
             let matched = try Endpoint.match(method: request.method, path: request.path)
             endpoint = matched
-            response = try await respond(to: matched, request, outcome: &outcome)
+            outcome.trace = TraceContext(request.headers)
+            response = try await respond(to: matched, request, requestID: requestID, outcome: &outcome)
         } catch let error as GatewayError {
             response = error.response
         } catch {
@@ -67,6 +68,12 @@ public final class Gateway: Sendable {
         if request.path.hasPrefix("/v1/") { cors.apply(to: &response.headers, origin: request.headers[.origin]) }
         response.headers[Self.requestIDHeader] = requestID
         let duration = start.duration(to: clock.now)
+        if let upstream = outcome.upstream {
+            // Magpie's own share: everything but the wait on the remote model.
+            let own = "gateway;dur=\(Self.milliseconds(duration - upstream))"
+            let timings = response.headers[Self.serverTimingHeader].map { $0 + ", " + own } ?? own
+            response.headers[Self.serverTimingHeader] = timings
+        }
         metrics.record(route: endpoint?.metricName ?? "unmatched", status: response.status.code, duration: duration)
         var metadata: Logger.Metadata = [
             "request_id": .string(requestID), "method": .string(request.method.rawValue),
@@ -74,7 +81,10 @@ public final class Gateway: Sendable {
             "status": .string(String(response.status.code)), "duration_ms": .string(Self.milliseconds(duration)),
         ]
         if let model = outcome.model { metadata["model"] = .string(model) }
+        if let servedBy = outcome.servedBy { metadata["served_by"] = .string(servedBy) }
         if let usage = outcome.usage { metadata["cold_start"] = .string(usage.coldStart ? "true" : "false") }
+        if let upstream = outcome.upstream { metadata["upstream_ms"] = .string(Self.milliseconds(upstream)) }
+        if let traceID = outcome.trace?.traceID { metadata["trace_id"] = .string(traceID) }
         logger.info("request", metadata: metadata)
         return response
     }
@@ -83,6 +93,11 @@ public final class Gateway: Sendable {
     struct Outcome {
         var model: String?
         var usage: ModelRegistry.Usage?
+        /// The fallback model that answered instead of `model`.
+        var servedBy: String?
+        /// Time spent waiting on a remote model.
+        var upstream: Duration?
+        var trace: TraceContext?
     }
 
     /// The versioned API's prefix; API Gateway's stage of the same name stands for it.
@@ -93,6 +108,7 @@ public final class Gateway: Sendable {
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let coldStartHeader = HTTPField.Name("X-Magpie-Cold-Start")!
     static let serverTimingHeader = HTTPField.Name("Server-Timing")!
+    static let servedByHeader = HTTPField.Name("X-Magpie-Served-By")!
 
     /// Request ids are echoed into headers and logs, so only short, plain ones are kept.
     static func isSafeRequestID(_ id: String) -> Bool {
@@ -100,7 +116,7 @@ public final class Gateway: Sendable {
             && id.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
     }
 
-    private func respond(to endpoint: Endpoint, _ request: GatewayRequest, outcome: inout Outcome) async throws
+    private func respond(to endpoint: Endpoint, _ request: GatewayRequest, requestID: String, outcome: inout Outcome) async throws
         -> GatewayResponse
     {
         switch endpoint {
@@ -123,33 +139,92 @@ public final class Gateway: Sendable {
         case .classify, .invocations, .infer, .routed:
             let (model, rateLimitHeaders, input) = try await admitAndParse(endpoint, request)
             outcome.model = model
-            let texts = input.texts
-            let served: (result: (predictions: [Prediction], version: String, seconds: Duration), usage: ModelRegistry.Usage)
+            let context = InvocationContext(
+                requestID: requestID, traceparent: outcome.trace?.traceparent, amazonTraceID: outcome.trace?.amazonTraceID)
+            var served: Served
             do {
-                served = try await registry.withModel(model) { loaded in
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    let predictions = try loaded.classify(texts).map(\.prediction)
-                    return (predictions, loaded.manifest.version, start.duration(to: clock.now))
-                }
-            } catch let error as ModelRuntimeError {
-                if case .loadFailed(_, let reason) = error {
-                    logger.error("model failed to load", metadata: ["model": "\(model)", "reason": "\(reason)"])
-                }
-                throw Self.gatewayError(error)
+                served = try await serve(model, input.texts, context: context)
+            } catch let error as GatewayError where error.allowsFallback {
+                guard let fallback = models[model]?.fallback else { throw error }
+                logger.warning(
+                    "model failed; fallback answers",
+                    metadata: ["model": "\(model)", "fallback": "\(fallback)", "error": "\(error.errorType)"])
+                served = try await serve(fallback, input.texts, context: context)
+                outcome.servedBy = fallback
             }
             outcome.usage = served.usage
+            outcome.upstream = served.upstream
             if served.usage.startedLoad, let load = served.usage.loadDuration {
-                metrics.recordColdStart(model: model, load: load)
+                metrics.recordColdStart(model: served.model, load: load)
             }
-            var response = Self.encode(endpoint, input, served.result.predictions, model: model, version: served.result.version)
+            var response = Self.encode(endpoint, input, served.predictions, model: served.model, version: served.version)
             response.headers.append(contentsOf: rateLimitHeaders)
             response.headers[Self.coldStartHeader] = served.usage.coldStart ? "true" : "false"
-            var timings = ["inference;dur=\(Self.milliseconds(served.result.seconds))"]
-            if let load = served.usage.loadDuration { timings.insert("load;dur=\(Self.milliseconds(load))", at: 0) }
+            if let servedBy = outcome.servedBy { response.headers[Self.servedByHeader] = servedBy }
+            var timings: [String] = []
+            if let load = served.usage.loadDuration { timings.append("load;dur=\(Self.milliseconds(load))") }
+            if let inference = served.inference { timings.append("inference;dur=\(Self.milliseconds(inference))") }
+            if let upstream = served.upstream { timings.append("upstream;dur=\(Self.milliseconds(upstream))") }
             response.headers[Self.serverTimingHeader] = timings.joined(separator: ", ")
             return response
         }
+    }
+
+    /// One model's answer to a request's texts.
+    struct Served {
+        var model: String
+        var predictions: [Prediction]
+        var version: String
+        var usage: ModelRegistry.Usage
+        /// Computing time of a local model.
+        var inference: Duration?
+        /// Waiting time on a remote one.
+        var upstream: Duration?
+    }
+
+    /// Runs `texts` through `model`, locally or on its remote server, within the model's
+    /// concurrency limit.
+    private func serve(_ model: String, _ texts: [String], context: InvocationContext) async throws -> Served {
+        do {
+            let (result, usage) = try await registry.withModel(model) { loaded in
+                try await Self.run(loaded, texts, context: context)
+            }
+            return Served(
+                model: model, predictions: result.predictions, version: result.version, usage: usage,
+                inference: result.inference, upstream: result.upstream)
+        } catch let error as ModelRuntimeError {
+            if case .loadFailed(_, let reason) = error {
+                logger.error("model failed to load", metadata: ["model": "\(model)", "reason": "\(reason)"])
+            }
+            throw Self.gatewayError(error)
+        } catch let error as RemoteModelError {
+            logger.warning("remote model failed", metadata: ["model": "\(model)", "error": "\(error)"])
+            throw Self.gatewayError(error, model: model)
+        } catch {
+            logger.error("model failed", metadata: ["model": "\(model)", "error": "\(error)"])
+            throw GatewayError.modelUnavailable(model: model, reason: "it failed; see the server log")
+        }
+    }
+
+    /// What a model computed for `texts`, and how long it computed or waited.
+    struct Computed: Sendable {
+        var predictions: [Prediction]
+        var version: String
+        var inference: Duration?
+        var upstream: Duration?
+    }
+
+    private static func run(_ loaded: LoadedModel, _ texts: [String], context: InvocationContext) async throws -> Computed {
+        if let remote = loaded.remote {
+            let answer = try await remote.classify(texts, context: context)
+            return Computed(
+                predictions: answer.predictions, version: loaded.version, inference: nil, upstream: answer.upstreamDuration)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let predictions = try loaded.classify(texts).map(\.prediction)
+        return Computed(
+            predictions: predictions, version: loaded.version, inference: start.duration(to: clock.now), upstream: nil)
     }
 
     /// The model, rate-limit headers and input of a classification request, checked in order:
@@ -183,7 +258,7 @@ public final class Gateway: Sendable {
                 input = try ClassificationInput.native(rest, limits: limits)
             }
             let model = try route.model(for: choice)
-            guard manifests[model] != nil else { throw .unknownModel(model, known: manifests.keys.sorted()) }
+            guard models[model] != nil else { throw .unknownModel(model, known: models.keys.sorted()) }
             return (model, headers, input)
         default:
             throw .internalError
@@ -194,7 +269,7 @@ public final class Gateway: Sendable {
     /// nothing about models, and a request for an unknown model uses no quota.
     private func admit(_ request: GatewayRequest, model: String?) async throws(GatewayError) -> HTTPFields {
         let credential = try await access?.authenticate(request.headers)
-        if let model, manifests[model] == nil { throw .unknownModel(model, known: manifests.keys.sorted()) }
+        if let model, models[model] == nil { throw .unknownModel(model, known: models.keys.sorted()) }
         guard let access, let credential else { return [:] }
         return try await access.admit(credential)
     }
@@ -279,14 +354,15 @@ public final class Gateway: Sendable {
     }
 
     private func listModels() async throws -> GatewayResponse {
-        var models: [ModelList.Summary] = []
-        for (name, manifest) in manifests.sorted(by: { $0.key < $1.key }) {
+        var summaries: [ModelList.Summary] = []
+        for (name, model) in models.sorted(by: { $0.key < $1.key }) {
             let state = registry.state(of: name) ?? .cold
-            models.append(
+            summaries.append(
                 ModelList.Summary(
-                    name: name, version: manifest.version, labels: manifest.labels.map(\.name), state: state.rawValue))
+                    name: name, version: model.version, labels: model.labels, state: state.rawValue, location: model.location,
+                    health: model.remote.map { ModelList.Summary.Health($0.health) }, fallback: model.fallback))
         }
-        return Self.json(ModelList(models: models))
+        return Self.json(ModelList(models: summaries))
     }
 
     static func gatewayError(_ error: ModelRuntimeError) -> GatewayError {
@@ -295,6 +371,18 @@ public final class Gateway: Sendable {
         case .overloaded(let model, let seconds): .overloaded(model: model, retryAfterSeconds: seconds)
         case .loadFailed(let model, _): .modelUnavailable(model: model, reason: "it failed to load; see the server log")
         case .duplicateModel: .internalError
+        }
+    }
+
+    static func gatewayError(_ error: RemoteModelError, model: String) -> GatewayError {
+        switch error {
+        case .upstreamFailed(let message, _): .upstreamFailed(model: model, message: message)
+        case .upstreamUnavailable(let message, let seconds):
+            .upstreamUnavailable(model: model, reason: message, retryAfterSeconds: seconds)
+        case .timeout: .upstreamTimeout
+        case .circuitOpen(let seconds): .circuitOpen(model: model, retryAfterSeconds: seconds)
+        case .invalidResponse(let reason): .upstreamInvalidResponse(model: model, reason: reason)
+        case .misconfigured(let reason): .modelUnavailable(model: model, reason: reason)
         }
     }
 

@@ -22,6 +22,16 @@ public enum GatewayError: Error, Equatable {
     case overloaded(model: String, retryAfterSeconds: Int)
     case notReady
     case modelUnavailable(model: String, reason: String)
+    /// A remote model failed on the request; the message is the upstream's own.
+    case upstreamFailed(model: String, message: String)
+    /// A remote model answered something its format does not allow.
+    case upstreamInvalidResponse(model: String, reason: String)
+    /// A remote model stayed throttled, cold or unreachable through its retries.
+    case upstreamUnavailable(model: String, reason: String, retryAfterSeconds: Int)
+    /// API Gateway's own words for an integration that did not answer in time.
+    case upstreamTimeout
+    /// The remote model's circuit breaker is open; no upstream call was made.
+    case circuitOpen(model: String, retryAfterSeconds: Int)
     case internalError
 
     public var status: HTTPResponse.Status {
@@ -34,8 +44,57 @@ public enum GatewayError: Error, Equatable {
         case .invalidRequest, .unknownChoice, .issue: .unprocessableContent
         case .forbidden: .forbidden
         case .throttled, .quotaExceeded: .tooManyRequests
-        case .overloaded, .notReady, .modelUnavailable: .serviceUnavailable
+        case .overloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen: .serviceUnavailable
+        case .upstreamFailed, .upstreamInvalidResponse: .badGateway
+        case .upstreamTimeout: .gatewayTimeout
         case .internalError: .internalServerError
+        }
+    }
+
+    /// A stable, machine-readable name for the error, beside the human `message`: clients
+    /// branch on this, never on message texts.
+    public var errorType: String {
+        switch self {
+        case .routeNotFound: "route_not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .unknownModel: "unknown_model"
+        case .unknownRoute: "unknown_route"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .bodyTooLarge: "body_too_large"
+        case .malformedJSON: "malformed_json"
+        case .invalidUTF8: "invalid_utf8"
+        case .invalidRequest, .issue: "invalid_request"
+        case .unknownChoice: "unknown_choice"
+        case .forbidden: "forbidden"
+        case .throttled: "throttled"
+        case .quotaExceeded: "quota_exceeded"
+        case .overloaded: "model_overloaded"
+        case .notReady: "not_ready"
+        case .modelUnavailable: "model_unavailable"
+        case .upstreamFailed: "upstream_error"
+        case .upstreamInvalidResponse: "upstream_invalid_response"
+        case .upstreamUnavailable: "upstream_unavailable"
+        case .upstreamTimeout: "upstream_timeout"
+        case .circuitOpen: "circuit_open"
+        case .internalError: "internal_error"
+        }
+    }
+
+    /// Every error type, for the OpenAPI document.
+    static let allErrorTypes: [String] = [
+        "route_not_found", "method_not_allowed", "unknown_model", "unknown_route", "unsupported_media_type",
+        "body_too_large", "malformed_json", "invalid_utf8", "invalid_request", "unknown_choice", "forbidden", "throttled",
+        "quota_exceeded", "model_overloaded", "not_ready", "model_unavailable", "upstream_error",
+        "upstream_invalid_response", "upstream_unavailable", "upstream_timeout", "circuit_open", "internal_error",
+    ]
+
+    /// Failures of the model itself, after which a configured fallback model may answer.
+    var allowsFallback: Bool {
+        switch self {
+        case .overloaded, .modelUnavailable, .upstreamFailed, .upstreamInvalidResponse, .upstreamUnavailable,
+            .upstreamTimeout, .circuitOpen:
+            true
+        default: false
         }
     }
 
@@ -61,6 +120,11 @@ public enum GatewayError: Error, Equatable {
         case .overloaded(let model, _): "model '\(model)' is busy; retry later"
         case .notReady: "provisioned models are still loading"
         case .modelUnavailable(let model, let reason): "model '\(model)' is unavailable: \(reason)"
+        case .upstreamFailed(let model, let message): "model '\(model)' failed: \(message)"
+        case .upstreamInvalidResponse(let model, let reason): "model '\(model)' answered in an unexpected form: \(reason)"
+        case .upstreamUnavailable(let model, let reason, _): "model '\(model)' is unavailable: \(reason)"
+        case .upstreamTimeout: "Endpoint request timed out"
+        case .circuitOpen(let model, _): "model '\(model)' is failing; requests are paused while it recovers"
         case .internalError: "internal error"
         }
     }
@@ -68,19 +132,26 @@ public enum GatewayError: Error, Equatable {
     /// Seconds after which a retry may succeed, sent as `Retry-After`.
     public var retryAfterSeconds: Int? {
         switch self {
-        case .throttled(let seconds), .quotaExceeded(let seconds), .overloaded(_, let seconds): seconds
+        case .throttled(let seconds), .quotaExceeded(let seconds), .overloaded(_, let seconds),
+            .upstreamUnavailable(_, _, let seconds), .circuitOpen(_, let seconds):
+            seconds
         case .notReady: 1
         default: nil
         }
     }
 
-    /// The error as a response: `{"message": ...}`, or `{"issue": ...}` for the reference
-    /// Lambda's validation errors.
+    /// The error as a response: `{"message": ..., "error_type": ...}`, or `{"issue": ...,
+    /// "error_type": ...}` for the reference Lambda's validation errors.
     public var response: GatewayResponse {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let seconds = retryAfterSeconds { headers[.retryAfter] = String(seconds) }
         if case .methodNotAllowed(let allowed) = self { headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
-        let body: [String: String] = if case .issue(let issue) = self { ["issue": issue] } else { ["message": message] }
+        let body: [String: String] =
+            if case .issue(let issue) = self {
+                ["issue": issue, "error_type": errorType]
+            } else {
+                ["message": message, "error_type": errorType]
+            }
         return GatewayResponse(status: status, headers: headers, body: body.jsonBytes)
     }
 }

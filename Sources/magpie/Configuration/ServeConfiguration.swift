@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import HTTPTypes
 import Logging
 import ModelRuntime
 import Storage
@@ -23,6 +24,16 @@ import Yams
 ///     provisioned: false        # true loads at start (/ready is 503 until loaded)
 ///     max_concurrency: 64
 ///     max_queue: 256
+///   sentiment:                  # a remote model: SageMaker's InvokeEndpoint, signed
+///     sagemaker: {endpoint: distilbert-imdb, region: us-east-1}
+///     timeout: 30               # seconds for the call, retries included; then 504
+///     max_attempts: 3           # AWS's standard retry mode
+///     max_concurrency: 8        # then a queue of max_queue, then 503 with Retry-After
+///     circuit_breaker: {failures: 5, cooldown: 30}
+///     fallback: hate-speech     # answers when this model cannot (X-Magpie-Served-By)
+///   ranker:                     # any HTTP server: huggingface, kserve-v2 or magpie
+///     http: {url: "http://127.0.0.1:9000/predict", format: huggingface}
+///     headers_from_env: {Authorization: RANKER_TOKEN}
 /// routes:
 ///   assistant:                  # POST /v1/routes/assistant
 ///     json_field: task          # or header: X-Task
@@ -45,7 +56,10 @@ struct ServeConfiguration {
     var routes: [ModelRoute] = []
     var plans: [UsagePlan] = []
 
-    static let modelKeys: Set<String> = ["path", "idle_timeout", "provisioned", "max_concurrency", "max_queue"]
+    static let modelKeys: Set<String> = [
+        "path", "idle_timeout", "provisioned", "max_concurrency", "max_queue", "sagemaker", "http", "headers_from_env",
+        "timeout", "max_attempts", "circuit_breaker", "fallback",
+    ]
 
     /// Applies the YAML file at `path`.
     mutating func apply(file path: String) throws {
@@ -97,6 +111,9 @@ struct ServeConfiguration {
         var deployment = deploymentDefaults
         deployment.name = name
         deployment.path = ""
+        var target: RemoteEndpoint.Target?
+        var remote = RemoteEndpoint(target: .http(url: "", format: .huggingFace))
+        var remoteOnlyKeys: [String] = []
         for (key, value) in try reader.entries(allowed: Self.modelKeys) {
             switch key {
             case "path": deployment.path = try value.string
@@ -105,11 +122,93 @@ struct ServeConfiguration {
                 deployment.idleTimeout = seconds == 0 ? nil : .seconds(seconds)
             case "provisioned": deployment.provisioned = try value.bool
             case "max_concurrency": deployment.maxConcurrency = try value.int(in: 1...100_000)
-            default: deployment.maxQueue = try value.int(in: 0...1_000_000)
+            case "max_queue": deployment.maxQueue = try value.int(in: 0...1_000_000)
+            case "fallback": deployment.fallback = try value.string
+            case "sagemaker", "http":
+                guard target == nil else { throw value.error("give sagemaker or http, not both") }
+                target = key == "sagemaker" ? try Self.sageMakerTarget(value) : try Self.httpTarget(value)
+            case "headers_from_env":
+                remoteOnlyKeys.append(key)
+                for (header, variable) in try value.entries(allowed: nil) {
+                    guard HTTPField.Name(header) != nil else { throw variable.error("'\(header)' is not a valid header name") }
+                    remote.headersFromEnvironment[header] = try variable.string
+                }
+            case "timeout":
+                remoteOnlyKeys.append(key)
+                remote.timeout = .seconds(try value.int(in: 1...900))
+            case "max_attempts":
+                remoteOnlyKeys.append(key)
+                remote.maxAttempts = try value.int(in: 1...20)
+            default:
+                remoteOnlyKeys.append(key)
+                for (breakerKey, setting) in try value.entries(allowed: ["failures", "cooldown"]) {
+                    if breakerKey == "failures" {
+                        remote.breakerFailures = try setting.int(in: 1...1000)
+                    } else {
+                        remote.breakerCooldown = .seconds(try setting.int(in: 1...3600))
+                    }
+                }
             }
         }
-        guard !deployment.path.isEmpty else { throw reader.error("needs a path to the model artifact") }
+        if deployment.fallback == name { throw reader.error("a model cannot be its own fallback", key: "fallback") }
+        if let target {
+            guard deployment.path.isEmpty else { throw reader.error("a remote model has no path", key: "path") }
+            remote.target = target
+            deployment.remote = remote
+            // A remote model holds no memory worth freeing, and its breaker state must last.
+            deployment.idleTimeout = nil
+            return deployment
+        }
+        if let key = remoteOnlyKeys.first {
+            throw reader.error("\(key) applies to remote models only (with sagemaker or http)", key: key)
+        }
+        guard !deployment.path.isEmpty else { throw reader.error("needs a path to the model artifact, or sagemaker or http") }
         return deployment
+    }
+
+    static func sageMakerTarget(_ reader: YAMLReader) throws -> RemoteEndpoint.Target {
+        var endpoint: String?
+        var region: String?
+        for (key, value) in try reader.entries(allowed: ["endpoint", "region"]) {
+            if key == "endpoint" { endpoint = try value.string } else { region = try value.string }
+        }
+        guard let endpoint, Self.isSageMakerName(endpoint) else {
+            throw reader.error("needs endpoint: a SageMaker endpoint name (letters, digits and hyphens, at most 63)")
+        }
+        return .sageMaker(endpoint: endpoint, region: region)
+    }
+
+    static func httpTarget(_ reader: YAMLReader) throws -> RemoteEndpoint.Target {
+        var url: String?
+        var format = RemotePayloadFormat.huggingFace
+        for (key, value) in try reader.entries(allowed: ["url", "format"]) {
+            if key == "url" {
+                let text = try value.string
+                guard let components = URLComponents(string: text), ["http", "https"].contains(components.scheme ?? ""),
+                    components.host?.isEmpty == false
+                else { throw value.error("must be an http:// or https:// URL") }
+                url = text
+            } else {
+                let name = try value.string
+                guard let parsed = RemotePayloadFormat(rawValue: name) else {
+                    throw value.error(
+                        "expected one of: \(RemotePayloadFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                format = parsed
+            }
+        }
+        guard let url else { throw reader.error("needs url") }
+        return .http(url: url, format: format)
+    }
+
+    /// SageMaker's rule for endpoint names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
+    static func isSageMakerName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
+            return false
+        }
+        let allowed = Set(Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8))
+        return bytes.allSatisfy(allowed.contains)
     }
 
     private func route(named name: String, _ reader: YAMLReader) throws -> ModelRoute {
@@ -149,10 +248,24 @@ struct ServeConfiguration {
         return try UsagePlan(name: name, quota: quota, rate: rate, burst: burst)
     }
 
-    /// Routes may only choose models that are served.
+    /// Routes and fallbacks may only name models that are served, and fallbacks may not
+    /// chain into a loop.
     private func checkRoutes(file: String) throws {
         guard !models.isEmpty else { return }
         let served = Set(models.map(\.name))
+        for model in models {
+            guard let fallback = model.fallback else { continue }
+            guard served.contains(fallback) else {
+                throw ConfigurationError(
+                    file: file, key: "models.\(model.name).fallback", line: nil,
+                    reason: "model '\(fallback)' is not among the served models (\(served.sorted().joined(separator: ", ")))")
+            }
+            if models.first(where: { $0.name == fallback })?.fallback != nil {
+                throw ConfigurationError(
+                    file: file, key: "models.\(model.name).fallback", line: nil,
+                    reason: "fallback '\(fallback)' has a fallback of its own; a fallback must answer by itself")
+            }
+        }
         for route in routes {
             for (choice, model) in route.choices.sorted(by: { $0.key < $1.key }) where !served.contains(model) {
                 throw ConfigurationError(

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Gateway
+import Logging
+import ModelRuntime
+import Prometheus
+import RemoteModels
+import Storage
+
+/// Builds the serving stack from a configuration: the remote models' clients, the registry
+/// that loads artifacts and bounds every model's concurrency, and the gateway. `serve` and
+/// `lambda` both call it, so the two differ only in their host.
+struct GatewayAssembly {
+    let gateway: Gateway
+    let registry: ModelRegistry
+
+    /// - Parameters:
+    ///   - models: what `ServedModels.resolve` found, with the command's own adjustments.
+    ///   - environment: the process environment: AWS credentials, region and endpoint
+    ///     overrides, and remote models' header values.
+    init(
+        configuration: ServeConfiguration, models: [ServedModels.Entry], store: Store?, environment: [String: String],
+        logger: Logger
+    ) throws {
+        let metrics = GatewayMetrics()
+        var remotes: [String: RemoteModel] = [:]
+        for entry in models {
+            guard let endpoint = entry.deployment.remote else { continue }
+            do {
+                remotes[entry.deployment.name] = try RemoteModel(
+                    name: entry.deployment.name, endpoint: endpoint, environment: environment, metrics: metrics.registry)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        let remoteModels = remotes
+        let loader: ModelRegistry.Loader = { deployment in
+            if let remote = remoteModels[deployment.name] { return LoadedModel(remote: remote) }
+            return try LoadedModel.load(from: deployment.path)
+        }
+        registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
+        let served = models.map { entry in
+            if let manifest = entry.manifest {
+                return ServedModel(name: entry.deployment.name, manifest: manifest, fallback: entry.deployment.fallback)
+            }
+            return ServedModel(
+                name: entry.deployment.name, version: "remote", labels: [], fallback: entry.deployment.fallback,
+                remote: remotes[entry.deployment.name])
+        }
+        gateway = Gateway(
+            registry: registry, models: served, store: store, routes: configuration.routes, limits: configuration.limits,
+            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics)
+    }
+}

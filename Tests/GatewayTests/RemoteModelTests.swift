@@ -1,0 +1,365 @@
+import AWSClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MagpieTestSupport
+import ModelRuntime
+import NIOCore
+import Prometheus
+import RemoteModels
+import Synchronization
+import Testing
+
+@testable import Gateway
+
+/// Remote models behind a real gateway on loopback, against upstream servers that misbehave on
+/// cue: each failure the issue names, and the payload formats.
+@Suite(.serialized) struct RemoteModelTests {
+    /// An upstream whose next answers a test scripts; it counts calls and keeps the last
+    /// request's headers and body.
+    final class ScriptedUpstream: Sendable {
+        enum Step: Sendable {
+            case answer(status: Int, headers: [String: String], body: String)
+            case delay(Duration, then: String)
+        }
+
+        /// What the router shares with the test.
+        final class State: Sendable {
+            let script = Mutex<[Step]>([])
+            let calls = Mutex(0)
+            let lastHeaders = Mutex<[String: String]>([:])
+            let lastBody = Mutex("")
+        }
+
+        let state = State()
+        /// Answered when the script is empty.
+        let normal: String
+        let port: Int
+        let task: Task<Void, any Error>
+
+        init(
+            path: String = "/predict",
+            normal: String = #"[{"label": "POSITIVE", "score": 0.9}, {"label": "NEGATIVE", "score": 0.1}]"#
+        ) async {
+            self.normal = normal
+            let router = Router()
+            let state = self.state
+            router.post(RouterPath(path)) { request, _ -> Response in
+                state.calls.withLock { $0 += 1 }
+                var headers: [String: String] = [:]
+                for field in request.headers { headers[field.name.canonicalName] = field.value }
+                state.lastHeaders.withLock { $0 = headers }
+                let body = try await request.body.collect(upTo: 1 << 20)
+                state.lastBody.withLock { $0 = String(buffer: body) }
+                let step = state.script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+                switch step {
+                case nil:
+                    return Self.response(200, [:], normal)
+                case .answer(let status, let headers, let body)?:
+                    return Self.response(status, headers, body)
+                case .delay(let duration, let body)?:
+                    try await Task.sleep(for: duration)
+                    return Self.response(200, [:], body)
+                }
+            }
+            (port, task) = await LoopbackServer.start(router)
+        }
+
+        deinit { task.cancel() }
+
+        static func response(_ status: Int, _ headers: [String: String], _ body: String) -> Response {
+            var fields: HTTPFields = [.contentType: "application/json"]
+            for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+
+        func then(_ steps: Step...) { state.script.withLock { $0 += steps } }
+        var callCount: Int { state.calls.withLock { $0 } }
+        var lastBody: String { state.lastBody.withLock { $0 } }
+        func lastHeader(_ name: String) -> String? { state.lastHeaders.withLock { $0[name] } }
+        var url: String { "http://127.0.0.1:\(port)/predict" }
+    }
+
+    static func endpoint(
+        _ url: String, format: RemotePayloadFormat = .huggingFace, timeout: Duration = .seconds(5), attempts: Int = 3,
+        breaker: Int = 5, cooldown: Duration = .seconds(30)
+    ) -> RemoteEndpoint {
+        RemoteEndpoint(
+            target: .http(url: url, format: format), timeout: timeout, maxAttempts: attempts, breakerFailures: breaker,
+            breakerCooldown: cooldown)
+    }
+
+    static func server(
+        _ endpoint: RemoteEndpoint, name: String = "sentiment", fallback: String? = nil, maxConcurrency: Int = 8,
+        maxQueue: Int = 16, environment: [String: String] = [:], logHandler: (any LogHandler)? = nil
+    ) async throws -> LiveServer {
+        let metrics = GatewayMetrics()
+        let remote = try RemoteModel(name: name, endpoint: endpoint, environment: environment, metrics: metrics.registry)
+        let deployment = ModelDeployment(
+            name: name, path: "", idleTimeout: nil, maxConcurrency: maxConcurrency, maxQueue: maxQueue, remote: endpoint,
+            fallback: fallback)
+        return try await LiveServer(remotes: [(deployment, remote)], metrics: metrics, logHandler: logHandler)
+    }
+
+    @Test func everyRouteServesARemoteModel() async throws {
+        let upstream = await ScriptedUpstream()
+        let server = try await Self.server(Self.endpoint(upstream.url))
+        let key = try await server.key()
+        let single = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "great"}"#)
+        #expect(single.status == 200)
+        let object = try #require(single.json as? [String: Any])
+        #expect(object["label"] as? String == "POSITIVE")
+        #expect(object["model"] as? String == "sentiment")
+        #expect(object["version"] as? String == "remote")
+        #expect((object["scores"] as? [[String: Any]])?.count == 2)
+        #expect(upstream.lastBody == #"{"inputs": "great"}"#)
+
+        upstream.then(
+            .answer(
+                status: 200, headers: [:],
+                body: #"[[{"label": "NEGATIVE", "score": 0.7}], [{"label": "POSITIVE", "score": 0.8}]]"#))
+        let before = upstream.callCount
+        let batch = try await server.request(
+            "POST", "/v1/models/sentiment/classify", key: key, json: #"{"texts": ["bad", "good"]}"#)
+        #expect(batch.status == 200)
+        #expect(upstream.callCount == before + 1)
+        let results = try #require((batch.json as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(results.map { $0["label"] as? String } == ["NEGATIVE", "POSITIVE"])
+        #expect(upstream.lastBody == #"{"inputs": ["bad", "good"]}"#)
+
+        let infer = try await server.request("POST", "/v1/infer/sentiment", key: key, json: #"{"text": "great"}"#)
+        #expect(infer.status == 200)
+        #expect((infer.json as? [String: Any])?["category"] as? String == "POSITIVE")
+        let invocations = try await server.request(
+            "POST", "/v1/models/sentiment/invocations", key: key, json: #"{"inputs": "great"}"#)
+        #expect((invocations.json as? [[String: Any]])?.first?["label"] as? String == "POSITIVE")
+        let missing = try await server.request("POST", "/v1/infer/sentiment", key: key, json: #"{}"#)
+        #expect(missing.status == 422)
+    }
+
+    @Test func timingTraceAndListing() async throws {
+        let upstream = await ScriptedUpstream()
+        let records = LogRecords()
+        let server = try await Self.server(Self.endpoint(upstream.url), logHandler: RecordingLogHandler(records: records))
+        let key = try await server.key()
+        let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        upstream.then(.delay(.milliseconds(50), then: upstream.normal))
+        let response = try await server.request(
+            "POST", "/v1/models/sentiment/classify", key: key, headers: ["traceparent": traceparent], json: #"{"text": "x"}"#)
+        #expect(response.status == 200)
+        let timing = try #require(response.header("Server-Timing"))
+        let upstreamMilliseconds = try #require(Self.timing("upstream", in: timing))
+        #expect(upstreamMilliseconds >= 50)
+        #expect(Self.timing("gateway", in: timing) != nil)
+        #expect(upstream.lastHeader("traceparent") == traceparent)
+        #expect(records.lines.withLock { $0 }.contains { $0.contains("trace_id=4bf92f3577b34da6a3ce929d0e0e4736") })
+
+        let listing = try await server.request("GET", "/v1/models", key: key)
+        let models = try #require((listing.json as? [String: Any])?["models"] as? [[String: Any]])
+        let remote = try #require(models.first { $0["name"] as? String == "sentiment" })
+        #expect((remote["location"] as? [String: String]) == ["kind": "http", "url": upstream.url, "format": "huggingface"])
+        #expect((remote["health"] as? [String: Any])?["status"] as? String == "healthy")
+        let local = try #require(models.first { $0["name"] as? String == "hate-speech" })
+        #expect((local["location"] as? [String: String]) == ["kind": "local"])
+
+        let metrics = String(decoding: try await server.request("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"magpie_upstream_attempts_total{model="sentiment"} 1"#))
+        #expect(metrics.contains(#"magpie_upstream_request_duration_seconds_count{model="sentiment"} 1"#))
+        #expect(metrics.contains(#"magpie_upstream_breaker_state{model="sentiment"} 0"#))
+        #expect(metrics.contains(#"magpie_upstream_in_flight{model="sentiment"} 0"#))
+    }
+
+    @Test func transientFailuresAreRetried() async throws {
+        let upstream = await ScriptedUpstream()
+        let server = try await Self.server(Self.endpoint(upstream.url, attempts: 3))
+        let key = try await server.key()
+        upstream.then(
+            .answer(status: 503, headers: [:], body: "{}"),
+            .answer(status: 400, headers: ["x-amzn-ErrorType": "ThrottlingException"], body: #"{"message": "slow down"}"#))
+        let response = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(response.status == 200)
+        #expect(upstream.callCount == 3)
+        let metrics = String(decoding: try await server.request("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"magpie_upstream_retries_total{model="sentiment"} 2"#))
+    }
+
+    @Test func modelErrorIsABadGatewayWithTheModelsMessage() async throws {
+        let upstream = await ScriptedUpstream()
+        let server = try await Self.server(Self.endpoint(upstream.url))
+        let key = try await server.key()
+        upstream.then(
+            .answer(
+                status: 424, headers: ["x-amzn-ErrorType": "ModelError"],
+                body:
+                    #"{"message": "Received client error (400)", "OriginalStatusCode": 400, "OriginalMessage": "token indices too long"}"#
+            ))
+        let response = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(response.status == 502)
+        #expect(response.message?.contains("token indices too long") == true)
+        #expect((response.json as? [String: Any])?["error_type"] as? String == "upstream_error")
+        #expect(upstream.callCount == 1)
+    }
+
+    @Test func timeoutIsAPIGatewaysAnswer() async throws {
+        let upstream = await ScriptedUpstream()
+        let server = try await Self.server(Self.endpoint(upstream.url, timeout: .seconds(1)))
+        let key = try await server.key()
+        upstream.then(.delay(.seconds(3), then: upstream.normal))
+        let response = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(response.status == 504)
+        #expect(response.message == "Endpoint request timed out")
+        #expect((response.json as? [String: Any])?["error_type"] as? String == "upstream_timeout")
+    }
+
+    @Test func refusedConnectionIsRetriedThenUnavailable() async throws {
+        let closed = try ErrorsPort.closed()
+        let server = try await Self.server(Self.endpoint("http://127.0.0.1:\(closed)/predict", attempts: 2))
+        let key = try await server.key()
+        let response = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(response.status == 503)
+        #expect((response.json as? [String: Any])?["error_type"] as? String == "upstream_unavailable")
+        #expect(response.header("Retry-After") != nil)
+        #expect(try await server.request("GET", "/health").status == 200)
+        let metrics = String(decoding: try await server.request("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains(#"magpie_upstream_errors_total{model="sentiment",code="connection"} 1"#))
+        #expect(metrics.contains(#"magpie_upstream_retries_total{model="sentiment"} 1"#))
+    }
+
+    /// Three failures open the breaker: the next request gets 503 with Retry-After and no
+    /// upstream call; after the cooldown one probe goes through and closes it.
+    @Test func circuitBreakerOpensAndAProbeClosesIt() async throws {
+        let upstream = await ScriptedUpstream()
+        let server = try await Self.server(
+            Self.endpoint(upstream.url, attempts: 1, breaker: 3, cooldown: .seconds(1)))
+        let key = try await server.key()
+        upstream.then(
+            .answer(status: 500, headers: [:], body: "{}"), .answer(status: 500, headers: [:], body: "{}"),
+            .answer(status: 500, headers: [:], body: "{}"))
+        for _ in 0..<3 {
+            let failed = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+            #expect(failed.status == 502)
+        }
+        let refused = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(refused.status == 503)
+        #expect((refused.json as? [String: Any])?["error_type"] as? String == "circuit_open")
+        #expect(refused.header("Retry-After") == "1")
+        #expect(upstream.callCount == 3)
+        #expect(try await server.request("GET", "/health").status == 200)
+        let listing = try await server.request("GET", "/v1/models", key: key)
+        let models = try #require((listing.json as? [String: Any])?["models"] as? [[String: Any]])
+        let health = try #require(models.first { $0["name"] as? String == "sentiment" }?["health"] as? [String: Any])
+        #expect(health["breaker"] as? String == "open")
+        #expect(health["status"] as? String == "unavailable")
+
+        try await Task.sleep(for: .milliseconds(1100))
+        let probe = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(probe.status == 200)
+        #expect(upstream.callCount == 4)
+        let after = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        #expect(after.status == 200)
+    }
+
+    @Test func fallbackAnswersAndSaysSo() async throws {
+        let closed = try ErrorsPort.closed()
+        let server = try await Self.server(
+            Self.endpoint("http://127.0.0.1:\(closed)/predict", attempts: 1), fallback: "hate-speech")
+        let key = try await server.key()
+        let response = try await server.request(
+            "POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "you are lovely"}"#)
+        #expect(response.status == 200)
+        #expect(response.header("X-Magpie-Served-By") == "hate-speech")
+        #expect((response.json as? [String: Any])?["model"] as? String == "hate-speech")
+        let infer = try await server.request("POST", "/v1/infer/sentiment", key: key, json: #"{"text": "you are lovely"}"#)
+        #expect(infer.status == 200)
+        #expect(infer.header("X-Magpie-Served-By") == "hate-speech")
+    }
+
+    /// Like an endpoint's MaxConcurrency: one call at a time, none queued, the second gets
+    /// 503 with Retry-After.
+    @Test func concurrencyLimitQueuesThenRefuses() async throws {
+        let upstream = await ScriptedUpstream()
+        let server = try await Self.server(Self.endpoint(upstream.url), maxConcurrency: 1, maxQueue: 0)
+        let key = try await server.key()
+        upstream.then(.delay(.milliseconds(500), then: upstream.normal))
+        async let slow = server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
+        try await Task.sleep(for: .milliseconds(150))
+        let refused = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "y"}"#)
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") != nil)
+        #expect(try await slow.status == 200)
+    }
+
+    @Test func kserveV2Format() async throws {
+        let upstream = await ScriptedUpstream(
+            normal:
+                #"{"model_name": "m", "outputs": [{"name": "label", "shape": [2], "datatype": "BYTES", "data": ["neg", "pos"]}, {"name": "score", "shape": [2], "datatype": "FP32", "data": [0.6, 0.95]}]}"#
+        )
+        let server = try await Self.server(Self.endpoint(upstream.url, format: .kserveV2))
+        let key = try await server.key()
+        let response = try await server.request(
+            "POST", "/v1/models/sentiment/classify", key: key, json: #"{"texts": ["bad", "good"]}"#)
+        #expect(response.status == 200)
+        let results = try #require((response.json as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(results.map { $0["label"] as? String } == ["neg", "pos"])
+        let sent = try #require(
+            try JSONSerialization.jsonObject(with: Data(upstream.lastBody.utf8)) as? [String: Any])
+        let input = try #require((sent["inputs"] as? [[String: Any]])?.first)
+        #expect(input["datatype"] as? String == "BYTES")
+        #expect(input["data"] as? [String] == ["bad", "good"])
+        #expect(input["shape"] as? [Int] == [2])
+    }
+
+    /// Another Magpie as the upstream: a real gateway with a key from the environment.
+    @Test func magpieFormatAgainstAnotherMagpie() async throws {
+        let other = try await LiveServer()
+        let otherKey = try await other.key()
+        let endpoint = RemoteEndpoint(
+            target: .http(url: "http://127.0.0.1:\(other.port)/v1/models/hate-speech/classify", format: .magpie),
+            headersFromEnvironment: ["x-api-key": "OTHER_MAGPIE_KEY"])
+        let server = try await Self.server(endpoint, environment: ["OTHER_MAGPIE_KEY": otherKey])
+        let key = try await server.key()
+        let direct = try await other.request(
+            "POST", "/v1/models/hate-speech/classify", key: otherKey, json: #"{"texts": ["you are lovely", "I hate you"]}"#)
+        let proxied = try await server.request(
+            "POST", "/v1/models/sentiment/classify", key: key, json: #"{"texts": ["you are lovely", "I hate you"]}"#)
+        #expect(proxied.status == 200)
+        let directResults = try #require((direct.json as? [String: Any])?["results"] as? [[String: Any]])
+        let proxiedResults = try #require((proxied.json as? [String: Any])?["results"] as? [[String: Any]])
+        #expect(proxiedResults.map { $0["label"] as? String } == directResults.map { $0["label"] as? String })
+        #expect(proxiedResults.map { $0["score"] as? Double } == directResults.map { $0["score"] as? Double })
+
+        #expect(throws: RemoteModelError.self) {
+            try RemoteModel(name: "x", endpoint: endpoint, environment: [:], metrics: PrometheusCollectorRegistry())
+        }
+    }
+
+    static func timing(_ name: String, in header: String) -> Double? {
+        for part in header.split(separator: ",") {
+            let fields = part.trimmingCharacters(in: .whitespaces).split(separator: ";")
+            guard fields.first == Substring(name), let duration = fields.dropFirst().first, duration.hasPrefix("dur=") else {
+                continue
+            }
+            return Double(duration.dropFirst(4))
+        }
+        return nil
+    }
+}
+
+/// A loopback port nothing listens on.
+enum ErrorsPort {
+    static func closed() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
