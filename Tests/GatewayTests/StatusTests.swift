@@ -1,6 +1,7 @@
 import Foundation
-import Gateway
 import Testing
+
+@testable import Gateway
 
 /// Every status the API documents, through a real server on a loopback port.
 @Suite struct StatusTests {
@@ -37,16 +38,51 @@ import Testing
         #expect((one.json as? [[String: Any]])?.count == 1)
     }
 
+    /// Every error body carries a stable `error_type` beside its message.
+    @Test func errorBodiesNameTheirType() async throws {
+        let server = try await LiveServer()
+        let key = try await server.key()
+        let cases: [(status: Int, type: String, response: LiveServer.Response)] = [
+            (404, "route_not_found", try await server.request("GET", "/nope")),
+            (404, "unknown_model", try await server.request("POST", "/v1/models/nope/classify", key: key, json: "{}")),
+            (405, "method_not_allowed", try await server.request("GET", "/v1/models/hate-speech/classify", key: key)),
+            (403, "forbidden", try await server.request("POST", "/v1/models/hate-speech/classify", json: "{}")),
+            (
+                415, "unsupported_media_type",
+                try await server.request(
+                    "POST", "/v1/models/hate-speech/classify", key: key, headers: ["Content-Type": "text/plain"],
+                    body: Data("x".utf8))
+            ),
+            (400, "malformed_json", try await server.request("POST", "/v1/models/hate-speech/classify", key: key, json: "{")),
+            (422, "invalid_request", try await server.request("POST", "/v1/models/hate-speech/classify", key: key, json: "{}")),
+        ]
+        for (status, type, response) in cases {
+            let body = try #require(response.json as? [String: String])
+            #expect(response.status == status)
+            #expect(body["error_type"] == type, "\(body)")
+            #expect(body["message"]?.isEmpty == false)
+        }
+        #expect(Set(GatewayError.allErrorTypes).count == GatewayError.allErrorTypes.count)
+    }
+
     @Test func referenceLambdaValidationErrors() async throws {
         let server = try await LiveServer()
         let key = try await server.key()
         let path = "/v1/infer/hate-speech"
         let missing = try await server.request("POST", path, key: key)
-        #expect(missing.status == 422 && (missing.json as? [String: String]) == ["issue": "Request payload is missing"])
+        #expect(
+            missing.status == 422
+                && (missing.json as? [String: String]) == [
+                    "issue": "Request payload is missing", "error_type": "invalid_request",
+                ])
         for body in [#"{}"#, #"{"text": ""}"#, #"{"text": "   "}"#, #"{"text": 7}"#, #"["text"]"#] {
             let response = try await server.request("POST", path, key: key, json: body)
             #expect(response.status == 422, "\(body)")
-            #expect((response.json as? [String: String]) == ["issue": "Please provide an input text"], "\(body)")
+            #expect(
+                (response.json as? [String: String]) == [
+                    "issue": "Please provide an input text", "error_type": "invalid_request",
+                ],
+                "\(body)")
         }
     }
 

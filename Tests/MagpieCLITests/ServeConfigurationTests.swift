@@ -22,6 +22,38 @@ import Testing
             ("colour: blue\n", "colour: unknown key; expected one of: models, plans, routes, server"),
             ("server:\n  log_level: loud\n", "config.yaml:2: server.log_level: expected one of: trace, debug, info, notice"),
             ("server: [1, 2\n", "not valid YAML"),
+            ("models:\n  m:\n    idle_timeout: 3\n", "models.m: needs a path to the model artifact, or sagemaker or http"),
+            ("models:\n  s:\n    sagemaker: {endpoint: -bad}\n", "models.s.sagemaker: needs endpoint: a SageMaker endpoint name"),
+            (
+                "models:\n  s:\n    sagemaker: {endpoint: e}\n    http: {url: \"http://127.0.0.1:1/\"}\n",
+                "models.s.http: give sagemaker or http, not both"
+            ),
+            ("models:\n  s:\n    http: {url: \"ftp://x/\"}\n", "models.s.http.url: must be an http:// or https:// URL"),
+            (
+                "models:\n  s:\n    http: {url: \"http://127.0.0.1:1/\", format: onnx}\n",
+                "models.s.http.format: expected one of: huggingface, kserve-v2, magpie"
+            ),
+            ("models:\n  m:\n    path: x\n    timeout: 3\n", "models.m.timeout: timeout applies to remote models only"),
+            (
+                "models:\n  s:\n    http: {url: \"http://127.0.0.1:1/\"}\n    timeout: 0\n",
+                "models.s.timeout: expected a whole number from 1 to 900"
+            ),
+            (
+                "models:\n  s:\n    http: {url: \"http://127.0.0.1:1/\"}\n    fallback: nope\n",
+                "models.s.fallback: model 'nope' is not among the served models"
+            ),
+            (
+                "models:\n  s:\n    http: {url: \"http://127.0.0.1:1/\"}\n    fallback: s\n",
+                "models.s.fallback: a model cannot be its own fallback"
+            ),
+            (
+                "models:\n  s:\n    http: {url: \"http://127.0.0.1:1/\"}\n    headers_from_env: {Authorization: MAGPIE_TEST_UNSET_TOKEN}\n",
+                "header Authorization comes from MAGPIE_TEST_UNSET_TOKEN, which is not set"
+            ),
+            (
+                "models:\n  s:\n    http: {url: \"http://127.0.0.1:1/\"}\n    circuit_breaker: {failures: 2, cooldwn: 3}\n",
+                "models.s.circuit_breaker.cooldwn: unknown key"
+            ),
         ]
         for (yaml, message) in cases {
             let path = try workspace.write("config.yaml", yaml)

@@ -110,7 +110,7 @@ import Testing
         let second = try Server(models: workspace.path("models"), database: database)
         #expect(try await second.classify("hello", key: key).status == 200)
         let refused = try await second.classify("hello", key: key)
-        #expect(refused.status == 429 && refused.body == #"{"message":"Limit Exceeded"}"#)
+        #expect(refused.status == 429 && refused.body == #"{"error_type":"quota_exceeded","message":"Limit Exceeded"}"#)
         #expect(second.terminate() == 0)
     }
 
