@@ -144,6 +144,18 @@ import Testing
         #expect(document.status == 200 && (document.json as? [String: Any])?["openapi"] as? String == "3.1.0")
     }
 
+    /// The document states the limits the gateway enforces, not the defaults.
+    @Test func openAPIDocumentStatesConfiguredLimits() async throws {
+        let server = try await LiveServer(limits: GatewayLimits(maxTextLength: 500, maxBatchSize: 8))
+        let document = try #require(try await server.request("GET", "/openapi.json").json as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        #expect((schemas["Text"] as? [String: Any])?["maxLength"] as? Int == 500)
+        #expect((schemas["Texts"] as? [String: Any])?["maxItems"] as? Int == 8)
+        let key = try await server.key()
+        let long = String(repeating: "a", count: 501)
+        #expect(try await server.classify(long, key: key).status == 422)
+    }
+
     @Test func readinessWaitsForMarkReady() async throws {
         let server = try await LiveServer(ready: false)
         let before = try await server.request("GET", "/ready")

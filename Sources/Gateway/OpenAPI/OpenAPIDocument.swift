@@ -1,7 +1,15 @@
 /// The OpenAPI 3.1 description served at `/openapi.json`. CI runs schemathesis against a live
-/// server with it, so every status and body the pipeline can produce is listed here.
+/// server with it, so every status and body the pipeline can produce is listed here. The text
+/// limits are the gateway's own, so a configured `max_text_length` or `max_batch_size` is what
+/// the document says.
 enum OpenAPIDocument {
-    static let json = #"""
+    static func json(limits: GatewayLimits) -> [UInt8] {
+        Array(
+            template.replacingOccurrences(of: #""maxLength": 10000"#, with: #""maxLength": \#(limits.maxTextLength)"#)
+                .replacingOccurrences(of: #""maxItems": 64"#, with: #""maxItems": \#(limits.maxBatchSize)"#).utf8)
+    }
+
+    private static let template = #"""
         {
           "openapi": "3.1.0",
           "info": {
@@ -26,12 +34,12 @@ enum OpenAPIDocument {
             },
             "schemas": {
               "Message": {
-                "type": "object", "required": ["message"],
-                "properties": {"message": {"type": "string"}}
+                "type": "object", "required": ["message", "error_type"],
+                "properties": {"message": {"type": "string"}, "error_type": {"type": "string"}}
               },
               "Issue": {
-                "type": "object", "required": ["issue"],
-                "properties": {"issue": {"type": "string"}}
+                "type": "object", "required": ["issue", "error_type"],
+                "properties": {"issue": {"type": "string"}, "error_type": {"type": "string"}}
               },
               "LabelScore": {
                 "type": "object", "required": ["label", "score"],

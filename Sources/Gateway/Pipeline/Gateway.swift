@@ -130,7 +130,7 @@ public final class Gateway: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: metrics.exposition())
         case .openAPI:
             return GatewayResponse(
-                status: .ok, headers: [.contentType: "application/json"], body: Array(OpenAPIDocument.json.utf8))
+                status: .ok, headers: [.contentType: "application/json"], body: OpenAPIDocument.json(limits: limits))
         case .preflight:
             return cors.preflight(origin: request.headers[.origin])
         case .listModels:

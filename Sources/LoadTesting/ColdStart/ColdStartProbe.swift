@@ -57,6 +57,8 @@ public struct ColdStartProbe: Sendable {
                 let timings = response.headers["Server-Timing"].map(ServerTiming.durations).reduce([:]) { $0.merging($1) { $1 } }
                 sample.loadMilliseconds = timings["load"]
                 sample.inferenceMilliseconds = timings["inference"]
+                sample.upstreamMilliseconds = timings["upstream"]
+                sample.gatewayMilliseconds = timings["gateway"]
                 sample.coldStart = response.headers.first(name: "X-Magpie-Cold-Start").map { $0 == "true" }
             } catch {
                 sample.failure = error.kind
@@ -100,6 +102,10 @@ public struct ColdStartSample: Sendable, Codable, Equatable {
     /// The server's own account, from `Server-Timing`: the model load and the inference.
     public var loadMilliseconds: Double?
     public var inferenceMilliseconds: Double?
+    /// A gateway in front of a remote model: the wait on the upstream, and the gateway's own
+    /// share of the request.
+    public var upstreamMilliseconds: Double?
+    public var gatewayMilliseconds: Double?
     /// `X-Magpie-Cold-Start`: whether the server says the request loaded the model.
     public var coldStart: Bool?
 
@@ -109,6 +115,8 @@ public struct ColdStartSample: Sendable, Codable, Equatable {
         case restartToAnswerMilliseconds = "restart_to_answer_ms"
         case loadMilliseconds = "server_load_ms"
         case inferenceMilliseconds = "server_inference_ms"
+        case upstreamMilliseconds = "server_upstream_ms"
+        case gatewayMilliseconds = "server_gateway_ms"
         case coldStart = "cold_start"
     }
 }

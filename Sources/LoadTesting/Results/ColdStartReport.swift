@@ -26,6 +26,8 @@ public struct ColdStartReport: Sendable, Codable, Equatable {
     public var restartToAnswerMilliseconds: Summary?
     public var serverLoadMilliseconds: Summary?
     public var serverInferenceMilliseconds: Summary?
+    public var serverUpstreamMilliseconds: Summary?
+    public var serverGatewayMilliseconds: Summary?
 
     enum CodingKeys: String, CodingKey {
         case trigger, samples
@@ -33,6 +35,8 @@ public struct ColdStartReport: Sendable, Codable, Equatable {
         case restartToAnswerMilliseconds = "restart_to_answer_ms"
         case serverLoadMilliseconds = "server_load_ms"
         case serverInferenceMilliseconds = "server_inference_ms"
+        case serverUpstreamMilliseconds = "server_upstream_ms"
+        case serverGatewayMilliseconds = "server_gateway_ms"
     }
 
     init(trigger: ColdStartProbe.Trigger, samples: [ColdStartSample]) {
@@ -45,6 +49,8 @@ public struct ColdStartReport: Sendable, Codable, Equatable {
         restartToAnswerMilliseconds = Summary(samples.compactMap(\.restartToAnswerMilliseconds))
         serverLoadMilliseconds = Summary(samples.compactMap(\.loadMilliseconds))
         serverInferenceMilliseconds = Summary(samples.compactMap(\.inferenceMilliseconds))
+        serverUpstreamMilliseconds = Summary(samples.compactMap(\.upstreamMilliseconds))
+        serverGatewayMilliseconds = Summary(samples.compactMap(\.gatewayMilliseconds))
     }
 
     /// The cold-start part of the human table.
@@ -65,6 +71,7 @@ public struct ColdStartReport: Sendable, Codable, Equatable {
         lines += [
             row("first request", firstRequestMilliseconds), row("restart to answer", restartToAnswerMilliseconds),
             row("server: model load", serverLoadMilliseconds), row("server: inference", serverInferenceMilliseconds),
+            row("server: upstream", serverUpstreamMilliseconds), row("server: gateway", serverGatewayMilliseconds),
         ].compactMap { $0 }
         let failed = samples.compactMap(\.failure)
         if !failed.isEmpty { lines.append("  failed: " + failed.joined(separator: ", ")) }
