@@ -88,7 +88,7 @@ struct ErrorsAndRetriesTests {
 
     /// A refused connection is retried; when attempts run out the caller sees it as such.
     @Test func refusedConnectionRetriedThenReported() async throws {
-        let closedPort = try Self.closedPort()
+        let closedPort = LoopbackPort.closed()
         let policy = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(10))
         let client = try AWSClient(
             service: .sageMakerRuntime, region: "us-east-1",
@@ -144,21 +144,5 @@ struct ErrorsAndRetriesTests {
             "AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_ENDPOINT_URL": endpoint,
             "HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true",
         ]
-    }
-
-    /// A loopback port nothing listens on.
-    static func closedPort() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -214,7 +214,7 @@ import Testing
     }
 
     @Test func refusedConnectionIsRetriedThenUnavailable() async throws {
-        let closed = try ErrorsPort.closed()
+        let closed = LoopbackPort.closed()
         let server = try await Self.server(Self.endpoint("http://127.0.0.1:\(closed)/predict", attempts: 2))
         let key = try await server.key()
         let response = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
@@ -262,7 +262,7 @@ import Testing
     }
 
     @Test func fallbackAnswersAndSaysSo() async throws {
-        let closed = try ErrorsPort.closed()
+        let closed = LoopbackPort.closed()
         let server = try await Self.server(
             Self.endpoint("http://127.0.0.1:\(closed)/predict", attempts: 1), fallback: "hate-speech")
         let key = try await server.key()
@@ -344,22 +344,5 @@ import Testing
             return Double(duration.dropFirst(4))
         }
         return nil
-    }
-}
-
-/// A loopback port nothing listens on.
-enum ErrorsPort {
-    static func closed() throws -> Int {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
