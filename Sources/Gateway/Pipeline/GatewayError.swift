@@ -80,14 +80,6 @@ public enum GatewayError: Error, Equatable {
         }
     }
 
-    /// Every error type, for the OpenAPI document.
-    static let allErrorTypes: [String] = [
-        "route_not_found", "method_not_allowed", "unknown_model", "unknown_route", "unsupported_media_type",
-        "body_too_large", "malformed_json", "invalid_utf8", "invalid_request", "unknown_choice", "forbidden", "throttled",
-        "quota_exceeded", "model_overloaded", "not_ready", "model_unavailable", "upstream_error",
-        "upstream_invalid_response", "upstream_unavailable", "upstream_timeout", "circuit_open", "internal_error",
-    ]
-
     /// Failures of the model itself, after which a configured fallback model may answer.
     var allowsFallback: Bool {
         switch self {
