@@ -18,9 +18,10 @@ import Testing
             try self.init(arguments: ["--models", models, "--database", database, "--port", "0"])
         }
 
-        init(arguments: [String]) throws {
+        init(arguments: [String], environment: [String: String] = [:]) throws {
             process.executableURL = MagpieProcess.executable
             process.arguments = ["serve"] + arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
             process.standardOutput = output
             process.standardError = output
             try process.run()
@@ -204,5 +205,41 @@ import Testing
         #expect(try await server.classify("hello", key: key).status == 200)
         #expect(try await server.classify("hello", key: key).status == 429)
         #expect(server.terminate() == 0)
+    }
+
+    /// A configured remote model: one `magpie serve` in front of another (format `magpie`, the
+    /// upstream's key from the environment), and its local fallback once the upstream is gone.
+    @Test func aRemoteModelIsServedAndFallsBack() async throws {
+        let workspace = try Workspace()
+        try Self.trainModel(named: "tweets", in: workspace, at: "artifacts/tweets")
+        let upstreamDatabase = workspace.path("upstream.sqlite")
+        let upstreamKey = try Self.createKey(in: upstreamDatabase, quota: "none", rate: 1000, burst: 1000)
+        let upstream = try Server(models: workspace.path("artifacts"), database: upstreamDatabase)
+        let database = workspace.path("gateway.sqlite")
+        let config = try workspace.write(
+            "gateway.yaml",
+            """
+            models:
+              local:
+                path: \(workspace.path("artifacts/tweets"))
+              remote:
+                http: {url: "http://127.0.0.1:\(upstream.port)/v1/models/tweets/classify", format: magpie}
+                headers_from_env: {x-api-key: UPSTREAM_KEY}
+                timeout: 5
+                max_attempts: 1
+                fallback: local
+            """)
+        let gateway = try Server(
+            arguments: ["--config", config, "--database", database, "--port", "0"], environment: ["UPSTREAM_KEY": upstreamKey])
+        let key = try Self.createKey(in: database, quota: "none", rate: 1000, burst: 1000)
+        let remote = try await gateway.post("/v1/models/remote/classify", ["text": "you are a bitch"], key: key)
+        let direct = try await upstream.post("/v1/models/tweets/classify", ["text": "you are a bitch"], key: upstreamKey)
+        #expect(remote.status == 200 && remote.body.contains(#""model":"remote""#), "\(remote.body)")
+        let label = { (body: String) in body.components(separatedBy: #""label":""#).dropFirst().first?.prefix { $0 != "\"" } }
+        #expect(label(remote.body) == label(direct.body))
+        #expect(upstream.terminate() == 0)
+        let fallback = try await gateway.post("/v1/models/remote/classify", ["text": "you are a bitch"], key: key)
+        #expect(fallback.status == 200 && fallback.body.contains(#""model":"local""#), "\(fallback.body)")
+        #expect(gateway.terminate() == 0)
     }
 }
