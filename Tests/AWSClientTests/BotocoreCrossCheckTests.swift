@@ -46,7 +46,7 @@ import Testing
             do {
                 let response = try await client.send(
                     method: request.method, path: request.path, query: request.query, headers: request.headers,
-                    body: Array(request.body.utf8), deadline: .now + .seconds(10))
+                    body: Array(request.body.utf8), deadline: .now + .seconds(60))
                 #expect(response.answer.status == 200)
             } catch {
                 Issue.record("\(signingName) \(request.method) \(request.path)?\(request.query): \(error)")
@@ -63,7 +63,7 @@ import Testing
                 "AWS_ENDPOINT_URL": try server.string("endpoint"), "HOME": "/nonexistent",
             ])
         await #expect(throws: AWSClientError.self) {
-            try await client.send(method: "GET", path: "/", deadline: .now + .seconds(10))
+            try await client.send(method: "GET", path: "/", deadline: .now + .seconds(60))
         }
     }
 }

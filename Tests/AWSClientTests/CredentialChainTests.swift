@@ -105,10 +105,11 @@ struct CredentialChainTests {
         defer { task.cancel() }
         let folder = try TemporaryFolder()
         let tokenFile = try folder.write("token", "Bearer abc\n")
-        let provider = ContainerCredentials(environment: [
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/creds",
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
-        ])
+        let provider = ContainerCredentials(
+            environment: [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:\(port)/creds",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": tokenFile,
+            ], timeout: .seconds(30))
         let credentials = try #require(try await provider.credentials())
         #expect(credentials.accessKeyID == "CONTAINERID")
         #expect(credentials.sessionToken == "token-CONTAINERID")
@@ -141,7 +142,8 @@ struct CredentialChainTests {
         }
         let (port, task) = await LoopbackServer.start(router)
         defer { task.cancel() }
-        let provider = InstanceMetadataCredentials(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"])
+        let provider = InstanceMetadataCredentials(
+            environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:\(port)"], timeout: .seconds(30))
         #expect(try await provider.credentials()?.accessKeyID == "INSTANCEID")
         #expect(try await InstanceMetadataCredentials(environment: ["AWS_EC2_METADATA_DISABLED": "true"]).credentials() == nil)
     }

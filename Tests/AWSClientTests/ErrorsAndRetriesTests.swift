@@ -79,7 +79,7 @@ struct ErrorsAndRetriesTests {
             environment: Self.environment(endpoint: "http://127.0.0.1:\(port)"), retryPolicy: policy)
         let retries = Mutex(0)
         let response = try await SageMakerRuntime(client: client).invokeEndpoint(
-            "m", body: Array("{}".utf8), deadline: .now + .seconds(5)
+            "m", body: Array("{}".utf8), deadline: .now + .seconds(60)
         ) { _ in retries.withLock { $0 += 1 } }
         #expect(response.attempts == 3)
         #expect(retries.withLock { $0 } == 2)
@@ -96,7 +96,7 @@ struct ErrorsAndRetriesTests {
             retryPolicy: policy)
         let retries = Mutex(0)
         let error = await #expect(throws: AWSClientError.self) {
-            try await SageMakerRuntime(client: client).invokeEndpoint("m", body: [], deadline: .now + .seconds(5)) { _ in
+            try await SageMakerRuntime(client: client).invokeEndpoint("m", body: [], deadline: .now + .seconds(60)) { _ in
                 retries.withLock { $0 += 1 }
             }
         }
@@ -115,7 +115,7 @@ struct ErrorsAndRetriesTests {
         var attemptsMade: [Int] = []
         for _ in 0..<60 {
             let attempts = Mutex(0)
-            _ = try? await policy.run(until: .now + .seconds(5)) { _ throws(AWSClientError) -> Int in
+            _ = try? await policy.run(until: .now + .seconds(600)) { _ throws(AWSClientError) -> Int in
                 attempts.withLock { $0 += 1 }
                 throw failure
             }

@@ -22,7 +22,7 @@ import Testing
         let runtime = SageMakerRuntime(
             client: try AWSClient(service: .sageMakerRuntime, region: "us-east-1", environment: environment))
         let response = try await runtime.invokeEndpoint(
-            "distilbert-imdb", body: Array(#"{"inputs": "a fine film"}"#.utf8), deadline: .now + .seconds(10))
+            "distilbert-imdb", body: Array(#"{"inputs": "a fine film"}"#.utf8), deadline: .now + .seconds(60))
         #expect(response.answer.status == 200)
         #expect(response.attempts == 1)
         #expect(!response.answer.body.isEmpty)
@@ -34,7 +34,7 @@ import Testing
         let runtime = SageMakerRuntime(
             client: try AWSClient(service: .sageMakerRuntime, region: "us-east-1", environment: tampered))
         let error = await #expect(throws: AWSClientError.self) {
-            try await runtime.invokeEndpoint("distilbert-imdb", body: Array("{}".utf8), deadline: .now + .seconds(10))
+            try await runtime.invokeEndpoint("distilbert-imdb", body: Array("{}".utf8), deadline: .now + .seconds(60))
         }
         guard case .service(let answer)? = error else {
             Issue.record("expected a service error, got \(String(describing: error))")
@@ -59,11 +59,11 @@ import Testing
         let transport = HTTPTransport()
         let headers = request.headers.filter { $0.name != "Host" }
         let accepted = try await transport.send(
-            method: "POST", url: endpoint + request.path, headers: headers, body: request.body, deadline: .now + .seconds(10))
+            method: "POST", url: endpoint + request.path, headers: headers, body: request.body, deadline: .now + .seconds(60))
         #expect(accepted.status == 200)
         let refused = try await transport.send(
             method: "POST", url: endpoint + request.path, headers: headers, body: Array(#"{"inputs": "evil"}"#.utf8),
-            deadline: .now + .seconds(10))
+            deadline: .now + .seconds(60))
         #expect(refused.status == 403)
         #expect(
             AWSServiceError(statusCode: refused.status, headers: refused.headers, body: refused.body).code

@@ -83,7 +83,7 @@ import Testing
     }
 
     static func endpoint(
-        _ url: String, format: RemotePayloadFormat = .huggingFace, timeout: Duration = .seconds(5), attempts: Int = 3,
+        _ url: String, format: RemotePayloadFormat = .huggingFace, timeout: Duration = .seconds(30), attempts: Int = 3,
         breaker: Int = 5, cooldown: Duration = .seconds(30)
     ) -> RemoteEndpoint {
         RemoteEndpoint(
@@ -282,9 +282,11 @@ import Testing
         let upstream = await ScriptedUpstream()
         let server = try await Self.server(Self.endpoint(upstream.url), maxConcurrency: 1, maxQueue: 0)
         let key = try await server.key()
-        upstream.then(.delay(.milliseconds(500), then: upstream.normal))
+        upstream.then(.delay(.seconds(3), then: upstream.normal))
         async let slow = server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
-        try await Task.sleep(for: .milliseconds(150))
+        // Wait until the slow call holds the one slot.
+        let givingUp = ContinuousClock.now + .seconds(30)
+        while upstream.callCount == 0 && ContinuousClock.now < givingUp { try await Task.sleep(for: .milliseconds(20)) }
         let refused = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "y"}"#)
         #expect(refused.status == 503)
         #expect(refused.header("Retry-After") != nil)

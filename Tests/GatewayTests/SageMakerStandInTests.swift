@@ -35,7 +35,7 @@ import Testing
         ]
     }
 
-    func server(attempts: Int = 3, timeout: Duration = .seconds(10), environment: [String: String]? = nil) async throws
+    func server(attempts: Int = 3, timeout: Duration = .seconds(30), environment: [String: String]? = nil) async throws
         -> LiveServer
     {
         let endpoint = RemoteEndpoint(

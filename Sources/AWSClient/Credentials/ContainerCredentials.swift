@@ -7,15 +7,18 @@ import Foundation
 public struct ContainerCredentials: CredentialProvider {
     let environment: [String: String]
     let transport: HTTPTransport
+    /// How long the endpoint may take to answer.
+    let timeout: Duration
     public var name: String { "container credentials endpoint" }
 
     static let ecsHost = "http://169.254.170.2"
     /// Plain HTTP is accepted only to addresses no one else can answer on, as the SDKs do.
     static let plainHTTPHosts: Set<String> = ["127.0.0.1", "localhost", "::1", "169.254.170.2", "169.254.170.23", "fd00:ec2::23"]
 
-    public init(environment: [String: String], transport: HTTPTransport = HTTPTransport()) {
+    public init(environment: [String: String], transport: HTTPTransport = HTTPTransport(), timeout: Duration = .seconds(5)) {
         self.environment = environment
         self.transport = transport
+        self.timeout = timeout
     }
 
     public func credentials() async throws(AWSClientError) -> AWSCredentials? {
@@ -49,7 +52,7 @@ public struct ContainerCredentials: CredentialProvider {
         let answer: HTTPTransport.Answer
         do {
             answer = try await transport.send(
-                method: "GET", url: url, headers: headers, body: nil, deadline: .now + .seconds(5))
+                method: "GET", url: url, headers: headers, body: nil, deadline: .now + timeout)
         } catch {
             throw .credentials("the container credentials endpoint \(url) did not answer: \(error)")
         }

@@ -4,15 +4,19 @@
 public struct InstanceMetadataCredentials: CredentialProvider {
     let environment: [String: String]
     let transport: HTTPTransport
+    /// How long each call to the service may take: off EC2 the first one is what the chain's
+    /// last step costs, so it is short, as in the SDKs.
+    let timeout: Duration
     public var name: String { "instance metadata" }
 
     static let defaultEndpoint = "http://169.254.169.254"
     static let tokenPath = "/latest/api/token"
     static let rolePath = "/latest/meta-data/iam/security-credentials/"
 
-    public init(environment: [String: String], transport: HTTPTransport = HTTPTransport()) {
+    public init(environment: [String: String], transport: HTTPTransport = HTTPTransport(), timeout: Duration = .seconds(1)) {
         self.environment = environment
         self.transport = transport
+        self.timeout = timeout
     }
 
     public func credentials() async throws(AWSClientError) -> AWSCredentials? {
@@ -20,12 +24,12 @@ public struct InstanceMetadataCredentials: CredentialProvider {
         var endpoint = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? Self.defaultEndpoint
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
         // Off EC2 nothing answers: the chain's last source then reports no credentials
-        // rather than an error, after a short wait.
+        // rather than an error, after `timeout`.
         let token: HTTPTransport.Answer
         do {
             token = try await transport.send(
                 method: "PUT", url: endpoint + Self.tokenPath, headers: [("X-aws-ec2-metadata-token-ttl-seconds", "21600")],
-                body: nil, deadline: .now + .seconds(1))
+                body: nil, deadline: .now + timeout)
         } catch {
             return nil
         }
@@ -34,7 +38,7 @@ public struct InstanceMetadataCredentials: CredentialProvider {
         }
         let headers = [("X-aws-ec2-metadata-token", String(decoding: token.body, as: UTF8.self))]
         let roles = try await transport.send(
-            method: "GET", url: endpoint + Self.rolePath, headers: headers, body: nil, deadline: .now + .seconds(2))
+            method: "GET", url: endpoint + Self.rolePath, headers: headers, body: nil, deadline: .now + timeout)
         guard roles.status == 200,
             let role = String(decoding: roles.body, as: UTF8.self).split(whereSeparator: \.isNewline).first
         else {
@@ -42,7 +46,7 @@ public struct InstanceMetadataCredentials: CredentialProvider {
             throw .credentials("the instance metadata service listed no role (HTTP \(roles.status))")
         }
         let document = try await transport.send(
-            method: "GET", url: endpoint + Self.rolePath + role, headers: headers, body: nil, deadline: .now + .seconds(2))
+            method: "GET", url: endpoint + Self.rolePath + role, headers: headers, body: nil, deadline: .now + timeout)
         guard document.status == 200 else {
             throw .credentials("the instance metadata service answered HTTP \(document.status) for role \(role)")
         }
