@@ -35,9 +35,6 @@ public struct HTTPTransport: Sendable {
         public var headers: [(name: String, value: String)]
         public var body: [UInt8]
 
-        public func header(_ name: String) -> String? {
-            headers.first { $0.name.lowercased() == name.lowercased() }?.value
-        }
     }
 
     public func send(

@@ -28,8 +28,4 @@ public struct SignableRequest: Sendable, Equatable {
     /// The path and query as in a request line.
     public var target: String { query.isEmpty ? path : path + "?" + query }
 
-    /// The value of the first header called `name`, case ignored.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name.lowercased() }?.value
-    }
 }

@@ -70,13 +70,6 @@ final class CircuitBreaker: Sendable {
         }
     }
 
-    /// A probe that ended without a verdict (the caller went away): let the next call probe.
-    func abandonProbe() {
-        state.withLock { state in
-            if state.breaker == .halfOpen { state.breaker = .open }
-        }
-    }
-
     var health: RemoteHealth {
         state.withLock {
             RemoteHealth(breaker: $0.breaker, consecutiveFailures: $0.consecutiveFailures, lastError: $0.lastError)
