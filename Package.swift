@@ -88,7 +88,10 @@ let package = Package(
             ]),
         .target(
             name: "LambdaPackaging",
-            dependencies: ["Classifiers", "JSONValues", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+            dependencies: [
+                "Classifiers", "JSONValues", "ModelRuntime", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .target(
             name: "LoadTesting",
             dependencies: [
@@ -170,7 +173,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "LambdaPackagingTests", dependencies: ["LambdaPackaging", "Classifiers", "MagpieTestSupport"]),
+        .testTarget(
+            name: "LambdaPackagingTests",
+            dependencies: [
+                "LambdaPackaging", "Classifiers", "MagpieTestSupport", .product(name: "Yams", package: "Yams"),
+            ]),
         .testTarget(
             name: "LoadTestingTests",
             dependencies: [

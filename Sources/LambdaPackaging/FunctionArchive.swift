@@ -9,9 +9,15 @@ enum FunctionArchive {
     struct Entry {
         /// The path inside the archive.
         var path: String
-        /// The file on disk.
-        var source: URL
+        var source: Source
         var executable: Bool
+    }
+
+    enum Source {
+        /// A file on disk, read while the archive is written.
+        case file(URL)
+        /// Bytes made by the packager, such as the function's generated configuration.
+        case bytes(Data)
     }
 
     static let fixedDate: Date = {
@@ -29,7 +35,7 @@ enum FunctionArchive {
         for case let file as URL in enumerator {
             guard (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
             let relative = String(file.resolvingSymlinksInPath().path.dropFirst(base.count + 1))
-            entries.append(Entry(path: prefix + "/" + relative, source: file, executable: false))
+            entries.append(Entry(path: prefix + "/" + relative, source: .file(file), executable: false))
         }
         return entries.sorted { $0.path < $1.path }
     }
@@ -41,18 +47,29 @@ enum FunctionArchive {
         do {
             let archive = try Archive(url: url, accessMode: .create)
             for entry in entries.sorted(by: { $0.path < $1.path }) {
-                guard let handle = FileHandle(forReadingAtPath: entry.source.path) else {
-                    throw PackagingError.unreadable(entry.source.path)
-                }
-                defer { try? handle.close() }
-                let size = Int64(try handle.seekToEnd())
-                unzipped += size
-                try archive.addEntry(
-                    with: entry.path, type: .file, uncompressedSize: size, modificationDate: fixedDate,
-                    permissions: entry.executable ? 0o755 : 0o644, compressionMethod: .deflate
-                ) { position, chunk in
-                    try handle.seek(toOffset: UInt64(position))
-                    return handle.readData(ofLength: chunk)
+                let permissions: UInt16 = entry.executable ? 0o755 : 0o644
+                switch entry.source {
+                case .file(let file):
+                    guard let handle = FileHandle(forReadingAtPath: file.path) else { throw PackagingError.unreadable(file.path) }
+                    defer { try? handle.close() }
+                    let size = Int64(try handle.seekToEnd())
+                    unzipped += size
+                    try archive.addEntry(
+                        with: entry.path, type: .file, uncompressedSize: size, modificationDate: fixedDate,
+                        permissions: permissions, compressionMethod: .deflate
+                    ) { position, chunk in
+                        try handle.seek(toOffset: UInt64(position))
+                        return handle.readData(ofLength: chunk)
+                    }
+                case .bytes(let bytes):
+                    unzipped += Int64(bytes.count)
+                    try archive.addEntry(
+                        with: entry.path, type: .file, uncompressedSize: Int64(bytes.count), modificationDate: fixedDate,
+                        permissions: permissions, compressionMethod: .deflate
+                    ) { position, chunk in
+                        let start = Int(position)
+                        return bytes.subdata(in: start..<min(start + chunk, bytes.count))
+                    }
                 }
             }
         } catch let error as PackagingError {

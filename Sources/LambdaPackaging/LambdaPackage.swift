@@ -3,12 +3,16 @@ import Foundation
 
 /// A deployable Lambda function: `function.zip` (the `bootstrap` executable, the models under
 /// `models/NAME/`, and an optional serve configuration and key database) and `template.yaml`
-/// beside it, ready for `sam deploy`.
+/// beside it, ready for `sam deploy`. Models may also be SageMaker endpoints the function calls.
 public struct LambdaPackage: Sendable {
     /// The executable to ship as `bootstrap`: a release build linked statically.
     public var executable: String
     /// Artifact folders, each served under its manifest's name.
     public var models: [String]
+    /// Models served by calling SageMaker endpoints in the stack's account and region.
+    public var remotes: [SageMakerProxy]
+    /// The API Gateway flavour in front; `.http` needs `database`, since the function then checks keys.
+    public var api: SAMTemplate.API
     /// A `magpie serve` YAML file (routes, model settings), shipped as `magpie.yaml`.
     public var configuration: String?
     /// A key database, shipped as `magpie.sqlite` for `MAGPIE_KEY_CHECK=on` behind an HTTP
@@ -19,9 +23,14 @@ public struct LambdaPackage: Sendable {
     /// Lambda's limit on a function's unzipped code.
     public static let unzippedLimit: Int64 = 262_144_000
 
-    public init(executable: String, models: [String], configuration: String?, database: String?, appName: String) {
+    public init(
+        executable: String, models: [String], remotes: [SageMakerProxy] = [], api: SAMTemplate.API = .rest,
+        configuration: String?, database: String?, appName: String
+    ) {
         self.executable = executable
         self.models = models
+        self.remotes = remotes
+        self.api = api
         self.configuration = configuration
         self.database = database
         self.appName = appName
@@ -42,8 +51,11 @@ public struct LambdaPackage: Sendable {
         guard Self.isValidName(appName) else { throw .invalidName(appName, what: "--app-name") }
         let directory = URL(fileURLWithPath: output)
         try Self.refuseForeignFiles(in: directory)
-        guard !models.isEmpty else { throw .noModels }
-        var entries = [FunctionArchive.Entry(path: "bootstrap", source: URL(fileURLWithPath: executable), executable: true)]
+        guard !models.isEmpty || !remotes.isEmpty else { throw .noModels }
+        if api == .http && database == nil { throw .keysNeeded }
+        var entries = [
+            FunctionArchive.Entry(path: "bootstrap", source: .file(URL(fileURLWithPath: executable)), executable: true)
+        ]
         var names: [String: String] = [:]
         for path in models {
             let manifest: ModelManifest
@@ -57,11 +69,18 @@ public struct LambdaPackage: Sendable {
             names[manifest.name] = path
             entries += try FunctionArchive.entries(under: URL(fileURLWithPath: path), prefix: "models/" + manifest.name)
         }
+        for remote in remotes where names[remote.name] != nil { throw .remoteNameTaken(remote.name) }
         var environment: [(name: String, value: String)] = [("MAGPIE_MODELS", "models")]
-        if let configuration {
+        if let merged = try FunctionConfiguration.text(
+            configurationFile: configuration, localModels: names.keys.sorted(), remotes: remotes)
+        {
+            entries.append(FunctionArchive.Entry(path: "magpie.yaml", source: .bytes(Data(merged.utf8)), executable: false))
+            environment.append(("MAGPIE_CONFIG", "magpie.yaml"))
+        } else if let configuration {
             entries.append(try Self.entry(configuration, as: "magpie.yaml", role: "--config"))
             environment.append(("MAGPIE_CONFIG", "magpie.yaml"))
         }
+        if api == .http { environment.append(("MAGPIE_KEY_CHECK", "on")) }
         if let database { entries.append(try Self.entry(database, as: "magpie.sqlite", role: "--database")) }
         let binary = try ELFExecutable(contentsOf: executable)
         try LambdaCompatibility.check(binary, path: executable)
@@ -77,21 +96,23 @@ public struct LambdaPackage: Sendable {
             throw .tooLarge(bytes: unzipped)
         }
         let template = directory.appendingPathComponent("template.yaml")
+        let served = (names.keys + remotes.map(\.name)).sorted()
         let text = SAMTemplate(
-            architecture: architecture, models: names.keys.sorted(), environment: environment, defaultAppName: appName
+            api: api, architecture: architecture, models: served, sageMakerEndpoints: remotes.map(\.endpoint),
+            environment: environment, defaultAppName: appName
         ).text
         do { try text.write(to: template, atomically: true, encoding: .utf8) } catch {
             throw .writeFailed(template.path, reason: "\(error)")
         }
         let zipped = (try? FileManager.default.attributesOfItem(atPath: archive.path)[.size] as? Int64) ?? nil
         return Summary(
-            archive: archive.path, template: template.path, models: names.keys.sorted(), architecture: architecture,
+            archive: archive.path, template: template.path, models: served, architecture: architecture,
             zippedBytes: zipped ?? 0, unzippedBytes: unzipped)
     }
 
     static func entry(_ path: String, as name: String, role: String) throws(PackagingError) -> FunctionArchive.Entry {
         guard FileManager.default.fileExists(atPath: path) else { throw .missingFile(path, role: role) }
-        return FunctionArchive.Entry(path: name, source: URL(fileURLWithPath: path), executable: false)
+        return FunctionArchive.Entry(path: name, source: .file(URL(fileURLWithPath: path)), executable: false)
     }
 
     /// The output folder may be new, empty, or an earlier package: never someone's other files.

@@ -14,6 +14,10 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
     case tooLarge(bytes: Int64)
     case invalidName(String, what: String)
     case writeFailed(String, reason: String)
+    case invalidRemote(String, reason: String)
+    case remoteNameTaken(String)
+    case invalidConfiguration(String, reason: String)
+    case keysNeeded
 
     public var description: String {
         switch self {
@@ -46,6 +50,15 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
             "\(what) '\(value)' must start with a lowercase letter and hold only lowercase letters, digits and hyphens (at most 40)"
         case .writeFailed(let path, let reason):
             "cannot write \(path): \(reason)"
+        case .invalidRemote(let option, let reason):
+            "--remote \(option): \(reason)"
+        case .remoteNameTaken(let name):
+            "--remote \(name)=...: a packaged model or the --config file already serves '\(name)'; choose another name"
+        case .invalidConfiguration(let path, let reason):
+            "--config \(path): \(reason)"
+        case .keysNeeded:
+            "--api http has no API Gateway keys or usage plans, so the function checks Magpie's own keys "
+                + "(MAGPIE_KEY_CHECK=on); ship them with --database FILE (made with `magpie plans create --database FILE ...` and `magpie keys create --database FILE ...`)"
         }
     }
 }

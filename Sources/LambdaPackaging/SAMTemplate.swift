@@ -1,33 +1,53 @@
 import JSONValues
 
-/// The SAM template deployed beside `function.zip`: the reference tutorial's stack, as one
-/// file. A REST API stage `v1` requires an API key on every POST, with a usage plan (quota,
-/// rate and burst as parameters) enforced by API Gateway, so abusive traffic is refused before
-/// it costs an invocation; OPTIONS stays open for CORS preflight. New versions go live through
-/// the `live` alias, 10% of traffic for 5 minutes first, rolled back by CodeDeploy if either
-/// alarm fires.
+/// The SAM template deployed beside `function.zip`: one of the reference tutorials' stacks, as
+/// one file. Either API in front answers from the same function. New versions go live through
+/// the `live` alias, 10% of traffic for 5 minutes first, rolled back by CodeDeploy if the
+/// function's or the API's error alarm fires.
 public struct SAMTemplate: Sendable {
+    /// Which API Gateway flavour fronts the function.
+    public enum API: String, Sendable, CaseIterable {
+        /// A REST API: API Gateway checks API keys and enforces a usage plan before an invocation.
+        case rest
+        /// An HTTP API (payload 2.0, native CORS): cheaper and faster, without keys or usage
+        /// plans, so the function checks Magpie's own keys.
+        case http
+    }
+
+    public var api: API
     /// Lambda's `Architectures` value: `x86_64` or `arm64`.
     public var architecture: String
-    /// The served model names, for the description.
+    /// The served model names, local and remote, for the description.
     public var models: [String]
+    /// SageMaker endpoints the function may invoke, each granted by its own ARN.
+    public var sageMakerEndpoints: [String]
     /// Environment variables of the function besides the `Environment` parameter's.
     public var environment: [(name: String, value: String)]
     public var defaultAppName: String
 
-    public init(architecture: String, models: [String], environment: [(name: String, value: String)], defaultAppName: String) {
+    public init(
+        api: API, architecture: String, models: [String], sageMakerEndpoints: [String],
+        environment: [(name: String, value: String)], defaultAppName: String
+    ) {
+        self.api = api
         self.architecture = architecture
         self.models = models
+        self.sageMakerEndpoints = sageMakerEndpoints
         self.environment = environment
         self.defaultAppName = defaultAppName
     }
 
     public var text: String {
-        let variables = environment.map { "          \($0.name): \(Self.quoted($0.value))" }.joined(separator: "\n")
+        let (parameters, apiResources, events, apiAlarm, outputs) =
+            switch api {
+            case .rest: (Self.restParameters, Self.restResources, Self.restEvents, Self.restErrorAlarm, Self.restOutputs)
+            case .http: (Self.httpParameters, Self.httpResources, Self.httpEvents, Self.httpErrorAlarm, Self.httpOutputs)
+            }
+        let description = "Magpie text classification API (\(models.joined(separator: ", "))), written by magpie package lambda"
         return """
             AWSTemplateFormatVersion: "2010-09-09"
             Transform: AWS::Serverless-2016-10-31
-            Description: \(Self.quoted("Magpie text classification API (\(models.joined(separator: ", "))), written by magpie package lambda"))
+            Description: \(Self.quoted(description))
 
             Parameters:
               AppName:
@@ -40,76 +60,25 @@ public struct SAMTemplate: Sendable {
                 Default: dev
                 AllowedValues: [dev, uat, prod]
                 Description: Deployment environment, part of every resource name and tag.
-              QuotaLimit:
-                Type: Number
-                Default: 10000
-                MinValue: 1
-                Description: Requests each API key may make per QuotaPeriod.
-              QuotaPeriod:
-                Type: String
-                Default: MONTH
-                AllowedValues: [DAY, WEEK, MONTH]
-              ThrottleRateLimit:
-                Type: Number
-                Default: 1000
-                MinValue: 1
-                Description: Steady-state requests per second per API key.
-              ThrottleBurstLimit:
-                Type: Number
-                Default: 1000
-                MinValue: 1
-                Description: Requests per API key that may arrive at once above the rate.
-
+            \(parameters)
             Resources:
-              Api:
-                Type: AWS::Serverless::Api
-                Properties:
-                  Name: !Sub "${AppName}-${Environment}"
-                  StageName: v1
-                  Auth:
-                    ApiKeyRequired: true
-                    AddApiKeyRequiredToCorsPreflight: false
-                  Tags:
-                    App: !Ref AppName
-                    Environment: !Ref Environment
+            \(apiResources)
+            \(function(events: events))
+            \(Self.functionErrorAlarm)
+            \(apiAlarm)
+            Outputs:
+            \(outputs)
+              FunctionName:
+                Value: !Ref Function
 
-              ApiKey:
-                Type: AWS::ApiGateway::ApiKey
-                Properties:
-                  Name: !Sub "${AppName}-${Environment}-key"
-                  Enabled: true
-                  Tags:
-                    - Key: App
-                      Value: !Ref AppName
-                    - Key: Environment
-                      Value: !Ref Environment
+            """
+    }
 
-              UsagePlan:
-                Type: AWS::ApiGateway::UsagePlan
-                Properties:
-                  UsagePlanName: !Sub "${AppName}-${Environment}-plan"
-                  ApiStages:
-                    - ApiId: !Ref Api
-                      Stage: !Ref Api.Stage
-                  Quota:
-                    Limit: !Ref QuotaLimit
-                    Period: !Ref QuotaPeriod
-                  Throttle:
-                    RateLimit: !Ref ThrottleRateLimit
-                    BurstLimit: !Ref ThrottleBurstLimit
-                  Tags:
-                    - Key: App
-                      Value: !Ref AppName
-                    - Key: Environment
-                      Value: !Ref Environment
-
-              UsagePlanKey:
-                Type: AWS::ApiGateway::UsagePlanKey
-                Properties:
-                  KeyId: !Ref ApiKey
-                  KeyType: API_KEY
-                  UsagePlanId: !Ref UsagePlan
-
+    /// The function, its alias and canary deployment, and (for remote models) the one IAM
+    /// statement that lets it call exactly the named endpoints.
+    func function(events: String) -> String {
+        let variables = environment.map { "          \($0.name): \(Self.quoted($0.value))" }.joined(separator: "\n")
+        return """
               Function:
                 Type: AWS::Serverless::Function
                 Properties:
@@ -131,77 +100,56 @@ public struct SAMTemplate: Sendable {
                     Variables:
                       MAGPIE_ENVIRONMENT: !Ref Environment
             \(variables)
+            \(policies)
                   Events:
-                    Infer:
-                      Type: Api
-                      Properties:
-                        RestApiId: !Ref Api
-                        Path: /infer/{model}
-                        Method: POST
-                        Auth:
-                          ApiKeyRequired: true
-                    InferPreflight:
-                      Type: Api
-                      Properties:
-                        RestApiId: !Ref Api
-                        Path: /infer/{model}
-                        Method: OPTIONS
-                        Auth:
-                          ApiKeyRequired: false
+            \(events)
                   Tags:
                     App: !Ref AppName
                     Environment: !Ref Environment
 
-              FunctionErrorAlarm:
-                Type: AWS::CloudWatch::Alarm
-                Properties:
-                  AlarmName: !Sub "${AppName}-${Environment}-function-errors"
-                  AlarmDescription: Invocations of the live alias that failed; rolls a canary deployment back.
-                  Namespace: AWS/Lambda
-                  MetricName: Errors
-                  Dimensions:
-                    - Name: FunctionName
-                      Value: !Ref Function
-                    - Name: Resource
-                      Value: !Sub "${Function}:live"
-                  Statistic: Sum
-                  Period: 60
-                  EvaluationPeriods: 1
-                  Threshold: 0
-                  ComparisonOperator: GreaterThanThreshold
-                  TreatMissingData: notBreaching
-
-              ApiServerErrorAlarm:
-                Type: AWS::CloudWatch::Alarm
-                Properties:
-                  AlarmName: !Sub "${AppName}-${Environment}-api-5xx"
-                  AlarmDescription: Answers with a 5xx status (a model that fails to load, a crashed runtime); rolls a canary deployment back.
-                  Namespace: AWS/ApiGateway
-                  MetricName: 5XXError
-                  Dimensions:
-                    - Name: ApiName
-                      Value: !Sub "${AppName}-${Environment}"
-                    - Name: Stage
-                      Value: v1
-                  Statistic: Sum
-                  Period: 60
-                  EvaluationPeriods: 1
-                  Threshold: 0
-                  ComparisonOperator: GreaterThanThreshold
-                  TreatMissingData: notBreaching
-
-            Outputs:
-              InferUrl:
-                Description: POST a JSON object with a text field to this URL followed by a model name, with the x-api-key header.
-                Value: !Sub "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/v1/infer/"
-              ApiKeyId:
-                Description: "The key's value: aws apigateway get-api-key --include-value --api-key <id>"
-                Value: !Ref ApiKey
-              FunctionName:
-                Value: !Ref Function
-
             """
     }
+
+    /// No statement at all without remote models: the function then needs only SAM's basic
+    /// execution role (CloudWatch Logs).
+    var policies: String {
+        guard !sageMakerEndpoints.isEmpty else { return "" }
+        let resources = sageMakerEndpoints.map {
+            "                - !Sub " + Self.quoted(SageMakerProxy(name: $0, endpoint: $0).arnSubstitution)
+        }
+        return """
+                  Policies:
+                    - Version: "2012-10-17"
+                      Statement:
+                        - Sid: InvokeRemoteModels
+                          Effect: Allow
+                          Action: sagemaker:InvokeEndpoint
+                          Resource:
+            \(resources.joined(separator: "\n"))
+            """
+    }
+
+    static let functionErrorAlarm = """
+          FunctionErrorAlarm:
+            Type: AWS::CloudWatch::Alarm
+            Properties:
+              AlarmName: !Sub "${AppName}-${Environment}-function-errors"
+              AlarmDescription: Invocations of the live alias that failed; rolls a canary deployment back.
+              Namespace: AWS/Lambda
+              MetricName: Errors
+              Dimensions:
+                - Name: FunctionName
+                  Value: !Ref Function
+                - Name: Resource
+                  Value: !Sub "${Function}:live"
+              Statistic: Sum
+              Period: 60
+              EvaluationPeriods: 1
+              Threshold: 0
+              ComparisonOperator: GreaterThanThreshold
+              TreatMissingData: notBreaching
+
+        """
 
     /// A YAML double-quoted scalar (JSON's string syntax, which YAML 1.2 includes).
     static func quoted(_ value: String) -> String {

@@ -19,11 +19,23 @@ struct PackageCommand: ParsableCommand {
                 starts with nothing else installed; packaging refuses one that needs other shared \
                 libraries or a glibc newer than 2.34. Deploy with scripts/deploy, or `sam deploy` in \
                 the output folder.
+
+                --remote NAME=sagemaker:ENDPOINT serves NAME by calling that SageMaker endpoint (in \
+                the stack's account and region); the function's role may invoke exactly those \
+                endpoints. --api rest (default) puts a REST API with API keys and a usage plan in \
+                front; --api http an HTTP API (payload 2.0, native CORS), where the function checks \
+                the keys shipped with --database (MAGPIE_KEY_CHECK=on).
                 """
         )
 
         @Option(name: .customLong("model"), help: "A model artifact folder to ship (repeat for more).")
         var models: [String] = []
+        @Option(
+            name: .customLong("remote"),
+            help: "A model served by a SageMaker endpoint: NAME=sagemaker:ENDPOINT (repeat for more).")
+        var remotes: [String] = []
+        @Option(help: "The API in front: rest (API keys, usage plan) or http (payload 2.0; the function checks keys).")
+        var api: String = "rest"
         @Option(help: "The folder for function.zip and template.yaml.") var output: String = "dist"
         @Option(help: "The executable to ship as bootstrap (default: this magpie).") var executable: String?
         @Option(help: "A `magpie serve` YAML file (routes, model settings) to ship as magpie.yaml.") var config: String?
@@ -32,11 +44,22 @@ struct PackageCommand: ParsableCommand {
         @Option(help: "The template's default AppName, the prefix of every resource name.") var appName: String = "magpie"
 
         func run() throws {
-            let package = LambdaPackage(
-                executable: executable ?? Self.runningExecutable, models: models, configuration: config, database: database,
-                appName: appName)
+            guard let api = SAMTemplate.API(rawValue: api) else {
+                throw ValidationError("--api \(api): expected rest or http")
+            }
+            if let config {
+                // The same checks the function runs at its cold start, so a bad file fails here.
+                var configuration = ServeConfiguration()
+                try configuration.apply(file: config)
+            }
             let summary: LambdaPackage.Summary
-            do { summary = try package.write(to: output) } catch { throw ValidationError(error.description) }
+            do {
+                let package = LambdaPackage(
+                    executable: executable ?? Self.runningExecutable, models: models,
+                    remotes: try remotes.map(SageMakerProxy.init(parsing:)), api: api, configuration: config,
+                    database: database, appName: appName)
+                summary = try package.write(to: output)
+            } catch { throw ValidationError(error.description) }
             print(
                 """
                 Wrote \(summary.archive): \(Self.megabytes(summary.zippedBytes)) zipped, \

@@ -36,14 +36,30 @@ import ZIPFoundation
     static let infer = #"{\"text\": \"I love you all\"}"#
     static let restEvent =
         #"{"version": "1.0", "resource": "/infer/{model}", "path": "/infer/hate-speech", "httpMethod": "POST", "headers": {"Content-Type": "application/json"}, "multiValueHeaders": {"Content-Type": ["application/json"]}, "body": "\#(infer)", "isBase64Encoded": false, "requestContext": {"stage": "v1"}}"#
-    static func httpEvent(headers: String = #""content-type": "application/json""#) -> String {
-        #"{"version": "2.0", "routeKey": "$default", "rawPath": "/infer/hate-speech", "rawQueryString": "", "headers": {\#(headers)}, "requestContext": {"http": {"method": "POST", "path": "/infer/hate-speech"}, "stage": "$default"}, "body": "\#(infer)", "isBase64Encoded": false}"#
+    static func httpEvent(path: String = "/infer/hate-speech", headers: String = #""content-type": "application/json""#)
+        -> String
+    {
+        #"{"version": "2.0", "routeKey": "$default", "rawPath": "\#(path)", "rawQueryString": "", "headers": {\#(headers)}, "requestContext": {"http": {"method": "POST", "path": "\#(path)"}, "stage": "$default"}, "body": "\#(infer)", "isBase64Encoded": false}"#
     }
 
     static func answer(_ post: RuntimeAPIServer.Posted) -> (status: Int?, body: [String: Any]?, raw: [String: Any]?) {
         let raw = try? JSONSerialization.jsonObject(with: Data(post.body.utf8)) as? [String: Any]
         let body = (raw?["body"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         return (raw?["statusCode"] as? Int, body, raw)
+    }
+
+    /// The function's `MAGPIE_*` variables as the template sets them (quoted scalars), which
+    /// Lambda adds to its own environment.
+    static func functionVariables(in template: String) -> [String: String] {
+        var variables: [String: String] = [:]
+        for line in template.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("MAGPIE_"), let colon = trimmed.firstIndex(of: ":") else { continue }
+            let value = trimmed[trimmed.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard value.hasPrefix("\""), value.hasSuffix("\"") else { continue }
+            variables[String(trimmed[..<colon])] = String(value.dropFirst().dropLast())
+        }
+        return variables
     }
 
     static let labels: Set = ["Hate Speech", "Offensive Language", "Neither"]
@@ -145,5 +161,65 @@ import ZIPFoundation
         #expect(Self.answer(posted[0]).body?["message"] as? String == "Forbidden")
         #expect(Self.answer(posted[1]).status == 200)
         #expect(Self.labels.contains(Self.answer(posted[1]).body?["category"] as? String ?? ""))
+    }
+
+    /// The first reference stack as one package: an HTTP API in front of a function that checks
+    /// Magpie's keys and proxies `sentiment` to a SageMaker endpoint (the stand-in, which checks
+    /// the signature with botocore and answers with a real Magpie model), beside a local model.
+    @Test func packagedHTTPAPIFunctionProxiesToSageMakerWithItsOwnKeys() async throws {
+        let release = try MagpieProcess.releaseExecutable()
+        let workspace = try Workspace()
+        try FileManager.default.createDirectory(
+            at: workspace.directory.appendingPathComponent("upstream"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("upstream/hate-speech"))
+        let upstreamKey = try ServeProcessTests.createKey(
+            in: workspace.path("upstream.sqlite"), quota: "none", rate: 1000, burst: 1000)
+        let upstream = try ServeProcessTests.Server(
+            models: workspace.path("upstream"), database: workspace.path("upstream.sqlite"))
+        defer { _ = upstream.terminate() }
+        let standIn = try HelperProcess(
+            script: "scripts/sagemaker_standin.py",
+            arguments: ["--magpie-url", "http://127.0.0.1:\(upstream.port)", "--magpie-key", upstreamKey])
+
+        let key = try ServeProcessTests.createKey(in: workspace.path("keys.sqlite"), quota: "100/day", rate: 100, burst: 100)
+        let packaged = try MagpieProcess.run(
+            [
+                "package", "lambda", "--model", ModelFixture.artifact, "--remote", "sentiment=sagemaker:distilbert-imdb",
+                "--api", "http", "--database", workspace.path("keys.sqlite"), "--output", workspace.path("dist"),
+            ], executable: release)
+        try #require(packaged.status == 0, "\(packaged.standardError)")
+        #expect(packaged.standardOutput.contains("models: hate-speech, sentiment"), "\(packaged.standardOutput)")
+        let template = try String(contentsOfFile: workspace.path("dist/template.yaml"), encoding: .utf8)
+        #expect(template.contains(":endpoint/distilbert-imdb\""))
+        let variables = Self.functionVariables(in: template)
+        #expect(variables["MAGPIE_KEY_CHECK"] == "on" && variables["MAGPIE_CONFIG"] == "magpie.yaml", "\(variables)")
+
+        let taskRoot = workspace.directory.appendingPathComponent("task")
+        try FileManager.default.unzipItem(at: URL(fileURLWithPath: workspace.path("dist/function.zip")), to: taskRoot)
+        let server = try await RuntimeAPIServer()
+        let keyed = #""content-type": "application/json", "x-api-key": "\#(key)""#
+        server.enqueue(Array(Self.httpEvent(path: "/v1/infer/sentiment", headers: keyed).utf8), requestID: "remote")
+        server.enqueue(Array(Self.httpEvent(path: "/v1/infer/hate-speech", headers: keyed).utf8), requestID: "local")
+        server.enqueue(Array(Self.httpEvent(path: "/v1/infer/sentiment").utf8), requestID: "no-key")
+        let environment = Self.lambdaEnvironment(
+            runtimeAPI: server.endpoint, taskRoot: taskRoot.path,
+            extra: variables.merging([
+                "AWS_ACCESS_KEY_ID": try standIn.string("access_key_id"),
+                "AWS_SECRET_ACCESS_KEY": try standIn.string("secret_access_key"),
+                "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": try standIn.string("endpoint"),
+            ]) { $1 })
+        let process = try Self.start(taskRoot.appendingPathComponent("bootstrap"), environment: environment)
+        defer { process.terminate() }
+
+        let posted = await server.posted(3)
+        try #require(posted.count == 3, "posted: \(posted)")
+        let (remoteStatus, remoteBody, remoteRaw) = Self.answer(posted[0])
+        #expect(remoteStatus == 200, "\(posted[0].body)")
+        #expect(Self.labels.contains(remoteBody?["category"] as? String ?? ""), "\(posted[0].body)")
+        let timing = (remoteRaw?["headers"] as? [String: String])?.first { $0.key.lowercased() == "server-timing" }?.value ?? ""
+        #expect(timing.contains("upstream;dur="), "\(timing)")
+        #expect(Self.answer(posted[1]).status == 200)
+        #expect(Self.answer(posted[1]).body?["category"] as? String == remoteBody?["category"] as? String)
+        #expect(Self.answer(posted[2]).status == 403)
     }
 }

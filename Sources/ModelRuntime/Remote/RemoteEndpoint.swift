@@ -33,6 +33,17 @@ public struct RemoteEndpoint: Sendable, Equatable {
         self.breakerCooldown = breakerCooldown
     }
 
+    /// SageMaker's rule for endpoint names, `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`: checked when a
+    /// configuration or package names one, so a typo fails at start rather than at the first call.
+    public static func isSageMakerEndpointName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
+            return false
+        }
+        let allowed = Set(Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8))
+        return bytes.allSatisfy(allowed.contains)
+    }
+
     /// Where the model runs, for `GET /v1/models`: kind and target, never a header value.
     public var location: [String: String] {
         switch target {

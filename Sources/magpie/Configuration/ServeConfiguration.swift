@@ -172,7 +172,7 @@ struct ServeConfiguration {
         for (key, value) in try reader.entries(allowed: ["endpoint", "region"]) {
             if key == "endpoint" { endpoint = try value.string } else { region = try value.string }
         }
-        guard let endpoint, Self.isSageMakerName(endpoint) else {
+        guard let endpoint, RemoteEndpoint.isSageMakerEndpointName(endpoint) else {
             throw reader.error("needs endpoint: a SageMaker endpoint name (letters, digits and hyphens, at most 63)")
         }
         return .sageMaker(endpoint: endpoint, region: region)
@@ -199,16 +199,6 @@ struct ServeConfiguration {
         }
         guard let url else { throw reader.error("needs url") }
         return .http(url: url, format: format)
-    }
-
-    /// SageMaker's rule for endpoint names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    static func isSageMakerName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard (1...63).contains(bytes.count), bytes.first != UInt8(ascii: "-"), bytes.last != UInt8(ascii: "-") else {
-            return false
-        }
-        let allowed = Set(Array("-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8))
-        return bytes.allSatisfy(allowed.contains)
     }
 
     private func route(named name: String, _ reader: YAMLReader) throws -> ModelRoute {
