@@ -42,31 +42,91 @@ enum Endpoint: Equatable {
         }
     }
 
-    static func match(method: HTTPRequest.Method, path: String) throws(GatewayError) -> Endpoint {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-        let (endpoint, allowed) = resolve(segments)
-        guard let endpoint else { throw .routeNotFound(path: path) }
-        if method == .options, segments.first == "v1" { return .preflight }
-        guard allowed.contains(method) || (method == .head && allowed.contains(.get)) else {
-            throw .methodNotAllowed(allowed: allowed)
+    /// The paths the gateway serves, in OpenAPI's form. Routing and `/openapi.json` both read
+    /// this table, so the document lists exactly what is served.
+    static let routes: [Route] = [
+        Route("/health", [.get]) { _ in .health },
+        Route("/ready", [.get]) { _ in .ready },
+        Route("/metrics", [.get]) { _ in .metrics },
+        Route("/openapi.json", [.get]) { _ in .openAPI },
+        Route("/v1/models", [.get]) { _ in .listModels },
+        Route("/v1/models/{model}/classify", [.post]) { .classify(model: $0[0]) },
+        Route("/v1/models/{model}/invocations", [.post]) { .invocations(model: $0[0]) },
+        Route("/v1/infer/{model}", [.post]) { .infer(model: $0[0]) },
+        Route("/v1/routes/{route}", [.post]) { .routed(route: $0[0]) },
+    ]
+
+    /// One served path: its segments, `{name}` standing for any one segment, and the methods
+    /// it answers. Paths under `/v1/` also answer OPTIONS (CORS preflight), and GET paths HEAD.
+    struct Route: Sendable {
+        let path: String
+        let methods: [HTTPRequest.Method]
+        let endpoint: @Sendable ([String]) -> Endpoint
+        private let segments: [String]
+
+        init(_ path: String, _ methods: [HTTPRequest.Method], endpoint: @escaping @Sendable ([String]) -> Endpoint) {
+            self.path = path
+            self.methods = methods
+            self.endpoint = endpoint
+            self.segments = path.split(separator: "/").map(String.init)
         }
-        return endpoint
+
+        var isVersioned: Bool { segments.first == "v1" }
+
+        /// The path's parameters, in order, for use in descriptions.
+        var parameters: [String] {
+            segments.filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+        }
+
+        /// The methods named in `Allow`, OPTIONS included where preflight is answered.
+        var allowed: [HTTPRequest.Method] { isVersioned ? methods + [.options] : methods }
+
+        /// The parameters' values when `path` has this route's shape.
+        func captures(_ path: [String]) -> [String]? {
+            guard path.count == segments.count else { return nil }
+            var values: [String] = []
+            for (pattern, segment) in zip(segments, path) {
+                if pattern.hasPrefix("{") {
+                    values.append(segment)
+                } else if pattern != segment {
+                    return nil
+                }
+            }
+            return values
+        }
     }
 
-    private static func resolve(_ segments: [String]) -> (Endpoint?, [HTTPRequest.Method]) {
-        switch segments.count {
-        case 1 where segments[0] == "health": return (.health, [.get])
-        case 1 where segments[0] == "ready": return (.ready, [.get])
-        case 1 where segments[0] == "metrics": return (.metrics, [.get])
-        case 1 where segments[0] == "openapi.json": return (.openAPI, [.get])
-        case 2 where segments == ["v1", "models"]: return (.listModels, [.get, .options])
-        case 3 where segments[0] == "v1" && segments[1] == "infer": return (.infer(model: segments[2]), [.post, .options])
-        case 3 where segments[0] == "v1" && segments[1] == "routes": return (.routed(route: segments[2]), [.post, .options])
-        case 4 where segments[0] == "v1" && segments[1] == "models" && segments[3] == "classify":
-            return (.classify(model: segments[2]), [.post, .options])
-        case 4 where segments[0] == "v1" && segments[1] == "models" && segments[3] == "invocations":
-            return (.invocations(model: segments[2]), [.post, .options])
-        default: return (nil, [])
+    static func match(method: HTTPRequest.Method, path: String) throws(GatewayError) -> Endpoint {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        for route in routes {
+            guard let values = route.captures(segments) else { continue }
+            if method == .options, route.isVersioned { return .preflight }
+            let allowed = route.allowed
+            guard allowed.contains(method) || (method == .head && allowed.contains(.get)) else {
+                throw .methodNotAllowed(allowed: allowed)
+            }
+            return route.endpoint(values)
         }
+        throw .routeNotFound(path: path)
+    }
+
+    /// The failures a request to this endpoint can meet, for its description: every row of the
+    /// error table that the pipeline can produce on the way to its answer. (A 405 belongs to
+    /// the methods a path does not answer, which the description does not list.)
+    var possibleFailures: [GatewayError.Kind] {
+        var kinds: [GatewayError.Kind] = [.internalError]
+        if isKeyed { kinds += [.forbidden, .throttled, .quotaExceeded] }
+        switch self {
+        case .ready: kinds.append(.notReady)
+        case .classify, .invocations, .infer, .routed:
+            kinds += [.unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel]
+            kinds += [
+                .modelOverloaded, .modelUnavailable, .upstreamError, .upstreamInvalidResponse, .upstreamUnavailable,
+                .upstreamTimeout, .circuitOpen,
+            ]
+            if case .routed = self { kinds += [.unknownRoute, .unknownChoice] }
+        default: break
+        }
+        return kinds
     }
 }

@@ -19,6 +19,8 @@ public final class Gateway: Sendable {
     let cors: CORSPolicy
     let logger: Logger
     let metrics: GatewayMetrics
+    /// `/openapi.json`, generated once from the routes, limits and error table.
+    let openAPIDocument: [UInt8]
     private let isReady = Atomic<Bool>(false)
     private let requestIDs = RequestIDGenerator()
 
@@ -40,6 +42,7 @@ public final class Gateway: Sendable {
         self.cors = cors
         self.logger = logger
         self.metrics = metrics
+        self.openAPIDocument = OpenAPIDocument.json(limits: limits)
     }
 
     /// Marks the gateway ready (`GET /ready` → 200) once provisioned models are loaded.
@@ -130,7 +133,7 @@ public final class Gateway: Sendable {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: metrics.exposition())
         case .openAPI:
             return GatewayResponse(
-                status: .ok, headers: [.contentType: "application/json"], body: OpenAPIDocument.json(limits: limits))
+                status: .ok, headers: [.contentType: "application/json"], body: openAPIDocument)
         case .preflight:
             return cors.preflight(origin: request.headers[.origin])
         case .listModels:

@@ -34,51 +34,11 @@ public enum GatewayError: Error, Equatable {
     case circuitOpen(model: String, retryAfterSeconds: Int)
     case internalError
 
-    public var status: HTTPResponse.Status {
-        switch self {
-        case .routeNotFound, .unknownModel, .unknownRoute: .notFound
-        case .methodNotAllowed: .methodNotAllowed
-        case .unsupportedMediaType: .unsupportedMediaType
-        case .bodyTooLarge: .contentTooLarge
-        case .malformedJSON, .invalidUTF8: .badRequest
-        case .invalidRequest, .unknownChoice, .issue: .unprocessableContent
-        case .forbidden: .forbidden
-        case .throttled, .quotaExceeded: .tooManyRequests
-        case .overloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen: .serviceUnavailable
-        case .upstreamFailed, .upstreamInvalidResponse: .badGateway
-        case .upstreamTimeout: .gatewayTimeout
-        case .internalError: .internalServerError
-        }
-    }
+    public var status: HTTPResponse.Status { kind.status }
 
     /// A stable, machine-readable name for the error, beside the human `message`: clients
     /// branch on this, never on message texts.
-    public var errorType: String {
-        switch self {
-        case .routeNotFound: "route_not_found"
-        case .methodNotAllowed: "method_not_allowed"
-        case .unknownModel: "unknown_model"
-        case .unknownRoute: "unknown_route"
-        case .unsupportedMediaType: "unsupported_media_type"
-        case .bodyTooLarge: "body_too_large"
-        case .malformedJSON: "malformed_json"
-        case .invalidUTF8: "invalid_utf8"
-        case .invalidRequest, .issue: "invalid_request"
-        case .unknownChoice: "unknown_choice"
-        case .forbidden: "forbidden"
-        case .throttled: "throttled"
-        case .quotaExceeded: "quota_exceeded"
-        case .overloaded: "model_overloaded"
-        case .notReady: "not_ready"
-        case .modelUnavailable: "model_unavailable"
-        case .upstreamFailed: "upstream_error"
-        case .upstreamInvalidResponse: "upstream_invalid_response"
-        case .upstreamUnavailable: "upstream_unavailable"
-        case .upstreamTimeout: "upstream_timeout"
-        case .circuitOpen: "circuit_open"
-        case .internalError: "internal_error"
-        }
-    }
+    public var errorType: String { kind.rawValue }
 
     /// Failures of the model itself, after which a configured fallback model may answer.
     var allowsFallback: Bool {

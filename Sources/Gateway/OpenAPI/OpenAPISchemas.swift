@@ -1,0 +1,102 @@
+/// The bodies `/openapi.json` describes: the payload shapes of `Payloads/`, with the text
+/// limits the gateway enforces, and which of them each endpoint takes and answers.
+enum OpenAPISchemas {
+    /// What one endpoint takes and answers on success.
+    struct Exchange {
+        var summary: String
+        var request: [String: Any]?
+        var successDescription: String
+        var mediaType = "application/json"
+        var response: [String: Any]
+    }
+
+    static func exchange(for endpoint: Endpoint) -> Exchange {
+        let ref = OpenAPIDocument.reference
+        let status: [String: Any] = ["type": "object", "required": ["status"], "properties": ["status": ["type": "string"]]]
+        switch endpoint {
+        case .health:
+            return Exchange(summary: "Liveness: 200 while the process serves.", successDescription: "Alive.", response: status)
+        case .ready:
+            return Exchange(
+                summary: "Readiness: 503 while provisioned models load.", successDescription: "Ready.", response: status)
+        case .metrics:
+            return Exchange(
+                summary: "Prometheus metrics.", successDescription: "Text exposition format.",
+                mediaType: "text/plain", response: ["type": "string"])
+        case .openAPI:
+            return Exchange(summary: "This document.", successDescription: "OpenAPI 3.1.", response: ["type": "object"])
+        case .listModels:
+            return Exchange(
+                summary: "Served models: where each runs, its lifecycle state, and a remote model's health.",
+                successDescription: "Models.", response: ref("ModelList", "schemas"))
+        case .classify:
+            return Exchange(
+                summary: "Classify one text or a batch (Magpie's payload).", request: ref("ClassifyRequest", "schemas"),
+                successDescription: "Predictions.", response: ref("ClassifyResponse", "schemas"))
+        case .invocations:
+            return Exchange(
+                summary: "Classify (Hugging Face inference toolkit and SageMaker payload).",
+                request: ref("InvocationsRequest", "schemas"), successDescription: "One label and score per input.",
+                response: ["type": "array", "items": ref("LabelScore", "schemas")])
+        case .infer:
+            return Exchange(
+                summary: "Classify (the reference Lambda's payload).", request: ref("InferRequest", "schemas"),
+                successDescription: "The label.",
+                response: ["type": "object", "required": ["category"], "properties": ["category": ["type": "string"]]])
+        case .routed:
+            return Exchange(
+                summary: "Classify with the model a configured route chooses from a JSON field or a header.",
+                request: ref("ClassifyRequest", "schemas"), successDescription: "Predictions.",
+                response: ref("ClassifyResponse", "schemas"))
+        case .preflight:
+            return Exchange(summary: "CORS preflight.", successDescription: "Preflight.", response: ["type": "object"])
+        }
+    }
+
+    static func schemas(limits: GatewayLimits) -> [String: Any] {
+        let ref = { (name: String) in OpenAPIDocument.reference(name) }
+        let string: [String: Any] = ["type": "string"]
+        let number: [String: Any] = ["type": "number"]
+        let labelScores: [String: Any] = ["type": "array", "items": ref("LabelScore")]
+        return [
+            "Message": object(["message": string, "error_type": string]),
+            "Issue": object(["issue": string, "error_type": string]),
+            "LabelScore": object(["label": string, "score": number]),
+            "Result": object(["label": string, "score": number, "scores": labelScores]),
+            "Text": ["type": "string", "minLength": 1, "maxLength": limits.maxTextLength, "pattern": "\\S"],
+            "Texts": ["type": "array", "minItems": 1, "maxItems": limits.maxBatchSize, "items": ref("Text")],
+            "ClassifyRequest": [
+                "oneOf": [
+                    object(["text": ref("Text")]).merging(["not": ["required": ["texts"]]]) { $1 },
+                    object(["texts": ref("Texts")]).merging(["not": ["required": ["text"]]]) { $1 },
+                ]
+            ],
+            "ClassifyResponse": [
+                "oneOf": [
+                    object(["model": string, "version": string, "label": string, "score": number, "scores": labelScores]),
+                    object(["model": string, "version": string, "results": ["type": "array", "items": ref("Result")]]),
+                ]
+            ],
+            "InvocationsRequest": object(["inputs": ["oneOf": [ref("Text"), ref("Texts")]]]),
+            "InferRequest": object(["text": ref("Text")]),
+            "ModelList": object(["models": ["type": "array", "items": ref("Model")]]),
+            "Model": object(
+                [
+                    "name": string, "version": string, "labels": ["type": "array", "items": string],
+                    "state": ["type": "string", "enum": ["cold", "loading", "warm"]],
+                    "location": ["type": "object", "additionalProperties": string],
+                    "health": object(
+                        [
+                            "breaker": ["type": "string", "enum": ["closed", "open", "half_open"]],
+                            "consecutive_failures": ["type": "integer"], "last_error": string, "status": string,
+                        ], optional: ["last_error"]),
+                    "fallback": string,
+                ], optional: ["health", "fallback"]),
+        ]
+    }
+
+    /// An object schema whose properties are all required but `optional`.
+    static func object(_ properties: [String: Any], optional: Set<String> = []) -> [String: Any] {
+        ["type": "object", "required": properties.keys.filter { !optional.contains($0) }.sorted(), "properties": properties]
+    }
+}

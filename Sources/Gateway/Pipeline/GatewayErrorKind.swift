@@ -1,0 +1,111 @@
+import HTTPTypes
+
+extension GatewayError {
+    /// The error table: one row per `error_type`, with its status and what it means. The
+    /// mapping from `GatewayError` is an exhaustive switch, so a new failure cannot be added
+    /// without a row, and `/openapi.json` lists every row on the routes it can occur on.
+    public enum Kind: String, CaseIterable, Sendable {
+        case routeNotFound = "route_not_found"
+        case methodNotAllowed = "method_not_allowed"
+        case unknownModel = "unknown_model"
+        case unknownRoute = "unknown_route"
+        case unsupportedMediaType = "unsupported_media_type"
+        case bodyTooLarge = "body_too_large"
+        case malformedJSON = "malformed_json"
+        case invalidUTF8 = "invalid_utf8"
+        case invalidRequest = "invalid_request"
+        case unknownChoice = "unknown_choice"
+        case forbidden
+        case throttled
+        case quotaExceeded = "quota_exceeded"
+        case modelOverloaded = "model_overloaded"
+        case notReady = "not_ready"
+        case modelUnavailable = "model_unavailable"
+        case upstreamError = "upstream_error"
+        case upstreamInvalidResponse = "upstream_invalid_response"
+        case upstreamUnavailable = "upstream_unavailable"
+        case upstreamTimeout = "upstream_timeout"
+        case circuitOpen = "circuit_open"
+        case internalError = "internal_error"
+
+        public var status: HTTPResponse.Status {
+            switch self {
+            case .routeNotFound, .unknownModel, .unknownRoute: .notFound
+            case .methodNotAllowed: .methodNotAllowed
+            case .unsupportedMediaType: .unsupportedMediaType
+            case .bodyTooLarge: .contentTooLarge
+            case .malformedJSON, .invalidUTF8: .badRequest
+            case .invalidRequest, .unknownChoice: .unprocessableContent
+            case .forbidden: .forbidden
+            case .throttled, .quotaExceeded: .tooManyRequests
+            case .modelOverloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen: .serviceUnavailable
+            case .upstreamError, .upstreamInvalidResponse: .badGateway
+            case .upstreamTimeout: .gatewayTimeout
+            case .internalError: .internalServerError
+            }
+        }
+
+        /// When a client meets it, in the API description.
+        public var meaning: String {
+            switch self {
+            case .routeNotFound: "no such path"
+            case .methodNotAllowed: "the path does not answer this method (see Allow)"
+            case .unknownModel: "no model of that name is served"
+            case .unknownRoute: "no route of that name is configured"
+            case .unsupportedMediaType: "the body is not application/json"
+            case .bodyTooLarge: "the body is over the configured limit"
+            case .malformedJSON: "the body is not JSON"
+            case .invalidUTF8: "the body is not UTF-8"
+            case .invalidRequest: "the JSON is well-formed but its content is not acceptable"
+            case .unknownChoice: "the route's field or header names no configured choice"
+            case .forbidden: "missing, unknown or revoked API key"
+            case .throttled: "the key's token bucket is empty (Too Many Requests)"
+            case .quotaExceeded: "the key's quota for this period is used up (Limit Exceeded)"
+            case .modelOverloaded: "the model's concurrency and queue are full"
+            case .notReady: "provisioned models are still loading"
+            case .modelUnavailable: "the model failed to load or is misconfigured"
+            case .upstreamError: "the remote model failed on the request; the message is its own"
+            case .upstreamInvalidResponse: "the remote model answered in a form its payload format does not allow"
+            case .upstreamUnavailable: "the remote model stayed busy, cold or unreachable through its retries"
+            case .upstreamTimeout: "the remote model did not answer within its timeout (Endpoint request timed out)"
+            case .circuitOpen: "the remote model's circuit breaker is open; no call was made"
+            case .internalError: "a fault in Magpie itself, logged with the request id"
+            }
+        }
+
+        /// Whether the answer carries `Retry-After`.
+        public var retries: Bool {
+            switch self {
+            case .throttled, .quotaExceeded, .modelOverloaded, .notReady, .upstreamUnavailable, .circuitOpen: true
+            default: false
+            }
+        }
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .routeNotFound: .routeNotFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .unknownModel: .unknownModel
+        case .unknownRoute: .unknownRoute
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .bodyTooLarge: .bodyTooLarge
+        case .malformedJSON: .malformedJSON
+        case .invalidUTF8: .invalidUTF8
+        case .invalidRequest, .issue: .invalidRequest
+        case .unknownChoice: .unknownChoice
+        case .forbidden: .forbidden
+        case .throttled: .throttled
+        case .quotaExceeded: .quotaExceeded
+        case .overloaded: .modelOverloaded
+        case .notReady: .notReady
+        case .modelUnavailable: .modelUnavailable
+        case .upstreamFailed: .upstreamError
+        case .upstreamInvalidResponse: .upstreamInvalidResponse
+        case .upstreamUnavailable: .upstreamUnavailable
+        case .upstreamTimeout: .upstreamTimeout
+        case .circuitOpen: .circuitOpen
+        case .internalError: .internalError
+        }
+    }
+}
