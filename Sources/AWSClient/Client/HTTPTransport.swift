@@ -26,6 +26,10 @@ public struct HTTPTransport: Sendable {
     public static let sharedClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.tracing.tracer = nil
+        // Each remote model's `max_concurrency` bounds its calls in flight. The pool must not be
+        // the tighter bound (AsyncHTTPClient's default is 8 connections a host), or calls queue
+        // inside it, unseen by the model's queue, its Retry-After and its metrics.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1024
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.redirectConfiguration = .disallow
         configuration.timeout.connect = .seconds(5)
