@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .executableTarget(
@@ -109,7 +110,9 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Digests", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "AWSClient", "Digests", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -157,7 +160,8 @@ let package = Package(
         .testTarget(
             name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
-        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(
+            name: "StorageTests", dependencies: ["Storage", "MagpieTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
         .target(
             name: "MagpieTestSupport",

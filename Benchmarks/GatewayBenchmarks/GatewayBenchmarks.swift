@@ -22,7 +22,7 @@ enum GatewayBenchmarks {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try Store(path: directory.appendingPathComponent("bench.sqlite").path)
+        let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
         let quota = try Quota(parsing: "1000000000/month")
         try await store.createPlan(UsagePlan(name: "bench", quota: quota, rate: 1e9, burst: 1_000_000_000))
         let (key, secret) = try await store.createKey(name: "bench", plan: "bench")

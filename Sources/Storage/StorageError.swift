@@ -7,6 +7,9 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case unknownPlan(String, known: [String])
     case unknownKey(String)
     case database(String)
+    /// The database cannot be reached or is restarting; the operation may succeed later.
+    case unavailable(String)
+    case invalidLocation(String, reason: String)
 
     public var description: String {
         switch self {
@@ -26,6 +29,11 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
             return "no API key with id '\(id)' (see `magpie keys list`)"
         case .database(let reason):
             return "database error: \(reason)"
+        case .unavailable(let reason):
+            return "the database is unavailable: \(reason)"
+        case .invalidLocation(let text, let reason):
+            return
+                "--database \(text): \(reason); give a file path (SQLite), postgres://USER:PASSWORD@HOST:PORT/DATABASE, dynamodb://TABLE or memory://"
         }
     }
 }

@@ -1,18 +1,34 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Storage
 
-/// The `--database` option of `serve`, `keys` and `plans`: they share one SQLite file, so
-/// keys created from the command line work on a running server at once.
+/// The `--database` option of `serve`, `keys` and `plans`: they share one store, so keys
+/// created from the command line work on a running server at once.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: "The SQLite file with keys, plans and usage (env MAGPIE_DATABASE; default magpie.sqlite).")
+    @Option(
+        help: """
+            Where keys, plans and usage live: a SQLite file, postgres://USER:PASSWORD@HOST:PORT/DATABASE, \
+            dynamodb://TABLE or memory:// (env MAGPIE_DATABASE; default magpie.sqlite).
+            """)
     var database: String?
 
     var path: String {
         database ?? ProcessInfo.processInfo.environment["MAGPIE_DATABASE"] ?? "magpie.sqlite"
     }
 
-    func open() throws -> Store {
-        try Store(path: path)
+    /// Runs `body` with the store open, and closes it (a PostgreSQL pool) whatever happens.
+    func withStore<T>(_ body: (any KeyStore) async throws -> T) async throws -> T {
+        var logger = Logger(label: "magpie.storage")
+        logger.logLevel = .warning
+        let store = try await StoreLocation(parsing: path).open(logger: logger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }

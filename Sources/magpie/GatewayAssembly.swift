@@ -18,7 +18,7 @@ struct GatewayAssembly {
     ///   - environment: the process environment: AWS credentials, region and endpoint
     ///     overrides, and remote models' header values.
     init(
-        configuration: ServeConfiguration, models: [ServedModels.Entry], store: Store?, environment: [String: String],
+        configuration: ServeConfiguration, models: [ServedModels.Entry], store: (any KeyStore)?, environment: [String: String],
         logger: Logger
     ) throws {
         let metrics = GatewayMetrics()
@@ -48,6 +48,7 @@ struct GatewayAssembly {
         }
         gateway = Gateway(
             registry: registry, models: served, store: store, routes: configuration.routes, limits: configuration.limits,
-            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics)
+            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics,
+            failOpen: configuration.failOpen)
     }
 }

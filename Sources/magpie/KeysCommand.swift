@@ -18,7 +18,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "The usage plan the key is on.") var plan: String
 
         func run() async throws {
-            let (key, secret) = try await databaseOptions.open().createKey(name: name, plan: plan)
+            let (key, secret) = try await databaseOptions.withStore { try await $0.createKey(name: name, plan: plan) }
             print("Created key \(key.id) (\(key.name)) on plan \(key.plan). It is shown only now:")
             print(secret)
         }
@@ -30,18 +30,20 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            let store = try databaseOptions.open()
-            let plans = Dictionary(uniqueKeysWithValues: try await store.plans().map { ($0.name, $0) })
-            var rows: [[String]] = []
-            for key in try await store.keys() {
-                var usage = "-"
-                if let quota = plans[key.plan]?.quota {
-                    usage = "\(try await store.usage(keyID: key.id, quota: quota))/\(quota)"
+            let rows = try await databaseOptions.withStore { store in
+                let plans = Dictionary(uniqueKeysWithValues: try await store.plans().map { ($0.name, $0) })
+                var rows: [[String]] = []
+                for key in try await store.keys() {
+                    var usage = "-"
+                    if let quota = plans[key.plan]?.quota {
+                        usage = "\(try await store.usage(keyID: key.id, quota: quota))/\(quota)"
+                    }
+                    rows.append([
+                        key.id, key.name, key.plan, Self.format(key.createdAt), key.lastUsedAt.map(Self.format) ?? "never",
+                        usage, key.revokedAt.map { "revoked " + Self.format($0) } ?? "active",
+                    ])
                 }
-                rows.append([
-                    key.id, key.name, key.plan, Self.format(key.createdAt), key.lastUsedAt.map(Self.format) ?? "never", usage,
-                    key.revokedAt.map { "revoked " + Self.format($0) } ?? "active",
-                ])
+                return rows
             }
             print(TextTable.render(header: ["id", "name", "plan", "created", "last used", "usage", "status"], rows: rows))
         }
@@ -58,7 +60,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Argument(help: "The key's id, as `keys list` shows it.") var id: String
 
         func run() async throws {
-            try await databaseOptions.open().revokeKey(id: id)
+            try await databaseOptions.withStore { try await $0.revokeKey(id: id) }
             print("Revoked key \(id)")
         }
     }

@@ -84,7 +84,7 @@ struct LambdaCommand: AsyncParsableCommand {
     /// as the execution environment: a runtime restarted in the same environment keeps its
     /// counts. The copy is named by the packaged file's digest, so a different database (a
     /// new deployment, another function on a developer's machine) never reuses a stale copy.
-    static func writableStore(copying database: String, plans: [UsagePlan]) async throws -> Store {
+    static func writableStore(copying database: String, plans: [UsagePlan]) async throws -> SQLiteStore {
         guard let contents = FileManager.default.contents(atPath: database) else {
             throw ValidationError(
                 "MAGPIE_KEY_CHECK is on but there is no key database at \(database); package one with `magpie package lambda --database`"
@@ -92,7 +92,7 @@ struct LambdaCommand: AsyncParsableCommand {
         }
         let copy = NSTemporaryDirectory() + "magpie-keys-\(sha256Hex(contents).prefix(16)).sqlite"
         if !FileManager.default.fileExists(atPath: copy) { try contents.write(to: URL(fileURLWithPath: copy)) }
-        let store = try Store(path: copy)
+        let store = try SQLiteStore(path: copy)
         for plan in plans { try await store.savePlan(plan) }
         return store
     }

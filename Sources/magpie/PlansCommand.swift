@@ -22,7 +22,7 @@ struct PlansCommand: AsyncParsableCommand {
         func run() async throws {
             let quota = self.quota == "none" ? nil : try Quota(parsing: self.quota)
             let plan = try UsagePlan(name: name, quota: quota, rate: rate, burst: burst)
-            try await databaseOptions.open().createPlan(plan)
+            try await databaseOptions.withStore { try await $0.createPlan(plan) }
             print("Created plan \(plan.name): quota \(quota?.description ?? "none"), rate \(plan.rate)/s, burst \(plan.burst)")
         }
     }
@@ -33,7 +33,7 @@ struct PlansCommand: AsyncParsableCommand {
         @OptionGroup var databaseOptions: DatabaseOptions
 
         func run() async throws {
-            let plans = try await databaseOptions.open().plans()
+            let plans = try await databaseOptions.withStore { try await $0.plans() }
             let rows = plans.map { [$0.name, $0.quota?.description ?? "none", "\($0.rate)", "\($0.burst)"] }
             print(TextTable.render(header: ["name", "quota", "rate/s", "burst"], rows: rows))
         }

@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logLevel = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel) }
         let logger = Logger(label: "magpie")
-        let store = try Store(path: configuration.database)
+        let store = try await StoreLocation(parsing: configuration.database).open(logger: logger)
         for plan in configuration.plans { try await store.savePlan(plan) }
         let served = try ServedModels.resolve(configuration).map { entry in
             var entry = entry
@@ -103,7 +103,13 @@ struct ServeCommand: AsyncParsableCommand {
         ) { port in
             logger.notice("listening", metadata: ["address": "http://\(host):\(port)", "models": "\(names)"])
         }
-        try await application.runService()
+        do {
+            try await application.runService()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
     }
 }
 

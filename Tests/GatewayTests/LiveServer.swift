@@ -28,7 +28,7 @@ final class LiveServer: Sendable {
     }
 
     let port: Int
-    let store: Store
+    let store: SQLiteStore
     let gateway: Gateway
     let databaseDirectory: URL
     private let task: Task<Void, any Error>
@@ -44,7 +44,7 @@ final class LiveServer: Sendable {
         metrics: GatewayMetrics = GatewayMetrics(), logHandler: (any LogHandler)? = nil, ready: Bool = true
     ) async throws {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
-        store = try Store(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
+        store = try SQLiteStore(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
         let remoteModels = Dictionary(remotes.map { ($0.deployment.name, $0.model) }, uniquingKeysWith: { $1 })
         let artifactLoader = loader ?? { deployment in try LoadedModel.load(from: deployment.path) }
         let registry = try ModelRegistry(deployments: [deployment] + remotes.map(\.deployment)) { deployment in

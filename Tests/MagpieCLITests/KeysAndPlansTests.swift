@@ -17,7 +17,7 @@ import Testing
         let secret = try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
         #expect(secret.hasPrefix("mgp_"))
 
-        let store = try Store(path: database)
+        let store = try SQLiteStore(path: database)
         let credential = try #require(try await store.authenticate(secret: secret))
         let key = credential.key
         let quota = try Quota(parsing: "10000/month")

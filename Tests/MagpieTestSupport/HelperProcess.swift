@@ -7,6 +7,8 @@ public final class HelperProcess: @unchecked Sendable {
     public let announcement: [String: Any]
     private let process: Process
     private let input: Pipe
+    private let output: Pipe
+    private let commandLock = NSLock()
 
     public struct Failed: Error, CustomStringConvertible {
         public let description: String
@@ -23,22 +25,36 @@ public final class HelperProcess: @unchecked Sendable {
         process.arguments = ["python3", ModelFixture.repositoryRoot.appendingPathComponent(script).path] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         input = Pipe()
-        let output = Pipe()
+        output = Pipe()
         process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data("\n".utf8) { break }
-            line.append(byte)
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: line) as? [String: Any] else {
+        let line = Self.readLine(output)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             process.terminate()
             throw Failed(description: "\(script) did not announce itself (is python3 with its packages installed?)")
         }
         announcement = object
+    }
+
+    /// Sends one line of control (e.g. `restart` to the PostgreSQL helper) and returns the
+    /// helper's one-line answer.
+    public func command(_ line: String) -> String {
+        commandLock.lock()
+        defer { commandLock.unlock() }
+        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        return Self.readLine(output)
+    }
+
+    private static func readLine(_ pipe: Pipe) -> String {
+        var line = Data()
+        while true {
+            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        return String(decoding: line, as: UTF8.self)
     }
 
     public func string(_ key: String) throws -> String {

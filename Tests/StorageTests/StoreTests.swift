@@ -9,14 +9,14 @@ import Testing
     }
 
     /// Authenticates and counts, as the gateway does for every keyed request.
-    static func request(_ store: Store, _ secret: String, at date: Date = Date()) async throws -> QuotaDecision? {
+    static func request(_ store: SQLiteStore, _ secret: String, at date: Date = Date()) async throws -> QuotaDecision? {
         guard let credential = try await store.authenticate(secret: secret) else { return nil }
         return try await store.consume(keyID: credential.key.id, quota: credential.plan.quota, at: date)
     }
 
     @Test func keysAreStoredOnlyAsHashes() async throws {
         let database = try TemporaryDatabase()
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         try await store.createPlan(try Self.plan())
         let (key, secret) = try await store.createKey(name: "demo", plan: "basic")
         #expect(secret.hasPrefix("mgp_") && secret.count == 4 + 43)
@@ -30,7 +30,7 @@ import Testing
 
     @Test func unknownPlansAndKeysAreNamed() async throws {
         let database = try TemporaryDatabase()
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         await #expect(throws: StorageError.unknownPlan("gold", known: [])) { try await store.createKey(name: "k", plan: "gold") }
         try await store.createPlan(try Self.plan())
         await #expect(throws: StorageError.planExists("basic")) { try await store.createPlan(try Self.plan()) }
@@ -43,7 +43,7 @@ import Testing
     /// `last used` is kept to the minute, so a counted request writes only its usage row.
     @Test func lastUsedIsRefreshedAtMostOnceAMinute() async throws {
         let database = try TemporaryDatabase()
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         try await store.createPlan(try Self.plan())
         let (key, _) = try await store.createKey(name: "demo", plan: "basic")
         let start = Date(timeIntervalSince1970: 1_795_000_000)
@@ -61,7 +61,7 @@ import Testing
 
     @Test func revokedAndUnknownKeysAreRefused() async throws {
         let database = try TemporaryDatabase()
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         try await store.createPlan(try Self.plan())
         let (key, secret) = try await store.createKey(name: "demo", plan: "basic")
         let credential = try #require(try await store.authenticate(secret: secret))
@@ -81,7 +81,7 @@ import Testing
     /// of a revocation from the key's row.
     @Test func aRevokedKeyOnAPlanWithoutQuotaIsRefused() async throws {
         let database = try TemporaryDatabase()
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         try await store.createPlan(try Self.plan("unlimited", quota: nil))
         let (key, _) = try await store.createKey(name: "demo", plan: "unlimited")
         let start = Date()
@@ -95,11 +95,11 @@ import Testing
         let database = try TemporaryDatabase()
         let limit = 50
         do {
-            let store = try Store(path: database.path)
+            let store = try SQLiteStore(path: database.path)
             try await store.createPlan(try Self.plan(quota: "\(limit)/day"))
             let (_, secret) = try await store.createKey(name: "demo", plan: "basic")
             // A second connection pool on the same file stands in for a second process.
-            let other = try Store(path: database.path)
+            let other = try SQLiteStore(path: database.path)
             let decisions = try await withThrowingTaskGroup(of: QuotaDecision?.self) { group in
                 for request in 0..<200 {
                     group.addTask { try await Self.request(request.isMultiple(of: 2) ? store : other, secret) }
@@ -113,7 +113,7 @@ import Testing
             #expect(counted.sorted() == Array(1...limit))
             #expect(decisions.filter { if case .exceeded = $0 { true } else { false } }.count == 200 - limit)
         }
-        let reopened = try Store(path: database.path)
+        let reopened = try SQLiteStore(path: database.path)
         let key = try #require(try await reopened.keys().first)
         #expect(try await reopened.usage(keyID: key.id, quota: Quota(limit: limit, period: .day)) == limit)
     }
@@ -123,12 +123,12 @@ import Testing
         let day = QuotaTests.utc("2026-11-22T10:00:00Z")
         var secret = ""
         do {
-            let store = try Store(path: database.path)
+            let store = try SQLiteStore(path: database.path)
             try await store.createPlan(try Self.plan(quota: "3/day"))
             secret = try await store.createKey(name: "demo", plan: "basic").secret
             for _ in 0..<2 { _ = try await Self.request(store, secret, at: day) }
         }
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         let third = try await Self.request(store, secret, at: day)
         #expect(third == .counted(quota: QuotaState(limit: 3, used: 3, resetsAt: QuotaTests.utc("2026-11-23T00:00:00Z"))))
         let fourth = try await Self.request(store, secret, at: day)
@@ -139,7 +139,7 @@ import Testing
 
     @Test func aPlanWithoutQuotaCountsNothing() async throws {
         let database = try TemporaryDatabase()
-        let store = try Store(path: database.path)
+        let store = try SQLiteStore(path: database.path)
         try await store.createPlan(try Self.plan("free", quota: nil))
         let secret = try await store.createKey(name: "demo", plan: "free").secret
         for _ in 0..<3 { #expect(try await Self.request(store, secret) == .counted(quota: nil)) }

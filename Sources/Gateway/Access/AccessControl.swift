@@ -5,12 +5,21 @@ import Storage
 /// API keys, throttling and quotas, in API Gateway's order: an unknown key is refused before
 /// anything is counted, a throttled request does not use quota, and a counted request is on
 /// disk before the model runs.
+///
+/// When the store cannot be reached, requests that need it get 503 with `Retry-After` (fail
+/// closed). With `failOpen`, a key already known to this process (in the credential cache) is
+/// admitted without a quota check and its count is written once the store answers again
+/// (`PendingUsage`); an unknown key is still refused, since nothing vouches for it.
 struct AccessControl: Sendable {
     static let apiKeyHeader = HTTPField.Name("x-api-key")!
+    /// What a client is told to wait while the store is unavailable.
+    static let storeRetryAfterSeconds = 1
 
-    let store: Store
+    let store: any KeyStore
+    let failOpen: Bool
     let buckets = TokenBuckets()
     let credentials = CredentialCache()
+    let pending = PendingUsage()
 
     /// The active key the request carries, or `forbidden`: a read, nothing is counted yet.
     func authenticate(_ headers: HTTPFields) async throws(GatewayError) -> Credential {
@@ -19,8 +28,13 @@ struct AccessControl: Sendable {
         let found: Credential?
         do {
             found = try await store.authenticate(secret: secret)
+        } catch .unavailable where failOpen {
+            guard let stale = credentials.staleCredential(forSecret: secret) else {
+                throw .storeUnavailable(retryAfterSeconds: Self.storeRetryAfterSeconds)
+            }
+            return stale
         } catch {
-            throw .internalError
+            throw Self.gatewayError(error)
         }
         guard let found else { throw .forbidden }
         credentials.store(found, forSecret: secret)
@@ -37,8 +51,15 @@ struct AccessControl: Sendable {
         let decision: QuotaDecision
         do {
             decision = try await store.consume(keyID: credential.key.id, quota: plan.quota, at: now)
+        } catch .unavailable where failOpen {
+            pending.record(PendingUsage.Entry(keyID: credential.key.id, quota: plan.quota, at: now))
+            return Self.rateLimitHeaders(plan: plan, quota: nil, now: now)
         } catch {
-            throw .internalError
+            throw Self.gatewayError(error)
+        }
+        if pending.count > 0 {
+            let (pending, store) = (pending, store)
+            Task { await pending.flush(to: store) }
         }
         switch decision {
         case .revoked:
@@ -64,6 +85,11 @@ struct AccessControl: Sendable {
             headers[rateLimitPolicyHeader] = burstPolicy
         }
         return headers
+    }
+
+    static func gatewayError(_ error: StorageError) -> GatewayError {
+        if case .unavailable = error { return .storeUnavailable(retryAfterSeconds: storeRetryAfterSeconds) }
+        return .internalError
     }
 
     static let rateLimitPolicyHeader = HTTPField.Name("RateLimit-Policy")!

@@ -31,6 +31,12 @@ final class CredentialCache: Sendable {
         }
     }
 
+    /// The last credential seen for `secret`, however old: what `fail_open` admits by while
+    /// the store cannot be asked.
+    func staleCredential(forSecret secret: String) -> Credential? {
+        entries.withLock { $0[secret]?.credential }
+    }
+
     func store(_ credential: Credential, forSecret secret: String) {
         let expires = clock.now.advanced(by: lifetime)
         entries.withLock { entries in

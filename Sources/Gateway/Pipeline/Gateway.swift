@@ -28,16 +28,18 @@ public final class Gateway: Sendable {
     ///   - models: the served models, described at start, for `GET /v1/models` and fallbacks.
     ///   - store: keys, plans and quotas; nil serves without keys (for local experiments only).
     ///   - routes: configured routes that choose the model per request.
+    ///   - failOpen: while the store is unavailable, admit keys this process already knows
+    ///     and count them later, instead of answering 503 (see `AccessControl`).
     public init(
-        registry: ModelRegistry, models: [ServedModel], store: Store?, routes: [ModelRoute] = [],
+        registry: ModelRegistry, models: [ServedModel], store: (any KeyStore)?, routes: [ModelRoute] = [],
         limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), logger: Logger = Logger(label: "magpie.gateway"),
-        metrics: GatewayMetrics = GatewayMetrics()
+        metrics: GatewayMetrics = GatewayMetrics(), failOpen: Bool = false
     ) {
         self.registry = registry
         self.models = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.routes = Dictionary(routes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.access = store.map { AccessControl(store: $0) }
+        self.access = store.map { AccessControl(store: $0, failOpen: failOpen) }
         self.limits = limits
         self.cors = cors
         self.logger = logger

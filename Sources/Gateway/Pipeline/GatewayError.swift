@@ -32,6 +32,8 @@ public enum GatewayError: Error, Equatable {
     case upstreamTimeout
     /// The remote model's circuit breaker is open; no upstream call was made.
     case circuitOpen(model: String, retryAfterSeconds: Int)
+    /// Keys and quotas cannot be checked: the store is unreachable or restarting.
+    case storeUnavailable(retryAfterSeconds: Int)
     case internalError
 
     public var status: HTTPResponse.Status { kind.status }
@@ -77,6 +79,7 @@ public enum GatewayError: Error, Equatable {
         case .upstreamUnavailable(let model, let reason, _): "model '\(model)' is unavailable: \(reason)"
         case .upstreamTimeout: "Endpoint request timed out"
         case .circuitOpen(let model, _): "model '\(model)' is failing; requests are paused while it recovers"
+        case .storeUnavailable: "keys and quotas cannot be checked right now; retry later"
         case .internalError: "internal error"
         }
     }
@@ -85,7 +88,7 @@ public enum GatewayError: Error, Equatable {
     public var retryAfterSeconds: Int? {
         switch self {
         case .throttled(let seconds), .quotaExceeded(let seconds), .overloaded(_, let seconds),
-            .upstreamUnavailable(_, _, let seconds), .circuitOpen(_, let seconds):
+            .upstreamUnavailable(_, _, let seconds), .circuitOpen(_, let seconds), .storeUnavailable(let seconds):
             seconds
         case .notReady: 1
         default: nil

@@ -26,6 +26,7 @@ extension GatewayError {
         case upstreamUnavailable = "upstream_unavailable"
         case upstreamTimeout = "upstream_timeout"
         case circuitOpen = "circuit_open"
+        case storeUnavailable = "store_unavailable"
         case internalError = "internal_error"
 
         public var status: HTTPResponse.Status {
@@ -38,7 +39,8 @@ extension GatewayError {
             case .invalidRequest, .unknownChoice: .unprocessableContent
             case .forbidden: .forbidden
             case .throttled, .quotaExceeded: .tooManyRequests
-            case .modelOverloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen: .serviceUnavailable
+            case .modelOverloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen, .storeUnavailable:
+                .serviceUnavailable
             case .upstreamError, .upstreamInvalidResponse: .badGateway
             case .upstreamTimeout: .gatewayTimeout
             case .internalError: .internalServerError
@@ -69,6 +71,7 @@ extension GatewayError {
             case .upstreamUnavailable: "the remote model stayed busy, cold or unreachable through its retries"
             case .upstreamTimeout: "the remote model did not answer within its timeout (Endpoint request timed out)"
             case .circuitOpen: "the remote model's circuit breaker is open; no call was made"
+            case .storeUnavailable: "the database with keys and quotas cannot be reached or is restarting"
             case .internalError: "a fault in Magpie itself, logged with the request id"
             }
         }
@@ -76,7 +79,9 @@ extension GatewayError {
         /// Whether the answer carries `Retry-After`.
         public var retries: Bool {
             switch self {
-            case .throttled, .quotaExceeded, .modelOverloaded, .notReady, .upstreamUnavailable, .circuitOpen: true
+            case .throttled, .quotaExceeded, .modelOverloaded, .notReady, .upstreamUnavailable, .circuitOpen,
+                .storeUnavailable:
+                true
             default: false
             }
         }
@@ -105,6 +110,7 @@ extension GatewayError {
         case .upstreamUnavailable: .upstreamUnavailable
         case .upstreamTimeout: .upstreamTimeout
         case .circuitOpen: .circuitOpen
+        case .storeUnavailable: .storeUnavailable
         case .internalError: .internalError
         }
     }

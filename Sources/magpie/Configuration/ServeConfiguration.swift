@@ -13,7 +13,8 @@ import Yams
 /// server:
 ///   host: 127.0.0.1
 ///   port: 8080
-///   database: magpie.sqlite
+///   database: magpie.sqlite     # or postgres://USER:PASSWORD@HOST:PORT/DB, dynamodb://TABLE, memory://
+///   fail_open: false            # true: while the database is down, admit known keys, count later
 ///   max_body_bytes: 65536
 ///   allowed_origins: ["https://app.example"]
 ///   log_level: info             # notice drops the per-request lines, keeps start and stop
@@ -50,6 +51,8 @@ struct ServeConfiguration {
     var limits = GatewayLimits()
     var allowedOrigins = ["*"]
     var logLevel = Logger.Level.info
+    /// Admit known keys uncounted while the store is down, counting them once it is back.
+    var failOpen = false
     var deploymentDefaults = ModelDeployment(name: "", path: "")
     /// Explicit models; empty means discover under `modelsDirectory`.
     var models: [ModelDeployment] = []
@@ -88,7 +91,7 @@ struct ServeConfiguration {
     private mutating func applyServer(_ reader: YAMLReader) throws {
         let keys: Set<String> = [
             "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
-            "allowed_origins", "log_level",
+            "allowed_origins", "log_level", "fail_open",
         ]
         for (key, value) in try reader.entries(allowed: keys) {
             switch key {
@@ -99,6 +102,7 @@ struct ServeConfiguration {
             case "max_body_bytes": limits.maxBodyBytes = try value.int(in: 1024...64 * 1024 * 1024)
             case "max_text_length": limits.maxTextLength = try value.int(in: 1...1_000_000)
             case "max_batch_size": limits.maxBatchSize = try value.int(in: 1...10_000)
+            case "fail_open": failOpen = try value.bool
             case "log_level":
                 guard let level = Self.logLevel(try value.string) else { throw value.error(Self.logLevelExpectation) }
                 logLevel = level

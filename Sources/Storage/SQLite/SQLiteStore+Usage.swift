@@ -1,33 +1,7 @@
 import Foundation
 import GRDB
 
-/// A key's standing in its current quota period.
-public struct QuotaState: Sendable, Equatable {
-    public var limit: Int
-    /// Requests counted in this period, the one being decided included when counted.
-    public var used: Int
-    public var resetsAt: Date
-
-    public var remaining: Int { max(0, limit - used) }
-}
-
-/// An authenticated key with the plan it is on.
-public struct Credential: Sendable, Equatable {
-    public var key: APIKey
-    public var plan: UsagePlan
-}
-
-/// What counting one request against a key's quota decided.
-public enum QuotaDecision: Sendable, Equatable {
-    /// Counted; `quota` is nil when the plan has none.
-    case counted(quota: QuotaState?)
-    /// The quota for this period is used up; nothing was counted.
-    case exceeded(quota: QuotaState)
-    /// The key was revoked since it was authenticated.
-    case revoked
-}
-
-extension Store {
+extension SQLiteStore {
     /// The active key whose secret is `secret`, with its plan; nil for an unknown or revoked
     /// key. A read on the calling thread (see `readOnThisThread`), concurrent with other
     /// requests and with quota writes.
@@ -51,7 +25,7 @@ extension Store {
     /// this process or another, at most `quota.limit` are counted per period, and a counted
     /// request is on disk before this returns. Concurrent calls share a transaction
     /// (`QuotaCommitQueue`).
-    public func consume(keyID: String, quota: Quota?, at now: Date = Date()) async throws(StorageError) -> QuotaDecision {
+    public func consume(keyID: String, quota: Quota?, at now: Date) async throws(StorageError) -> QuotaDecision {
         do {
             return try await commitQueue.consume(QuotaCommitQueue.Request(keyID: keyID, quota: quota, now: now))
         } catch {
@@ -60,7 +34,7 @@ extension Store {
     }
 
     /// Requests counted for `keyID` in the quota period containing `date`, for listings.
-    public func usage(keyID: String, quota: Quota, at date: Date = Date()) async throws(StorageError) -> Int {
+    public func usage(keyID: String, quota: Quota, at date: Date) async throws(StorageError) -> Int {
         let start = quota.window(containing: date).start.databaseSeconds
         return try await read { db in
             try Int.fetchOne(db, sql: "SELECT count FROM usage WHERE key_id = ? AND period_start = ?", arguments: [keyID, start])

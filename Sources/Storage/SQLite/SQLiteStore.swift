@@ -7,10 +7,11 @@ import GRDB
 /// every quota decision is one write transaction, so counts are exact under any concurrency
 /// and across processes. `synchronous = NORMAL` makes a committed count survive a crash of the
 /// process (a power failure may lose the last commits, never corrupt the file).
-public final class Store: Sendable {
+public final class SQLiteStore: KeyStore {
     let pool: DatabasePool
     let commitQueue: QuotaCommitQueue
     public let path: String
+    public var location: String { path }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws(StorageError) {
@@ -30,6 +31,10 @@ public final class Store: Sendable {
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
         }
+    }
+
+    public func close() async {
+        try? pool.close()
     }
 
     static var migrator: DatabaseMigrator {

@@ -1,10 +1,10 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Creates a key on `plan` and returns it with its secret, which is not stored and cannot
     /// be shown again.
-    public func createKey(name: String, plan: String, at now: Date = Date()) async throws(StorageError) -> (
+    public func createKey(name: String, plan: String, at now: Date) async throws(StorageError) -> (
         key: APIKey, secret: String
     ) {
         let secret = APIKeySecret.generate()
@@ -29,7 +29,7 @@ extension Store {
 
     /// Revokes the key with `id`; later requests with it are refused. Revoking twice is not
     /// an error, and keeps the first revocation time.
-    public func revokeKey(id: String, at now: Date = Date()) async throws(StorageError) {
+    public func revokeKey(id: String, at now: Date) async throws(StorageError) {
         try await write { db in
             try db.execute(
                 sql: "UPDATE keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", arguments: [now.databaseSeconds, id])

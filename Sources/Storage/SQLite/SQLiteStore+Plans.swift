@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
 
-extension Store {
+extension SQLiteStore {
     /// Adds a plan; names are unique.
-    public func createPlan(_ plan: UsagePlan, at now: Date = Date()) async throws(StorageError) {
+    public func createPlan(_ plan: UsagePlan, at now: Date) async throws(StorageError) {
         try await write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM plans WHERE name = ?", arguments: [plan.name]) == true {
                 throw StorageError.planExists(plan.name)
@@ -18,7 +18,7 @@ extension Store {
 
     /// Creates the plan or updates the one with its name to match: how a config file declares
     /// plans. Keys on the plan keep their usage counts.
-    public func savePlan(_ plan: UsagePlan, at now: Date = Date()) async throws(StorageError) {
+    public func savePlan(_ plan: UsagePlan, at now: Date) async throws(StorageError) {
         try await write { db in
             try db.execute(
                 sql: """

@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// Keys, plans and quota counters in PostgreSQL, shared by every replica that points at the
+/// same database. Each quota decision is one statement, a conditional
+/// `INSERT … ON CONFLICT … DO UPDATE … WHERE count < limit RETURNING`: PostgreSQL locks the
+/// counter row and re-checks the condition on its latest version, so however many replicas
+/// race, a key is counted at most `limit` times a period, and a counted request is committed
+/// before its answer.
+public final class PostgresStore: KeyStore {
+    let client: PostgresClient
+    let logger: Logger
+    /// Runs the client's connection pool until the store is closed.
+    private let runner: Task<Void, Never>
+    public let location: String
+    /// How long an operation may wait for the database before it counts as unavailable: a
+    /// request then gets 503 at once instead of hanging on a database that is restarting.
+    let timeout: Duration
+
+    /// Connects to `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`) and brings
+    /// the schema up to date; replicas starting together migrate once.
+    public static func connect(url: String, timeout: Duration = .seconds(2), logger: Logger) async throws(StorageError)
+        -> PostgresStore
+    {
+        let configuration = try PostgresURL(url).configuration
+        let store = PostgresStore(
+            client: PostgresClient(configuration: configuration, backgroundLogger: logger), location: PostgresURL.redacted(url),
+            timeout: timeout, logger: logger)
+        do {
+            try await store.operation(timeout: .seconds(30)) { try await PostgresSchema.migrate(store.client, logger: logger) }
+        } catch {
+            await store.close()
+            throw .cannotOpen(path: store.location, reason: error.description)
+        }
+        return store
+    }
+
+    private init(client: PostgresClient, location: String, timeout: Duration, logger: Logger) {
+        self.client = client
+        self.location = location
+        self.timeout = timeout
+        self.logger = logger
+        runner = Task { await client.run() }
+    }
+
+    public func close() async {
+        runner.cancel()
+        _ = await runner.value
+    }
+
+    /// Runs `body` against the database within `timeout`; connection failures and a database
+    /// that is shutting down or starting become `unavailable`, other failures `database`.
+    func operation<T: Sendable>(timeout: Duration? = nil, _ body: @escaping @Sendable () async throws -> T)
+        async throws(StorageError) -> T
+    {
+        let limit = timeout ?? self.timeout
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StorageError.unavailable("PostgreSQL did not answer within \(limit)")
+                }
+                return value
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw Self.classify(error)
+        }
+    }
+
+    static func classify(_ error: any Error) -> StorageError {
+        if let error = error as? PSQLError {
+            if let state = error.serverInfo?[.sqlState] {
+                // Class 08: connection exceptions; 57P01–57P03: shutting down or not yet accepting.
+                if state.hasPrefix("08") || state.hasPrefix("57P") {
+                    return .unavailable("PostgreSQL is not accepting queries (\(state))")
+                }
+                return .database("PostgreSQL \(state): \(error.serverInfo?[.message] ?? "")")
+            }
+            switch error.code {
+            case .server: return .database("PostgreSQL: \(error.serverInfo?[.message] ?? "")")
+            case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+                .queryCancelled:
+                return .unavailable("the connection to PostgreSQL failed (\(error.code))")
+            default: return .database("PostgreSQL: \(error.code)")
+            }
+        }
+        if let error = error as? PostgresTransactionError {
+            guard let cause = error.beginError ?? error.closureError ?? error.commitError ?? error.rollbackError else {
+                return .database("a PostgreSQL transaction failed")
+            }
+            return classify(cause)
+        }
+        return .unavailable("PostgreSQL: \(error)")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+
+/// Where `--database` (or `MAGPIE_DATABASE`) says the store is: a file path for SQLite,
+/// `postgres://…` for PostgreSQL, `dynamodb://TABLE` for DynamoDB, or `memory://` for a store
+/// that lives and dies with the process. Anything else with a scheme is refused, so a
+/// mistyped URL never becomes a local file of that name.
+public enum StoreLocation: Equatable, Sendable {
+    case sqlite(path: String)
+    case postgres(url: String)
+    case dynamoDB(table: String)
+    case memory
+
+    public init(parsing text: String) throws(StorageError) {
+        guard let separator = text.range(of: "://") else {
+            guard !text.isEmpty else { throw .invalidLocation(text, reason: "is empty") }
+            self = .sqlite(path: text)
+            return
+        }
+        let scheme = text[..<separator.lowerBound].lowercased()
+        let rest = String(text[separator.upperBound...])
+        switch scheme {
+        case "postgres", "postgresql":
+            _ = try PostgresURL(text)
+            self = .postgres(url: text)
+        case "dynamodb":
+            guard Self.isDynamoDBTableName(rest) else {
+                throw .invalidLocation(text, reason: "a DynamoDB table name is 3 to 255 letters, digits, '_', '-' or '.'")
+            }
+            self = .dynamoDB(table: rest)
+        case "memory":
+            guard rest.isEmpty else { throw .invalidLocation(text, reason: "memory:// takes nothing after it") }
+            self = .memory
+        case "sqlite", "file":
+            throw .invalidLocation(text, reason: "give SQLite's file as a plain path, without \(scheme)://")
+        default:
+            throw .invalidLocation(text, reason: "unknown scheme '\(scheme)'")
+        }
+    }
+
+    /// Opens the store, creating or migrating its schema.
+    public func open(logger: Logger) async throws(StorageError) -> any KeyStore {
+        switch self {
+        case .sqlite(let path): return try SQLiteStore(path: path)
+        case .postgres(let url): return try await PostgresStore.connect(url: url, logger: logger)
+        case .dynamoDB(let table):
+            throw .invalidLocation(
+                "dynamodb://\(table)", reason: "the DynamoDB store is not in this build yet (issue 18); use SQLite or PostgreSQL")
+        case .memory: return MemoryStore()
+        }
+    }
+
+    static func isDynamoDBTableName(_ name: String) -> Bool {
+        (3...255).contains(name.utf8.count)
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "_-.".unicodeScalars.contains($0)
+            }
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// One throwaway PostgreSQL server per test process (`scripts/postgres_server.py`: Debian's
+/// binaries, initdb in a temporary directory, a loopback port), and a fresh database per test.
+public enum PostgresFixture {
+    public static let server: Result<HelperProcess, any Error> = Result {
+        try HelperProcess(script: "scripts/postgres_server.py")
+    }
+
+    /// The URL of a new, empty database on the shared server.
+    public static func database() throws -> String {
+        let url = try server.get().command("database")
+        guard url.hasPrefix("postgres://") else { throw HelperProcess.Failed(description: "no database: \(url)") }
+        return url
+    }
+}
