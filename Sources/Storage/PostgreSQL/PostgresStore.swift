@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// Keys, plans and quota counters in PostgreSQL, shared by every replica that points at the
 /// same database. Each quota decision is one statement, a conditional
@@ -57,22 +58,34 @@ public final class PostgresStore: KeyStore {
     {
         let limit = timeout ?? self.timeout
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StorageError.unavailable("PostgreSQL did not answer within \(limit)")
-                }
-                return value
-            }
+            return try await Self.race(body, within: limit)
         } catch let error as StorageError {
             throw error
         } catch {
             throw Self.classify(error)
+        }
+    }
+
+    /// `body`'s result, or `unavailable` once `limit` has passed, without waiting for `body` to
+    /// notice: a query waiting for a connection to a database that is down does not always
+    /// answer cancellation, and a task group would wait for it.
+    static func race<T: Sendable>(_ body: @escaping @Sendable () async throws -> T, within limit: Duration) async throws -> T {
+        let answered = FirstAnswer()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let work = Task {
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                if answered.claim() {
+                    continuation.resume(with: result)
+                }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                if answered.claim() {
+                    work.cancel()
+                    continuation.resume(throwing: StorageError.unavailable("PostgreSQL did not answer within \(limit)"))
+                }
+            }
         }
     }
 
@@ -100,5 +113,14 @@ public final class PostgresStore: KeyStore {
             return classify(cause)
         }
         return .unavailable("PostgreSQL: \(error)")
+    }
+}
+
+/// Lets exactly one of two racing tasks answer a continuation.
+private final class FirstAnswer: Sendable {
+    private let answered = Atomic<Bool>(false)
+
+    func claim() -> Bool {
+        answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
     }
 }

@@ -1,0 +1,198 @@
+import Foundation
+import MagpieTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Several `magpie serve` replicas sharing one real PostgreSQL: a quota stays exact however the
+/// requests are spread, a replica killed under load loses and doubles nothing, a database
+/// restart gives 503s and then service again, and a key revoked through one is refused by all.
+@Suite(.serialized) struct ReplicaTests {
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpMaximumConnectionsPerHost = 128
+        configuration.timeoutIntervalForRequest = 30
+        return URLSession(configuration: configuration)
+    }()
+
+    enum Outcome: Equatable {
+        case status(Int, errorType: String?)
+        /// No answer: the connection failed (a killed replica).
+        case noAnswer
+    }
+
+    static func infer(port: Int, key: String) async -> Outcome {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/infer/hate-speech")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(key, forHTTPHeaderField: "x-api-key")
+        request.httpBody = Data(#"{"text": "you are all lovely"}"#.utf8)
+        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else {
+            return .noAnswer
+        }
+        let errorType = (try? JSONSerialization.jsonObject(with: data) as? [String: Any])?["error_type"] as? String
+        return .status(http.statusCode, errorType: errorType)
+    }
+
+    /// `clients` concurrent clients, each sending `perClient` requests in turn, client i to
+    /// replica i mod n; `during` runs once a third of the requests are answered.
+    static func load(
+        ports: [Int], key: String, clients: Int, perClient: Int, during: (@Sendable () async -> Void)? = nil
+    ) async -> [(port: Int, outcome: Outcome)] {
+        let answered = Counter()
+        let total = clients * perClient
+        return await withTaskGroup(of: [(Int, Outcome)].self) { group in
+            for client in 0..<clients {
+                let port = ports[client % ports.count]
+                group.addTask {
+                    var outcomes: [(Int, Outcome)] = []
+                    for _ in 0..<perClient {
+                        outcomes.append((port, await infer(port: port, key: key)))
+                        answered.increment()
+                    }
+                    return outcomes
+                }
+            }
+            if let during {
+                group.addTask {
+                    while answered.value < total / 3 { try? await Task.sleep(for: .milliseconds(5)) }
+                    await during()
+                    return []
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func increment() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
+    struct Cluster {
+        let database: String
+        let workspace: Workspace
+        let replicas: [ServeProcessTests.Server]
+        var ports: [Int] { replicas.map(\.port) }
+
+        init(replicas count: Int) throws {
+            database = try PostgresFixture.database()
+            workspace = try Workspace()
+            try FileManager.default.createDirectory(
+                at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
+            let models = workspace.path("models")
+            let database = database
+            replicas = try (0..<count).map { _ in
+                try ServeProcessTests.Server(arguments: [
+                    "--models", models, "--database", database, "--port", "0", "--log-level", "notice",
+                ])
+            }
+        }
+
+        func key(quota: String) throws -> (id: String, secret: String) {
+            let plan = try MagpieProcess.run([
+                "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "100000", "--burst",
+                "100000",
+            ])
+            try #require(plan.status == 0, "\(plan.standardError)")
+            let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "k", "--plan", "plan"])
+            try #require(created.status == 0, "\(created.standardError)")
+            let lines = created.standardOutput.split(separator: "\n")
+            let id = try #require(lines.first?.split(separator: " ").dropFirst(2).first.map(String.init))
+            return (id, try #require(lines.last.map(String.init)))
+        }
+
+        /// The key's count this period, as `magpie keys list` reads it from the database.
+        func usage() throws -> Int {
+            let listed = try MagpieProcess.run(["keys", "list", "--database", database])
+            let row = try #require(listed.standardOutput.split(separator: "\n").dropFirst().first)
+            let usage = try #require(row.split(separator: " ").first { $0.contains("/") && !$0.contains(":") })
+            return try #require(Int(usage.split(separator: "/")[0]))
+        }
+
+        func stop() {
+            for replica in replicas where replica.process.isRunning { _ = replica.terminate() }
+        }
+    }
+
+    static func count(_ outcomes: [(port: Int, outcome: Outcome)], _ wanted: Outcome) -> Int {
+        outcomes.filter { $0.outcome == wanted }.count
+    }
+
+    /// 96 clients over 3 replicas send 600 requests against a quota of 250: exactly 250 are
+    /// admitted, every other one is `429 Limit Exceeded`, and the database says 250.
+    @Test func threeReplicasAdmitExactlyTheQuota() async throws {
+        let cluster = try Cluster(replicas: 3)
+        defer { cluster.stop() }
+        let key = try cluster.key(quota: "250/day")
+        let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 96, perClient: 6)
+        #expect(outcomes.count == 576)
+        #expect(Self.count(outcomes, .status(200, errorType: nil)) == 250)
+        #expect(Self.count(outcomes, .status(429, errorType: "quota_exceeded")) == 576 - 250)
+        #expect(Set(outcomes.filter { $0.outcome == .status(200, errorType: nil) }.map(\.port)).count == 3)
+        #expect(try cluster.usage() == 250)
+    }
+
+    /// SIGKILL of one replica while 96 clients load all three: every admitted request is
+    /// counted once, and only requests in flight on the killed replica may be counted without
+    /// an answer.
+    @Test func aKilledReplicaLosesAndDoublesNothing() async throws {
+        let cluster = try Cluster(replicas: 3)
+        defer { cluster.stop() }
+        let key = try cluster.key(quota: "100000/day")
+        let victim = cluster.replicas[2].process
+        let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 96, perClient: 8) {
+            kill(victim.processIdentifier, SIGKILL)
+        }
+        let admitted = Self.count(outcomes, .status(200, errorType: nil))
+        let unanswered = Self.count(outcomes, .noAnswer)
+        #expect(unanswered > 0, "the kill came after the load")
+        #expect(admitted + unanswered == outcomes.count, "\(outcomes.filter { $0.outcome != .status(200, errorType: nil) })")
+        let counted = try cluster.usage()
+        #expect(counted >= admitted && counted <= admitted + 32, "counted \(counted), admitted \(admitted)")
+    }
+
+    /// A PostgreSQL restart (fast shutdown) under load: requests get 503 `store_unavailable`
+    /// with no crash, service resumes without a restart of Magpie, and the quota stays exact.
+    @Test func aDatabaseRestartGives503sThenServiceResumes() async throws {
+        let cluster = try Cluster(replicas: 2)
+        defer { cluster.stop() }
+        let key = try cluster.key(quota: "400/day")
+        let server = try PostgresFixture.server.get()
+        let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 32, perClient: 20) {
+            #expect(server.command("stop") == "stopped")
+            try? await Task.sleep(for: .seconds(2))
+            #expect(server.command("start") == "started")
+        }
+        let unavailable = Self.count(outcomes, .status(503, errorType: "store_unavailable"))
+        let admitted = Self.count(outcomes, .status(200, errorType: nil))
+        #expect(unavailable > 0)
+        #expect(Self.count(outcomes, .noAnswer) == 0)
+        #expect(admitted + unavailable + Self.count(outcomes, .status(429, errorType: "quota_exceeded")) == outcomes.count)
+        let afterwards = await Self.load(ports: cluster.ports, key: key.secret, clients: 4, perClient: 5)
+        #expect(
+            Self.count(afterwards, .status(200, errorType: nil))
+                + Self.count(afterwards, .status(429, errorType: "quota_exceeded")) == 20)
+        let counted = try cluster.usage()
+        let admittedInAll = admitted + Self.count(afterwards, .status(200, errorType: nil))
+        #expect(counted <= 400 && counted >= admittedInAll && counted <= admittedInAll + unavailable)
+    }
+
+    /// Revoked through the CLI (any replica's store): the next request on every replica is 403.
+    @Test func aRevokedKeyIsRefusedByEveryReplica() async throws {
+        let cluster = try Cluster(replicas: 3)
+        defer { cluster.stop() }
+        let key = try cluster.key(quota: "1000/day")
+        for port in cluster.ports { #expect(await Self.infer(port: port, key: key.secret) == .status(200, errorType: nil)) }
+        let revoked = try MagpieProcess.run(["keys", "revoke", "--database", cluster.database, key.id])
+        try #require(revoked.status == 0, "\(revoked.standardError)")
+        for port in cluster.ports {
+            #expect(await Self.infer(port: port, key: key.secret) == .status(403, errorType: "forbidden"))
+        }
+    }
+}
