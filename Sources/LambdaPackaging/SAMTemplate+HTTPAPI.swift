@@ -53,27 +53,11 @@ extension SAMTemplate {
                     PayloadFormatVersion: "2.0"
         """
 
-    static let httpErrorAlarm = """
-          ApiServerErrorAlarm:
-            Type: AWS::CloudWatch::Alarm
-            Properties:
-              AlarmName: !Sub "${AppName}-${Environment}-api-5xx"
-              AlarmDescription: Answers with a 5xx status (a model that fails to load, a crashed runtime); rolls a canary deployment back.
-              Namespace: AWS/ApiGateway
-              MetricName: 5xx
-              Dimensions:
-                - Name: ApiId
-                  Value: !Ref Api
-                - Name: Stage
-                  Value: v1
-              Statistic: Sum
-              Period: 60
-              EvaluationPeriods: 1
-              Threshold: 0
-              ComparisonOperator: GreaterThanThreshold
-              TreatMissingData: notBreaching
-
-        """
+    static let httpErrorAlarm = rollbackAlarm(
+        "ApiServerErrorAlarm", suffix: "api-5xx",
+        description:
+            "Answers with a 5xx status (a model that fails to load, a crashed runtime); rolls a canary deployment back.",
+        namespace: "AWS/ApiGateway", metric: "5xx", dimensions: [("ApiId", "!Ref Api"), ("Stage", "v1")])
 
     static let httpOutputs = """
           InferUrl:

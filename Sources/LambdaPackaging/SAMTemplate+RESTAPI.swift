@@ -96,27 +96,12 @@ extension SAMTemplate {
                       ApiKeyRequired: false
         """
 
-    static let restErrorAlarm = """
-          ApiServerErrorAlarm:
-            Type: AWS::CloudWatch::Alarm
-            Properties:
-              AlarmName: !Sub "${AppName}-${Environment}-api-5xx"
-              AlarmDescription: Answers with a 5xx status (a model that fails to load, a crashed runtime); rolls a canary deployment back.
-              Namespace: AWS/ApiGateway
-              MetricName: 5XXError
-              Dimensions:
-                - Name: ApiName
-                  Value: !Sub "${AppName}-${Environment}"
-                - Name: Stage
-                  Value: v1
-              Statistic: Sum
-              Period: 60
-              EvaluationPeriods: 1
-              Threshold: 0
-              ComparisonOperator: GreaterThanThreshold
-              TreatMissingData: notBreaching
-
-        """
+    static let restErrorAlarm = rollbackAlarm(
+        "ApiServerErrorAlarm", suffix: "api-5xx",
+        description:
+            "Answers with a 5xx status (a model that fails to load, a crashed runtime); rolls a canary deployment back.",
+        namespace: "AWS/ApiGateway", metric: "5XXError",
+        dimensions: [("ApiName", #"!Sub "${AppName}-${Environment}""#), ("Stage", "v1")])
 
     static let restOutputs = """
           InferUrl:

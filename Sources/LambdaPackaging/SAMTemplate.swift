@@ -129,27 +129,38 @@ public struct SAMTemplate: Sendable {
             """
     }
 
-    static let functionErrorAlarm = """
-          FunctionErrorAlarm:
-            Type: AWS::CloudWatch::Alarm
-            Properties:
-              AlarmName: !Sub "${AppName}-${Environment}-function-errors"
-              AlarmDescription: Invocations of the live alias that failed; rolls a canary deployment back.
-              Namespace: AWS/Lambda
-              MetricName: Errors
-              Dimensions:
-                - Name: FunctionName
-                  Value: !Ref Function
-                - Name: Resource
-                  Value: !Sub "${Function}:live"
-              Statistic: Sum
-              Period: 60
-              EvaluationPeriods: 1
-              Threshold: 0
-              ComparisonOperator: GreaterThanThreshold
-              TreatMissingData: notBreaching
+    static let functionErrorAlarm = rollbackAlarm(
+        "FunctionErrorAlarm", suffix: "function-errors",
+        description: "Invocations of the live alias that failed; rolls a canary deployment back.",
+        namespace: "AWS/Lambda", metric: "Errors",
+        dimensions: [("FunctionName", "!Ref Function"), ("Resource", #"!Sub "${Function}:live""#)])
 
-        """
+    /// An alarm that fires on any occurrence within a minute; the canary deployment rolls back
+    /// when one of its alarms fires.
+    static func rollbackAlarm(
+        _ resource: String, suffix: String, description: String, namespace: String, metric: String,
+        dimensions: [(name: String, value: String)]
+    ) -> String {
+        let dimensionLines = dimensions.map { "            - Name: \($0.name)\n              Value: \($0.value)" }
+        return """
+              \(resource):
+                Type: AWS::CloudWatch::Alarm
+                Properties:
+                  AlarmName: !Sub "${AppName}-${Environment}-\(suffix)"
+                  AlarmDescription: \(description)
+                  Namespace: \(namespace)
+                  MetricName: \(metric)
+                  Dimensions:
+            \(dimensionLines.joined(separator: "\n"))
+                  Statistic: Sum
+                  Period: 60
+                  EvaluationPeriods: 1
+                  Threshold: 0
+                  ComparisonOperator: GreaterThanThreshold
+                  TreatMissingData: notBreaching
+
+            """
+    }
 
     /// A YAML double-quoted scalar (JSON's string syntax, which YAML 1.2 includes).
     static func quoted(_ value: String) -> String {

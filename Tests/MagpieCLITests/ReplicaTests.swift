@@ -79,8 +79,8 @@ import Testing
         let replicas: [ServeProcessTests.Server]
         var ports: [Int] { replicas.map(\.port) }
 
-        init(replicas count: Int) throws {
-            database = try PostgresFixture.database()
+        init(replicas count: Int, databaseTimeoutSeconds: Int? = 30) throws {
+            database = try PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
             workspace = try Workspace()
             try FileManager.default.createDirectory(
                 at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
@@ -160,7 +160,7 @@ import Testing
     /// A PostgreSQL restart (fast shutdown) under load: requests get 503 `store_unavailable`
     /// with no crash, service resumes without a restart of Magpie, and the quota stays exact.
     @Test func aDatabaseRestartGives503sThenServiceResumes() async throws {
-        let cluster = try Cluster(replicas: 2)
+        let cluster = try Cluster(replicas: 2, databaseTimeoutSeconds: nil)
         defer { cluster.stop() }
         let key = try cluster.key(quota: "400/day")
         let server = try PostgresFixture.server.get()

@@ -120,7 +120,9 @@ import Testing
         for (text, reason) in [
             ("mysql://u@h/db", "unknown scheme 'mysql'"), ("postgres://", "needs a host"),
             ("postgres://db.internal/keys", "needs a user"),
-            ("postgres://u@h/db?sslmode=verify-full", "sslmode must be"), ("dynamodb://a", "table name"),
+            ("postgres://u@h/db?sslmode=verify-full", "sslmode must be"),
+            ("postgres://u@h/db?connect_timeout=0", "connect_timeout"),
+            ("postgres://u@h/db?application_name=x", "unknown parameter"), ("dynamodb://a", "table name"),
             ("sqlite://x.db", "plain path"), ("", "is empty"), ("memory://x", "takes nothing"),
         ] {
             do {

@@ -21,7 +21,7 @@ public final class Gateway: Sendable {
     let metrics: GatewayMetrics
     /// `/openapi.json`, generated once from the routes, limits and error table.
     let openAPIDocument: [UInt8]
-    private let isReady = Atomic<Bool>(false)
+    private let readiness = Readiness()
     private let requestIDs = RequestIDGenerator()
 
     /// - Parameters:
@@ -49,7 +49,7 @@ public final class Gateway: Sendable {
 
     /// Marks the gateway ready (`GET /ready` → 200) once provisioned models are loaded.
     public func markReady() {
-        isReady.store(true, ordering: .releasing)
+        readiness.markReady()
     }
 
     public func handle(_ request: GatewayRequest) async -> GatewayResponse {
@@ -128,7 +128,7 @@ public final class Gateway: Sendable {
         case .health:
             return Self.json(["status": "ok"])
         case .ready:
-            guard isReady.load(ordering: .acquiring) else { throw GatewayError.notReady }
+            guard readiness.isReady else { throw GatewayError.notReady }
             return Self.json(["status": "ready"])
         case .metrics:
             return GatewayResponse(
@@ -403,4 +403,14 @@ public final class Gateway: Sendable {
         let fraction = String(microseconds % 1000)
         return "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
+}
+
+/// Whether provisioned models are loaded. A class of its own: Swift 6.3's optimizer crashes
+/// ("Found outside of lifetime use") on `Gateway.init` when the gateway holds an `Atomic`
+/// directly beside its other stored properties.
+final class Readiness: Sendable {
+    private let ready = Atomic<Bool>(false)
+
+    func markReady() { ready.store(true, ordering: .releasing) }
+    var isReady: Bool { ready.load(ordering: .acquiring) }
 }

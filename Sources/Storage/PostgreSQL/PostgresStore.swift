@@ -22,13 +22,11 @@ public final class PostgresStore: KeyStore {
 
     /// Connects to `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`) and brings
     /// the schema up to date; replicas starting together migrate once.
-    public static func connect(url: String, timeout: Duration = .seconds(2), logger: Logger) async throws(StorageError)
-        -> PostgresStore
-    {
-        let configuration = try PostgresURL(url).configuration
+    public static func connect(url: String, logger: Logger) async throws(StorageError) -> PostgresStore {
+        let parsed = try PostgresURL(url)
         let store = PostgresStore(
-            client: PostgresClient(configuration: configuration, backgroundLogger: logger), location: PostgresURL.redacted(url),
-            timeout: timeout, logger: logger)
+            client: PostgresClient(configuration: parsed.configuration, backgroundLogger: logger),
+            location: PostgresURL.redacted(url), timeout: parsed.timeout, logger: logger)
         do {
             try await store.operation(timeout: .seconds(30)) { try await PostgresSchema.migrate(store.client, logger: logger) }
         } catch {

@@ -3,10 +3,12 @@ import NIOSSL
 import PostgresNIO
 
 /// A `postgres://` (or `postgresql://`) URL as libpq reads one: user, password, host, port
-/// (5432), database (the user's name when absent), and `sslmode` `disable`, `prefer` (the
-/// default) or `require`.
+/// (5432), database (the user's name when absent), `sslmode` `disable`, `prefer` (the
+/// default) or `require`, and `connect_timeout` in seconds (default 2), which here bounds both
+/// connecting and each operation's wait before the store counts as unavailable.
 struct PostgresURL {
     let configuration: PostgresClient.Configuration
+    let timeout: Duration
 
     init(_ text: String) throws(StorageError) {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "")
@@ -19,9 +21,18 @@ struct PostgresURL {
         }
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         var tls = PostgresClient.Configuration.TLS.prefer(.makeClientConfiguration())
+        var timeout = Duration.seconds(2)
         for item in components.queryItems ?? [] {
+            if item.name == "connect_timeout" {
+                guard let seconds = item.value.flatMap(Int.init), (1...300).contains(seconds) else {
+                    throw .invalidLocation(Self.redacted(text), reason: "connect_timeout must be whole seconds from 1 to 300")
+                }
+                timeout = .seconds(seconds)
+                continue
+            }
             guard item.name == "sslmode" else {
-                throw .invalidLocation(Self.redacted(text), reason: "unknown parameter '\(item.name)' (only sslmode is read)")
+                throw .invalidLocation(
+                    Self.redacted(text), reason: "unknown parameter '\(item.name)' (sslmode and connect_timeout are read)")
             }
             switch item.value {
             case "disable": tls = .disable
@@ -34,9 +45,10 @@ struct PostgresURL {
         var configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
             database: database.isEmpty ? user : database, tls: tls)
-        configuration.options.connectTimeout = .seconds(2)
+        configuration.options.connectTimeout = timeout
         configuration.options.maximumConnections = 16
         self.configuration = configuration
+        self.timeout = timeout
     }
 
     /// The URL with its password replaced, for messages and logs.
