@@ -70,19 +70,18 @@ public final class PostgresStore: KeyStore {
     static func race<T: Sendable>(_ body: @escaping @Sendable () async throws -> T, within limit: Duration) async throws -> T {
         let answered = FirstAnswer()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let work = Task {
-                let result: Result<T, any Error>
-                do { result = .success(try await body()) } catch { result = .failure(error) }
+            let timer = Task {
+                try await Task.sleep(for: limit)
                 if answered.claim() {
-                    continuation.resume(with: result)
+                    continuation.resume(throwing: StorageError.unavailable("PostgreSQL did not answer within \(limit)"))
                 }
             }
             Task {
-                try? await Task.sleep(for: limit)
-                if answered.claim() {
-                    work.cancel()
-                    continuation.resume(throwing: StorageError.unavailable("PostgreSQL did not answer within \(limit)"))
-                }
+                let result: Result<T, any Error>
+                do { result = .success(try await body()) } catch { result = .failure(error) }
+                // A timer left sleeping would hold a task and a timer for the whole limit per call.
+                timer.cancel()
+                if answered.claim() { continuation.resume(with: result) }
             }
         }
     }
