@@ -67,8 +67,7 @@ struct LambdaCommand: AsyncParsableCommand {
             if provisioned && entry.deployment.remote == nil { entry.deployment.provisioned = true }
             return entry
         }
-        let store =
-            keyCheck ? try await writableStore(copying: inTaskRoot(configuration.database), plans: configuration.plans) : nil
+        let store = keyCheck ? try await keyStore(configuration, inTaskRoot: inTaskRoot, logger: logger) : nil
         let assembly = try GatewayAssembly(
             configuration: configuration, models: served, store: store, environment: environment, logger: logger)
         let (gateway, registry) = (assembly.gateway, assembly.registry)
@@ -84,6 +83,20 @@ struct LambdaCommand: AsyncParsableCommand {
     /// as the execution environment: a runtime restarted in the same environment keeps its
     /// counts. The copy is named by the packaged file's digest, so a different database (a
     /// new deployment, another function on a developer's machine) never reuses a stale copy.
+    /// A shared store (`postgres://…`) is opened as it is, so every execution environment
+    /// counts against the same quota; a packaged SQLite file is copied to /tmp (below).
+    static func keyStore(
+        _ configuration: ServeConfiguration, inTaskRoot: (String) -> String, logger: Logger
+    ) async throws -> any KeyStore {
+        switch try StoreLocation(parsing: configuration.database) {
+        case .sqlite(let path): return try await writableStore(copying: inTaskRoot(path), plans: configuration.plans)
+        case let shared:
+            let store = try await shared.open(logger: logger)
+            for plan in configuration.plans { try await store.savePlan(plan) }
+            return store
+        }
+    }
+
     static func writableStore(copying database: String, plans: [UsagePlan]) async throws -> SQLiteStore {
         guard let contents = FileManager.default.contents(atPath: database) else {
             throw ValidationError(

@@ -222,4 +222,32 @@ import ZIPFoundation
         #expect(Self.answer(posted[1]).body?["category"] as? String == remoteBody?["category"] as? String)
         #expect(Self.answer(posted[2]).status == 403)
     }
+
+    /// With `MAGPIE_DATABASE` naming PostgreSQL, every execution environment counts against the
+    /// same quota: two functions started side by side share a quota of 3.
+    @Test func keyCheckOnPostgreSQLSharesTheQuotaAcrossEnvironments() async throws {
+        let workspace = try Workspace()
+        try FileManager.default.createDirectory(
+            at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
+        let database = try PostgresFixture.database()
+        let key = try ServeProcessTests.createKey(in: database, quota: "3/day", rate: 100, burst: 100)
+        let bootstrap = workspace.directory.appendingPathComponent("bootstrap")
+        try FileManager.default.copyItem(at: MagpieProcess.executable, to: bootstrap)
+        let event = Array(Self.httpEvent(headers: #""content-type": "application/json", "x-api-key": "\#(key)""#).utf8)
+        var statuses: [Int?] = []
+        for environment in 0..<2 {
+            let server = try await RuntimeAPIServer()
+            for request in 0..<(environment == 0 ? 2 : 3) { server.enqueue(event, requestID: "\(environment)-\(request)") }
+            let process = try Self.start(
+                bootstrap,
+                environment: Self.lambdaEnvironment(
+                    runtimeAPI: server.endpoint, taskRoot: workspace.directory.path,
+                    extra: ["MAGPIE_KEY_CHECK": "on", "MAGPIE_DATABASE": database]))
+            defer { process.terminate() }
+            let posted = await server.posted(environment == 0 ? 2 : 3)
+            statuses += posted.map { Self.answer($0).status }
+        }
+        #expect(statuses == [200, 200, 200, 429, 429])
+    }
 }
