@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "AWSClient", "Digests", .product(name: "GRDB", package: "GRDB.swift"),
+                "AWSClient", "Digests", "JSONValues", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

@@ -39,13 +39,16 @@ public enum StoreLocation: Equatable, Sendable {
     }
 
     /// Opens the store, creating or migrating its schema.
-    public func open(logger: Logger) async throws(StorageError) -> any KeyStore {
+    ///
+    /// - Parameter environment: the AWS settings (region, endpoint, credentials) for DynamoDB.
+    public func open(
+        logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws(StorageError) -> any KeyStore {
         switch self {
         case .sqlite(let path): return try SQLiteStore(path: path)
         case .postgres(let url): return try await PostgresStore.connect(url: url, logger: logger)
         case .dynamoDB(let table):
-            throw .invalidLocation(
-                "dynamodb://\(table)", reason: "the DynamoDB store is not in this build yet (issue 18); use SQLite or PostgreSQL")
+            return try await DynamoDBStore.open(table: table, environment: environment, logger: logger)
         case .memory: return MemoryStore()
         }
     }

@@ -50,6 +50,11 @@ struct ErrorsAndRetriesTests {
         #expect(!policy.isRetryable(service(400, "ValidationException")))
         #expect(!policy.isRetryable(.timeout))
         #expect(!RetryPolicy().isRetryable(service(400, "ModelNotReadyException")))
+        // A counter increment may have run when the connection broke or the service failed:
+        // only a throttling refusal, which says it did not, is retried.
+        #expect(policy.isRetryable(service(400, "ProvisionedThroughputExceededException"), idempotent: false))
+        #expect(!policy.isRetryable(.connection("reset"), idempotent: false))
+        #expect(!policy.isRetryable(service(500, "InternalServerError"), idempotent: false))
         for attempt in 1...8 {
             #expect(policy.backoff(afterAttempt: attempt) <= min(.seconds(1 << (attempt - 1)), .seconds(20)))
         }

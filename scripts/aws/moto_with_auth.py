@@ -6,21 +6,37 @@ the first INITIAL_NO_AUTH_ACTION_COUNT actions have run. The three this script s
 an IAM user with a policy that allows everything and an access key for it. It then prints one
 JSON line, {"endpoint", "access_key_id", "secret_access_key", "region"}, and serves until its
 standard input closes (the test or script that started it exits), so it never outlives them.
+
+Requests are served one at a time. DynamoDB applies the writes to one item one after another
+and checks a ConditionExpression against the latest version; moto's threads evaluate
+conditions and write without a lock, so concurrent conditional writes could both pass there,
+which the real service never allows and exactness tests would then blame on Magpie.
 """
 import json
 import os
 import sys
+import threading
 
 os.environ["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "bootstrap")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bootstrap")
 
 import boto3  # noqa: E402
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer  # noqa: E402
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
 
-server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-server.start()
-host, port = server.get_host_and_port()
+moto_app = DomainDispatcherApplication(create_backend_app)
+one_at_a_time = threading.Lock()
+
+
+def serialized_app(environ, start_response):
+    with one_at_a_time:
+        return list(moto_app(environ, start_response))
+
+
+server = make_server("127.0.0.1", 0, serialized_app, threaded=True)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+host, port = server.server_address[:2]
 endpoint = f"http://{host}:{port}"
 region = "us-east-1"
 iam = boto3.client("iam", endpoint_url=endpoint, region_name=region)
@@ -45,4 +61,4 @@ print(
     flush=True,
 )
 sys.stdin.read()
-server.stop()
+server.shutdown()

@@ -55,12 +55,14 @@ public final class AWSClient: Sendable {
     /// - Parameters:
     ///   - path: the wire path, percent-encoded once, e.g. `/endpoints/my-model/invocations`.
     ///   - unsignedHeaders: sent but not signed (trace context, which proxies may rewrite).
+    ///   - idempotent: false for a request that must not run twice; see `RetryPolicy.isRetryable`.
     public func send(
         method: String, path: String, query: String = "", headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-        unsignedHeaders: [(name: String, value: String)] = [], deadline: ContinuousClock.Instant,
+        unsignedHeaders: [(name: String, value: String)] = [], deadline: ContinuousClock.Instant, idempotent: Bool = true,
         observe: (RetryPolicy.Event) -> Void = { _ in }
     ) async throws(AWSClientError) -> Response {
-        let (answer, attempts) = try await retryPolicy.run(until: deadline, observe: observe) { _ throws(AWSClientError) in
+        let (answer, attempts) = try await retryPolicy.run(until: deadline, idempotent: idempotent, observe: observe) {
+            _ throws(AWSClientError) in
             let credentials = try await self.credentials.credentials()
             var request = SignableRequest(
                 method: method, path: path, query: query, headers: [("Host", host)] + headers, body: body)

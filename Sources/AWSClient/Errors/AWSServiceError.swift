@@ -12,13 +12,20 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
     /// `ModelError`, for example), as strings.
     public var details: [String: String]
     public var requestID: String?
+    /// The answer's body as it came, for protocols whose errors carry structured data
+    /// (DynamoDB's `Item` when a condition failed).
+    public var body: [UInt8]
 
-    public init(statusCode: Int, code: String, message: String, details: [String: String] = [:], requestID: String? = nil) {
+    public init(
+        statusCode: Int, code: String, message: String, details: [String: String] = [:], requestID: String? = nil,
+        body: [UInt8] = []
+    ) {
         self.statusCode = statusCode
         self.code = code
         self.message = message
         self.details = details
         self.requestID = requestID
+        self.body = body
     }
 
     public var description: String {
@@ -52,7 +59,7 @@ public struct AWSServiceError: Error, Sendable, Equatable, CustomStringConvertib
         }
         self.init(
             statusCode: statusCode, code: code, message: message, details: details,
-            requestID: header("x-amzn-requestid") ?? header("x-amz-request-id"))
+            requestID: header("x-amzn-requestid") ?? header("x-amz-request-id"), body: body)
     }
 
     /// `aws.protocoltests#ThrottlingException:http://internal.amazon.com/` → `ThrottlingException`.

@@ -39,7 +39,15 @@ public final class RetryPolicy: Sendable {
 
     /// Whether `error` is worth another attempt: a refused, reset or cut connection, a
     /// throttling or transient code, or a 5xx or 429 status.
-    public func isRetryable(_ error: AWSClientError) -> Bool {
+    ///
+    /// A request that is not idempotent (a conditional counter increment) is retried only
+    /// after a throttling code, which says the service refused it before running it: after a
+    /// cut connection or a 5xx it may have run, and a retry could count it twice.
+    public func isRetryable(_ error: AWSClientError, idempotent: Bool = true) -> Bool {
+        if !idempotent {
+            guard case .service(let answer) = error else { return false }
+            return Self.throttlingCodes.contains(answer.code)
+        }
         switch error {
         case .connection: return true
         case .service(let answer):
@@ -66,7 +74,7 @@ public final class RetryPolicy: Sendable {
     /// another attempt could not start before `deadline`. Returns the result and the number
     /// of attempts made.
     public func run<Result: Sendable>(
-        until deadline: ContinuousClock.Instant, observe: (Event) -> Void = { _ in },
+        until deadline: ContinuousClock.Instant, idempotent: Bool = true, observe: (Event) -> Void = { _ in },
         _ operation: (_ attempt: Int) async throws(AWSClientError) -> Result
     ) async throws(AWSClientError) -> (result: Result, attempts: Int) {
         var attempt = 1
@@ -77,7 +85,7 @@ public final class RetryPolicy: Sendable {
                 refund(spent == 0 ? 1 : spent)
                 return (result, attempt)
             } catch {
-                guard isRetryable(error), attempt < maxAttempts, !Task.isCancelled else { throw error }
+                guard isRetryable(error, idempotent: idempotent), attempt < maxAttempts, !Task.isCancelled else { throw error }
                 let cost = error == .timeout ? Self.timeoutRetryCost : Self.retryCost
                 guard take(cost) else { throw error }
                 spent += cost

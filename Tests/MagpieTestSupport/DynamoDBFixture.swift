@@ -1,0 +1,25 @@
+import Foundation
+
+/// One moto server per test process (`scripts/aws/moto_with_auth.py`: request authentication
+/// on, signatures checked with botocore), and a fresh table per test.
+public enum DynamoDBFixture {
+    public static let server: Result<HelperProcess, any Error> = Result {
+        try HelperProcess(script: "scripts/aws/moto_with_auth.py")
+    }
+
+    /// The AWS settings a process needs to reach moto's DynamoDB, and nothing from the
+    /// machine's own configuration.
+    public static func environment() throws -> [String: String] {
+        let moto = try server.get()
+        return [
+            "AWS_ACCESS_KEY_ID": try moto.string("access_key_id"), "AWS_SECRET_ACCESS_KEY": try moto.string("secret_access_key"),
+            "AWS_REGION": try moto.string("region"), "AWS_ENDPOINT_URL_DYNAMODB": try moto.string("endpoint"),
+            "AWS_EC2_METADATA_DISABLED": "true", "HOME": "/nonexistent",
+        ]
+    }
+
+    /// `dynamodb://` and a table name no other test uses; the store creates the table.
+    public static func location() -> String {
+        "dynamodb://magpie-test-\(UUID().uuidString.prefix(13).lowercased())"
+    }
+}
