@@ -6,9 +6,10 @@ import Testing
     import FoundationNetworking
 #endif
 
-/// Several `magpie serve` replicas sharing one real PostgreSQL: a quota stays exact however the
-/// requests are spread, a replica killed under load loses and doubles nothing, a database
-/// restart gives 503s and then service again, and a key revoked through one is refused by all.
+/// Several `magpie serve` replicas sharing one real PostgreSQL, or one DynamoDB table in moto's
+/// server: a quota stays exact however the requests are spread, a replica killed under load
+/// loses and doubles nothing, a database restart gives 503s and then service again, and a key
+/// revoked through one is refused by all.
 @Suite(.serialized) struct ReplicaTests {
     static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
@@ -73,24 +74,37 @@ import Testing
         var value: Int { lock.withLock { count } }
     }
 
+    enum Backend: String, CaseIterable, Sendable {
+        case postgres, dynamodb
+    }
+
     struct Cluster {
         let database: String
+        /// The AWS settings that reach moto, for DynamoDB; empty for PostgreSQL.
+        let environment: [String: String]
         let workspace: Workspace
         let replicas: [ServeProcessTests.Server]
         var ports: [Int] { replicas.map(\.port) }
 
-        init(replicas count: Int, databaseTimeoutSeconds: Int? = 30) throws {
-            database = try PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
+        init(replicas count: Int, backend: Backend = .postgres, databaseTimeoutSeconds: Int? = 30) throws {
+            switch backend {
+            case .postgres:
+                database = try PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
+                environment = [:]
+            case .dynamodb:
+                database = DynamoDBFixture.location()
+                environment = try DynamoDBFixture.environment()
+            }
             workspace = try Workspace()
             try FileManager.default.createDirectory(
                 at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
             let models = workspace.path("models")
-            let database = database
+            let (database, environment) = (database, environment)
             replicas = try (0..<count).map { _ in
-                try ServeProcessTests.Server(arguments: [
-                    "--models", models, "--database", database, "--port", "0", "--log-level", "notice",
-                ])
+                try ServeProcessTests.Server(
+                    arguments: ["--models", models, "--database", database, "--port", "0", "--log-level", "notice"],
+                    environment: environment)
             }
         }
 
@@ -98,9 +112,10 @@ import Testing
             let plan = try MagpieProcess.run([
                 "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "100000", "--burst",
                 "100000",
-            ])
+            ], environment: environment)
             try #require(plan.status == 0, "\(plan.standardError)")
-            let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "k", "--plan", "plan"])
+            let created = try MagpieProcess.run(
+                ["keys", "create", "--database", database, "--name", "k", "--plan", "plan"], environment: environment)
             try #require(created.status == 0, "\(created.standardError)")
             let lines = created.standardOutput.split(separator: "\n")
             let id = try #require(lines.first?.split(separator: " ").dropFirst(2).first.map(String.init))
@@ -109,7 +124,7 @@ import Testing
 
         /// The key's count this period, as `magpie keys list` reads it from the database.
         func usage() throws -> Int {
-            let listed = try MagpieProcess.run(["keys", "list", "--database", database])
+            let listed = try MagpieProcess.run(["keys", "list", "--database", database], environment: environment)
             let row = try #require(listed.standardOutput.split(separator: "\n").dropFirst().first)
             let usage = try #require(row.split(separator: " ").first { $0.contains("/") && !$0.contains(":") })
             return try #require(Int(usage.split(separator: "/")[0]))
@@ -126,8 +141,8 @@ import Testing
 
     /// 96 clients over 3 replicas send 600 requests against a quota of 250: exactly 250 are
     /// admitted, every other one is `429 Limit Exceeded`, and the database says 250.
-    @Test func threeReplicasAdmitExactlyTheQuota() async throws {
-        let cluster = try Cluster(replicas: 3)
+    @Test(arguments: Backend.allCases) func threeReplicasAdmitExactlyTheQuota(_ backend: Backend) async throws {
+        let cluster = try Cluster(replicas: 3, backend: backend)
         defer { cluster.stop() }
         let key = try cluster.key(quota: "250/day")
         let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 96, perClient: 6)
@@ -141,8 +156,8 @@ import Testing
     /// SIGKILL of one replica while 96 clients load all three: every admitted request is
     /// counted once, and only requests in flight on the killed replica may be counted without
     /// an answer.
-    @Test func aKilledReplicaLosesAndDoublesNothing() async throws {
-        let cluster = try Cluster(replicas: 3)
+    @Test(arguments: Backend.allCases) func aKilledReplicaLosesAndDoublesNothing(_ backend: Backend) async throws {
+        let cluster = try Cluster(replicas: 3, backend: backend)
         defer { cluster.stop() }
         let key = try cluster.key(quota: "100000/day")
         let victim = cluster.replicas[2].process
@@ -184,12 +199,13 @@ import Testing
     }
 
     /// Revoked through the CLI (any replica's store): the next request on every replica is 403.
-    @Test func aRevokedKeyIsRefusedByEveryReplica() async throws {
-        let cluster = try Cluster(replicas: 3)
+    @Test(arguments: Backend.allCases) func aRevokedKeyIsRefusedByEveryReplica(_ backend: Backend) async throws {
+        let cluster = try Cluster(replicas: 3, backend: backend)
         defer { cluster.stop() }
         let key = try cluster.key(quota: "1000/day")
         for port in cluster.ports { #expect(await Self.infer(port: port, key: key.secret) == .status(200, errorType: nil)) }
-        let revoked = try MagpieProcess.run(["keys", "revoke", "--database", cluster.database, key.id])
+        let revoked = try MagpieProcess.run(
+            ["keys", "revoke", "--database", cluster.database, key.id], environment: cluster.environment)
         try #require(revoked.status == 0, "\(revoked.standardError)")
         for port in cluster.ports {
             #expect(await Self.infer(port: port, key: key.secret) == .status(403, errorType: "forbidden"))
