@@ -11,8 +11,11 @@ public struct LambdaPackage: Sendable {
     public var models: [String]
     /// Models served by calling SageMaker endpoints in the stack's account and region.
     public var remotes: [SageMakerProxy]
-    /// The API Gateway flavour in front; `.http` needs `database`, since the function then checks keys.
+    /// The API Gateway flavour in front; `.http` needs `database` or `keyStore == .dynamoDB`,
+    /// since the function then checks keys.
     public var api: SAMTemplate.API
+    /// Where the function finds keys and counts quotas behind an HTTP API.
+    public var keyStore: KeyStoreKind
     /// A `magpie serve` YAML file (routes, model settings), shipped as `magpie.yaml`.
     public var configuration: String?
     /// A key database, shipped as `magpie.sqlite` for `MAGPIE_KEY_CHECK=on` behind an HTTP
@@ -20,17 +23,27 @@ public struct LambdaPackage: Sendable {
     public var database: String?
     public var appName: String
 
+    /// Where a function behind an HTTP API keeps keys and quota counters.
+    public enum KeyStoreKind: String, Sendable, CaseIterable {
+        /// The `--database` file shipped in the zip: each execution environment counts on its
+        /// own copy, so quotas multiply with the number of environments.
+        case sqlite
+        /// A DynamoDB table the template creates: one exact quota across every environment.
+        case dynamoDB = "dynamodb"
+    }
+
     /// Lambda's limit on a function's unzipped code.
     public static let unzippedLimit: Int64 = 262_144_000
 
     public init(
         executable: String, models: [String], remotes: [SageMakerProxy] = [], api: SAMTemplate.API = .rest,
-        configuration: String?, database: String?, appName: String
+        keyStore: KeyStoreKind = .sqlite, configuration: String?, database: String?, appName: String
     ) {
         self.executable = executable
         self.models = models
         self.remotes = remotes
         self.api = api
+        self.keyStore = keyStore
         self.configuration = configuration
         self.database = database
         self.appName = appName
@@ -52,7 +65,12 @@ public struct LambdaPackage: Sendable {
         let directory = URL(fileURLWithPath: output)
         try Self.refuseForeignFiles(in: directory)
         guard !models.isEmpty || !remotes.isEmpty else { throw .noModels }
-        if api == .http && database == nil { throw .keysNeeded }
+        switch (keyStore, api) {
+        case (.sqlite, .http) where database == nil: throw .keysNeeded
+        case (.dynamoDB, .rest): throw .keyStoreNeedsHTTPAPI
+        case (.dynamoDB, _) where database != nil: throw .databaseWithKeyTable
+        default: break
+        }
         var entries = [
             FunctionArchive.Entry(path: "bootstrap", source: .file(URL(fileURLWithPath: executable)), executable: true)
         ]
@@ -99,7 +117,7 @@ public struct LambdaPackage: Sendable {
         let served = (names.keys + remotes.map(\.name)).sorted()
         let text = SAMTemplate(
             api: api, architecture: architecture, models: served, sageMakerEndpoints: remotes.map(\.endpoint),
-            environment: environment, defaultAppName: appName
+            keyTable: keyStore == .dynamoDB, environment: environment, defaultAppName: appName
         ).text
         do { try text.write(to: template, atomically: true, encoding: .utf8) } catch {
             throw .writeFailed(template.path, reason: "\(error)")

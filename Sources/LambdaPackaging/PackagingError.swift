@@ -18,6 +18,8 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
     case remoteNameTaken(String)
     case invalidConfiguration(String, reason: String)
     case keysNeeded
+    case keyStoreNeedsHTTPAPI
+    case databaseWithKeyTable
 
     public var description: String {
         switch self {
@@ -58,7 +60,13 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
             "--config \(path): \(reason)"
         case .keysNeeded:
             "--api http has no API Gateway keys or usage plans, so the function checks Magpie's own keys "
-                + "(MAGPIE_KEY_CHECK=on); ship them with --database FILE (made with `magpie plans create --database FILE ...` and `magpie keys create --database FILE ...`)"
+                + "(MAGPIE_KEY_CHECK=on); keep them in a DynamoDB table the stack creates with --key-store dynamodb, "
+                + "or ship them with --database FILE (made with `magpie plans create --database FILE ...` and `magpie keys create --database FILE ...`)"
+        case .keyStoreNeedsHTTPAPI:
+            "--key-store dynamodb is for --api http; behind the REST API, API Gateway's keys and usage plan do the checking"
+        case .databaseWithKeyTable:
+            "--database ships a key file, --key-store dynamodb keeps keys in the stack's table; give one of them "
+                + "(after deploying, add plans and keys with `magpie plans create --database dynamodb://TABLE ...`)"
         }
     }
 }

@@ -21,18 +21,21 @@ public struct SAMTemplate: Sendable {
     public var models: [String]
     /// SageMaker endpoints the function may invoke, each granted by its own ARN.
     public var sageMakerEndpoints: [String]
+    /// Whether the stack holds a DynamoDB table for keys and quotas (`MAGPIE_DATABASE`).
+    public var keyTable: Bool
     /// Environment variables of the function besides the `Environment` parameter's.
     public var environment: [(name: String, value: String)]
     public var defaultAppName: String
 
     public init(
-        api: API, architecture: String, models: [String], sageMakerEndpoints: [String],
+        api: API, architecture: String, models: [String], sageMakerEndpoints: [String], keyTable: Bool = false,
         environment: [(name: String, value: String)], defaultAppName: String
     ) {
         self.api = api
         self.architecture = architecture
         self.models = models
         self.sageMakerEndpoints = sageMakerEndpoints
+        self.keyTable = keyTable
         self.environment = environment
         self.defaultAppName = defaultAppName
     }
@@ -63,11 +66,13 @@ public struct SAMTemplate: Sendable {
             \(parameters)
             Resources:
             \(apiResources)
+            \(keyTable ? Self.keyTableResource : "")
             \(function(events: events))
             \(Self.functionErrorAlarm)
             \(apiAlarm)
             Outputs:
             \(outputs)
+            \(keyTable ? Self.keyTableOutput : "")
               FunctionName:
                 Value: !Ref Function
 
@@ -77,7 +82,9 @@ public struct SAMTemplate: Sendable {
     /// The function, its alias and canary deployment, and (for remote models) the one IAM
     /// statement that lets it call exactly the named endpoints.
     func function(events: String) -> String {
-        let variables = environment.map { "          \($0.name): \(Self.quoted($0.value))" }.joined(separator: "\n")
+        var variableLines = environment.map { "          \($0.name): \(Self.quoted($0.value))" }
+        if keyTable { variableLines.append(#"          MAGPIE_DATABASE: !Sub "dynamodb://${KeyTable}""#) }
+        let variables = variableLines.joined(separator: "\n")
         return """
               Function:
                 Type: AWS::Serverless::Function
@@ -110,22 +117,30 @@ public struct SAMTemplate: Sendable {
             """
     }
 
-    /// No statement at all without remote models: the function then needs only SAM's basic
-    /// execution role (CloudWatch Logs).
+    /// No statement at all without remote models or a key table: the function then needs only
+    /// SAM's basic execution role (CloudWatch Logs).
     var policies: String {
-        guard !sageMakerEndpoints.isEmpty else { return "" }
-        let resources = sageMakerEndpoints.map {
-            "                - !Sub " + Self.quoted(SageMakerProxy(name: $0, endpoint: $0).arnSubstitution)
+        var statements: [String] = []
+        if !sageMakerEndpoints.isEmpty {
+            let resources = sageMakerEndpoints.map {
+                "                - !Sub " + Self.quoted(SageMakerProxy(name: $0, endpoint: $0).arnSubstitution)
+            }
+            statements.append(
+                """
+                            - Sid: InvokeRemoteModels
+                              Effect: Allow
+                              Action: sagemaker:InvokeEndpoint
+                              Resource:
+                \(resources.joined(separator: "\n"))
+                """)
         }
+        if keyTable { statements.append(Self.keyTableStatement) }
+        guard !statements.isEmpty else { return "" }
         return """
                   Policies:
                     - Version: "2012-10-17"
                       Statement:
-                        - Sid: InvokeRemoteModels
-                          Effect: Allow
-                          Action: sagemaker:InvokeEndpoint
-                          Resource:
-            \(resources.joined(separator: "\n"))
+            \(statements.joined(separator: "\n"))
             """
     }
 

@@ -24,7 +24,9 @@ struct PackageCommand: ParsableCommand {
                 the stack's account and region); the function's role may invoke exactly those \
                 endpoints. --api rest (default) puts a REST API with API keys and a usage plan in \
                 front; --api http an HTTP API (payload 2.0, native CORS), where the function checks \
-                the keys shipped with --database (MAGPIE_KEY_CHECK=on).
+                Magpie's keys (MAGPIE_KEY_CHECK=on): those shipped with --database, counted per \
+                execution environment, or with --key-store dynamodb those in a DynamoDB table the \
+                stack creates, counted exactly across all environments.
                 """
         )
 
@@ -41,11 +43,20 @@ struct PackageCommand: ParsableCommand {
         @Option(help: "A `magpie serve` YAML file (routes, model settings) to ship as magpie.yaml.") var config: String?
         @Option(help: "A key database to ship, for MAGPIE_KEY_CHECK=on behind an HTTP API or Function URL.")
         var database: String?
+        @Option(
+            help:
+                "Where an HTTP API's function keeps keys and quotas: sqlite (the --database file) or dynamodb (a table in the stack)."
+        )
+        var keyStore: String = "sqlite"
+
         @Option(help: "The template's default AppName, the prefix of every resource name.") var appName: String = "magpie"
 
         func run() throws {
             guard let api = SAMTemplate.API(rawValue: api) else {
                 throw ValidationError("--api \(api): expected rest or http")
+            }
+            guard let keyStore = LambdaPackage.KeyStoreKind(rawValue: keyStore) else {
+                throw ValidationError("--key-store \(keyStore): expected sqlite or dynamodb")
             }
             if let config {
                 // The same checks the function runs at its cold start, so a bad file fails here.
@@ -56,7 +67,7 @@ struct PackageCommand: ParsableCommand {
             do {
                 let package = LambdaPackage(
                     executable: executable ?? Self.runningExecutable, models: models,
-                    remotes: try remotes.map(SageMakerProxy.init(parsing:)), api: api, configuration: config,
+                    remotes: try remotes.map(SageMakerProxy.init(parsing:)), api: api, keyStore: keyStore, configuration: config,
                     database: database, appName: appName)
                 summary = try package.write(to: output)
             } catch { throw ValidationError(error.description) }
@@ -68,6 +79,14 @@ struct PackageCommand: ParsableCommand {
                 Wrote \(summary.template)
                 Deploy: scripts/deploy --package \(output) --environment dev --bucket BUCKET
                 """)
+            if keyStore == .dynamoDB {
+                print(
+                    """
+                    Then add plans and keys to the stack's table (\(appName)-ENVIRONMENT-keys), e.g.:
+                      magpie plans create --database dynamodb://\(appName)-dev-keys --name default --quota 10000/month --rate 1000 --burst 1000
+                      magpie keys create --database dynamodb://\(appName)-dev-keys --name client --plan default
+                    """)
+            }
         }
 
         /// `/proc/self/exe` names the running binary even when started through a symlink or PATH.

@@ -109,10 +109,11 @@ import Testing
         }
 
         func key(quota: String) throws -> (id: String, secret: String) {
-            let plan = try MagpieProcess.run([
-                "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "100000", "--burst",
-                "100000",
-            ], environment: environment)
+            let plan = try MagpieProcess.run(
+                [
+                    "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "100000", "--burst",
+                    "100000",
+                ], environment: environment)
             try #require(plan.status == 0, "\(plan.standardError)")
             let created = try MagpieProcess.run(
                 ["keys", "create", "--database", database, "--name", "k", "--plan", "plan"], environment: environment)

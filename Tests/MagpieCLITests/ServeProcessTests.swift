@@ -97,13 +97,17 @@ import Testing
     }
 
     /// A key on a new plan with `quota`, `rate` and `burst`, made with the CLI as a user would.
-    static func createKey(in database: String, quota: String, rate: Int, burst: Int) throws -> String {
-        let plan = try MagpieProcess.run([
-            "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "\(rate)", "--burst",
-            "\(burst)",
-        ])
+    static func createKey(
+        in database: String, quota: String, rate: Int, burst: Int, environment: [String: String] = [:]
+    ) throws -> String {
+        let plan = try MagpieProcess.run(
+            [
+                "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "\(rate)", "--burst",
+                "\(burst)",
+            ], environment: environment)
         #expect(plan.status == 0, "\(plan.standardError)")
-        let created = try MagpieProcess.run(["keys", "create", "--database", database, "--name", "k", "--plan", "plan"])
+        let created = try MagpieProcess.run(
+            ["keys", "create", "--database", database, "--name", "k", "--plan", "plan"], environment: environment)
         return try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
     }
 
