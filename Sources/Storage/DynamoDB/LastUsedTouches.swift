@@ -2,14 +2,14 @@ import Foundation
 import Synchronization
 
 /// When this process last wrote each key's `last_used_at`, so it writes at most once per
-/// `QuotaCommitQueue.lastUsedResolution` per key.
+/// `ConsumeRequest.lastUsedResolution` per key.
 final class LastUsedTouches: Sendable {
     private let touched = Mutex<[String: Date]>([:])
 
     /// Whether the key is due a refresh at `now`; if so, records `now` as its refresh.
     func isDue(keyID: String, at now: Date) -> Bool {
         touched.withLock { touched in
-            if let last = touched[keyID], now.timeIntervalSince(last) < QuotaCommitQueue.lastUsedResolution, now >= last {
+            if let last = touched[keyID], now.timeIntervalSince(last) < ConsumeRequest.lastUsedResolution, now >= last {
                 return false
             }
             touched[keyID] = now

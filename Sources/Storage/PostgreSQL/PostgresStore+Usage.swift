@@ -26,12 +26,25 @@ extension PostgresStore {
         }
     }
 
+    /// Concurrent calls share a statement (`GroupCommitQueue`, `PostgresQuotaBatch`).
+    public func consume(keyID: String, quota: Quota?, at now: Date) async throws(StorageError) -> QuotaDecision {
+        do {
+            return try await commitQueue.submit(ConsumeRequest(keyID: keyID, quota: quota, now: now)) { requests in
+                try await PostgresQuotaBatch.decide(requests, in: self)
+            }
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw .database("\(error)")
+        }
+    }
+
     /// One statement and one round trip: whether the key is still active, the conditional
     /// count, and (at most once a minute) `last_used_at`. Both writes happen only for an
     /// active key; the count only below the limit.
-    public func consume(keyID: String, quota: Quota?, at now: Date) async throws(StorageError) -> QuotaDecision {
+    func consumeOne(keyID: String, quota: Quota?, at now: Date) async throws(StorageError) -> QuotaDecision {
         let seconds = now.databaseSeconds
-        let resolution = QuotaCommitQueue.lastUsedResolution
+        let resolution = ConsumeRequest.lastUsedResolution
         let (client, logger) = (client, logger)
         guard let quota else {
             let active = try await operation {

@@ -19,6 +19,9 @@ public final class PostgresStore: KeyStore {
     /// How long an operation may wait for the database before it counts as unavailable: a
     /// request then gets 503 at once instead of hanging on a database that is restarting.
     let timeout: Duration
+    /// Batches concurrent quota decisions. Several batches at once, each on its own pooled
+    /// connection: a batch waits a round trip and a commit, not the CPU.
+    let commitQueue = GroupCommitQueue<ConsumeRequest, QuotaDecision>(maxBatchesInFlight: 4)
 
     /// Connects to `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`) and brings
     /// the schema up to date; replicas starting together migrate once.

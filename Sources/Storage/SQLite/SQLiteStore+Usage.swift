@@ -24,10 +24,13 @@ extension SQLiteStore {
     /// Counts one request of `keyID` against `quota`: of any number of concurrent callers, in
     /// this process or another, at most `quota.limit` are counted per period, and a counted
     /// request is on disk before this returns. Concurrent calls share a transaction
-    /// (`QuotaCommitQueue`).
+    /// (`GroupCommitQueue`, `SQLiteQuotaCount`).
     public func consume(keyID: String, quota: Quota?, at now: Date) async throws(StorageError) -> QuotaDecision {
         do {
-            return try await commitQueue.consume(QuotaCommitQueue.Request(keyID: keyID, quota: quota, now: now))
+            let pool = pool
+            return try await commitQueue.submit(ConsumeRequest(keyID: keyID, quota: quota, now: now)) { requests in
+                try SQLiteQuotaCount.write(requests, to: pool)
+            }
         } catch {
             throw .database("\(error)")
         }

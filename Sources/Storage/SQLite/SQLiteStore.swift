@@ -9,7 +9,7 @@ import GRDB
 /// process (a power failure may lose the last commits, never corrupt the file).
 public final class SQLiteStore: KeyStore {
     let pool: DatabasePool
-    let commitQueue: QuotaCommitQueue
+    let commitQueue: GroupCommitQueue<ConsumeRequest, QuotaDecision>
     public let path: String
     public var location: String { path }
 
@@ -27,7 +27,8 @@ public final class SQLiteStore: KeyStore {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
             self.pool = pool
-            commitQueue = QuotaCommitQueue(pool: pool)
+            // One batch at a time: SQLite has one writer, and a second batch would only wait for it.
+            commitQueue = GroupCommitQueue(maxBatchesInFlight: 1)
         } catch {
             throw .cannotOpen(path: path, reason: "\(error)")
         }
