@@ -86,37 +86,67 @@ enum PostgresQuotaBatch {
         let starts = groups.map { $0.window?.start.databaseSeconds ?? 0 }
         let limits = groups.map { $0.quota?.limit ?? 0 }
         let wanted = groups.map(\.members.count)
-        let (seconds, resolution) = (now.databaseSeconds, ConsumeRequest.lastUsedResolution)
+        let statement = Statement(
+            keyIDs: keyIDs, periodStarts: starts, limits: limits, wanted: wanted, now: now.databaseSeconds,
+            lastUsedResolution: ConsumeRequest.lastUsedResolution)
         let (client, logger) = (store.client, store.logger)
         return try await store.operation {
-            let rows = try await client.query(
-                """
-                WITH input AS (
-                    SELECT * FROM unnest(\(keyIDs)::text[], \(starts)::float8[], \(limits)::int8[], \(wanted)::int8[])
-                        WITH ORDINALITY AS input(key_id, period_start, quota_limit, wanted, position)
-                ), active AS (
-                    SELECT input.* FROM input JOIN keys ON keys.id = input.key_id WHERE keys.revoked_at IS NULL
-                ), touched AS (
-                    UPDATE keys SET last_used_at = \(seconds) WHERE id IN (SELECT key_id FROM active)
-                        AND (last_used_at IS NULL OR \(seconds) - last_used_at >= \(resolution) OR \(seconds) < last_used_at)
-                ), counted AS (
-                    INSERT INTO usage (key_id, period_start, count)
-                    SELECT key_id, period_start, wanted FROM active WHERE quota_limit > 0 AND wanted <= quota_limit
-                    ON CONFLICT (key_id, period_start) DO UPDATE SET count = usage.count + excluded.count
-                        WHERE usage.count + excluded.count <= (
-                            SELECT quota_limit FROM active
-                            WHERE active.key_id = usage.key_id AND active.period_start = usage.period_start)
-                    RETURNING key_id, period_start, count
-                )
-                SELECT input.position, active.key_id IS NOT NULL, counted.count
-                FROM input
-                LEFT JOIN active ON active.position = input.position
-                LEFT JOIN counted ON counted.key_id = input.key_id AND counted.period_start = input.period_start
-                ORDER BY input.position
-                """, logger: logger)
+            let rows = try await client.execute(statement, logger: logger)
             var results: [(active: Bool, count: Int?)] = []
-            for try await (_, active, count) in rows.decode((Int, Bool, Int?).self) { results.append((active, count)) }
+            for try await (_, active, count) in rows { results.append((active, count)) }
             return results
+        }
+    }
+
+    /// Prepared once per connection: PostgreSQL parses and plans this statement on every
+    /// batch otherwise, which cost as much CPU as running it.
+    struct Statement: PostgresPreparedStatement {
+        static let sql = """
+            WITH input AS (
+                SELECT * FROM unnest($1::text[], $2::float8[], $3::int8[], $4::int8[])
+                    WITH ORDINALITY AS input(key_id, period_start, quota_limit, wanted, position)
+            ), active AS (
+                SELECT input.* FROM input JOIN keys ON keys.id = input.key_id WHERE keys.revoked_at IS NULL
+            ), touched AS (
+                UPDATE keys SET last_used_at = $5::float8 WHERE id IN (SELECT key_id FROM active)
+                    AND (last_used_at IS NULL OR $5::float8 - last_used_at >= $6::float8 OR $5::float8 < last_used_at)
+            ), counted AS (
+                INSERT INTO usage (key_id, period_start, count)
+                SELECT key_id, period_start, wanted FROM active WHERE quota_limit > 0 AND wanted <= quota_limit
+                ON CONFLICT (key_id, period_start) DO UPDATE SET count = usage.count + excluded.count
+                    WHERE usage.count + excluded.count <= (
+                        SELECT quota_limit FROM active
+                        WHERE active.key_id = usage.key_id AND active.period_start = usage.period_start)
+                RETURNING key_id, period_start, count
+            )
+            SELECT input.position, active.key_id IS NOT NULL, counted.count
+            FROM input
+            LEFT JOIN active ON active.position = input.position
+            LEFT JOIN counted ON counted.key_id = input.key_id AND counted.period_start = input.period_start
+            ORDER BY input.position
+            """
+        typealias Row = (Int, Bool, Int?)
+
+        var keyIDs: [String]
+        var periodStarts: [Double]
+        var limits: [Int]
+        var wanted: [Int]
+        var now: Double
+        var lastUsedResolution: Double
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 6)
+            bindings.append(keyIDs)
+            bindings.append(periodStarts)
+            bindings.append(limits)
+            bindings.append(wanted)
+            bindings.append(now)
+            bindings.append(lastUsedResolution)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            try row.decode(Row.self)
         }
     }
 }

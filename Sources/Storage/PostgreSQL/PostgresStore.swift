@@ -21,7 +21,7 @@ public final class PostgresStore: KeyStore {
     let timeout: Duration
     /// Batches concurrent quota decisions. Several batches at once, each on its own pooled
     /// connection: a batch waits a round trip and a commit, not the CPU.
-    let commitQueue = GroupCommitQueue<ConsumeRequest, QuotaDecision>(maxBatchesInFlight: 4)
+    let commitQueue = GroupCommitQueue<ConsumeRequest, QuotaDecision>(maxBatchesInFlight: 1)
 
     /// Connects to `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`) and brings
     /// the schema up to date; replicas starting together migrate once.
