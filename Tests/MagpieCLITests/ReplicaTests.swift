@@ -86,14 +86,17 @@ import Testing
         let replicas: [ServeProcessTests.Server]
         var ports: [Int] { replicas.map(\.port) }
 
-        init(replicas count: Int, backend: Backend = .postgres, databaseTimeoutSeconds: Int? = 30) throws {
+        /// - Parameter moto: a moto server of the test's own, for DynamoDB; nil for the shared one.
+        init(
+            replicas count: Int, backend: Backend = .postgres, databaseTimeoutSeconds: Int? = 30, moto: HelperProcess? = nil
+        ) throws {
             switch backend {
             case .postgres:
                 database = try PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
                 environment = [:]
             case .dynamodb:
                 database = DynamoDBFixture.location()
-                environment = try DynamoDBFixture.environment()
+                environment = try DynamoDBFixture.environment(moto)
             }
             workspace = try Workspace()
             try FileManager.default.createDirectory(
@@ -173,13 +176,16 @@ import Testing
         #expect(counted >= admitted && counted <= admitted + 32, "counted \(counted), admitted \(admitted)")
     }
 
-    /// A PostgreSQL restart (fast shutdown) under load: requests get 503 `store_unavailable`
-    /// with no crash, service resumes without a restart of Magpie, and the quota stays exact.
-    @Test func aDatabaseRestartGives503sThenServiceResumes() async throws {
-        let cluster = try Cluster(replicas: 2, databaseTimeoutSeconds: nil)
+    /// The database going away under load (PostgreSQL's fast shutdown; moto's server closing
+    /// its socket) for 2 s: requests get 503 `store_unavailable` with no crash, service resumes
+    /// without a restart of Magpie, and the quota stays exact.
+    @Test(arguments: Backend.allCases) func aDatabaseOutageGives503sThenServiceResumes(_ backend: Backend) async throws {
+        // The outage must not reach other tests' stores: DynamoDB gets a moto of its own.
+        let moto = backend == .dynamodb ? try HelperProcess(script: "scripts/aws/moto_with_auth.py") : nil
+        let cluster = try Cluster(replicas: 2, backend: backend, databaseTimeoutSeconds: nil, moto: moto)
         defer { cluster.stop() }
         let key = try cluster.key(quota: "400/day")
-        let server = try PostgresFixture.server.get()
+        let server = try moto ?? PostgresFixture.server.get()
         let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 32, perClient: 20) {
             #expect(server.command("stop") == "stopped")
             try? await Task.sleep(for: .seconds(2))

@@ -7,10 +7,10 @@ public enum DynamoDBFixture {
         try HelperProcess(script: "scripts/aws/moto_with_auth.py")
     }
 
-    /// The AWS settings a process needs to reach moto's DynamoDB, and nothing from the
-    /// machine's own configuration.
-    public static func environment() throws -> [String: String] {
-        let moto = try server.get()
+    /// The AWS settings a process needs to reach moto's DynamoDB (the shared server, or
+    /// `moto`, one a test stops and starts), and nothing from the machine's own configuration.
+    public static func environment(_ dedicated: HelperProcess? = nil) throws -> [String: String] {
+        let moto = try dedicated ?? server.get()
         return [
             "AWS_ACCESS_KEY_ID": try moto.string("access_key_id"), "AWS_SECRET_ACCESS_KEY": try moto.string("secret_access_key"),
             "AWS_REGION": try moto.string("region"), "AWS_ENDPOINT_URL_DYNAMODB": try moto.string("endpoint"),

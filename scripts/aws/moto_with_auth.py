@@ -6,6 +6,9 @@ the first INITIAL_NO_AUTH_ACTION_COUNT actions have run. The three this script s
 an IAM user with a policy that allows everything and an access key for it. It then prints one
 JSON line, {"endpoint", "access_key_id", "secret_access_key", "region"}, and serves until its
 standard input closes (the test or script that started it exits), so it never outlives them.
+Meanwhile it takes commands on standard input, one a line, each answered with one line:
+`stop` closes the listening socket (an outage: connections are refused), `start` listens on
+the same port again with every table and item as it was.
 
 Requests are served one at a time. DynamoDB applies the writes to one item one after another
 and checks a ConditionExpression against the latest version; moto's threads evaluate
@@ -34,8 +37,13 @@ def serialized_app(environ, start_response):
         return list(moto_app(environ, start_response))
 
 
-server = make_server("127.0.0.1", 0, serialized_app, threaded=True)
-threading.Thread(target=server.serve_forever, daemon=True).start()
+def serve(port):
+    server = make_server("127.0.0.1", port, serialized_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+server = serve(0)
 host, port = server.server_address[:2]
 endpoint = f"http://{host}:{port}"
 region = "us-east-1"
@@ -60,5 +68,17 @@ print(
     ),
     flush=True,
 )
-sys.stdin.read()
-server.shutdown()
+for line in sys.stdin:
+    command = line.strip()
+    if command == "stop" and server is not None:
+        server.shutdown()
+        server.server_close()
+        server = None
+        print("stopped", flush=True)
+    elif command == "start" and server is None:
+        server = serve(port)
+        print("started", flush=True)
+    else:
+        print(f"unknown or untimely command: {command}", flush=True)
+if server is not None:
+    server.shutdown()
