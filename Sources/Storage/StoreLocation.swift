@@ -2,13 +2,15 @@ import Foundation
 import Logging
 
 /// Where `--database` (or `MAGPIE_DATABASE`) says the store is: a file path for SQLite,
-/// `postgres://…` for PostgreSQL, `dynamodb://TABLE` for DynamoDB, or `memory://` for a store
+/// `postgres://…` for PostgreSQL, `dynamodb://TABLE[?timeout=SECONDS]` for DynamoDB, or `memory://` for a store
 /// that lives and dies with the process. Anything else with a scheme is refused, so a
 /// mistyped URL never becomes a local file of that name.
 public enum StoreLocation: Equatable, Sendable {
     case sqlite(path: String)
     case postgres(url: String)
-    case dynamoDB(table: String)
+    /// `timeout`: how long one operation, retries included, may take before the store counts as
+    /// unavailable (3 s unless the URL says otherwise).
+    case dynamoDB(table: String, timeout: Duration)
     case memory
 
     public init(parsing text: String) throws(StorageError) {
@@ -24,10 +26,22 @@ public enum StoreLocation: Equatable, Sendable {
             _ = try PostgresURL(text)
             self = .postgres(url: text)
         case "dynamodb":
-            guard Self.isDynamoDBTableName(rest) else {
+            let parts = rest.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+            let table = String(parts[0])
+            guard Self.isDynamoDBTableName(table) else {
                 throw .invalidLocation(text, reason: "a DynamoDB table name is 3 to 255 letters, digits, '_', '-' or '.'")
             }
-            self = .dynamoDB(table: rest)
+            var timeout = Duration.seconds(3)
+            if parts.count == 2 {
+                let parameter = parts[1].split(separator: "=", maxSplits: 1)
+                guard parameter.count == 2, parameter[0] == "timeout", let seconds = Int(parameter[1]),
+                    (1...600).contains(seconds)
+                else {
+                    throw .invalidLocation(text, reason: "the only DynamoDB parameter is timeout=SECONDS, from 1 to 600")
+                }
+                timeout = .seconds(seconds)
+            }
+            self = .dynamoDB(table: table, timeout: timeout)
         case "memory":
             guard rest.isEmpty else { throw .invalidLocation(text, reason: "memory:// takes nothing after it") }
             self = .memory
@@ -47,8 +61,8 @@ public enum StoreLocation: Equatable, Sendable {
         switch self {
         case .sqlite(let path): return try SQLiteStore(path: path)
         case .postgres(let url): return try await PostgresStore.connect(url: url, logger: logger)
-        case .dynamoDB(let table):
-            return try await DynamoDBStore.open(table: table, environment: environment, logger: logger)
+        case .dynamoDB(let table, let timeout):
+            return try await DynamoDBStore.open(table: table, environment: environment, timeout: timeout, logger: logger)
         case .memory: return MemoryStore()
         }
     }

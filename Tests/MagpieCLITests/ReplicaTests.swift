@@ -84,9 +84,13 @@ import Testing
         let environment: [String: String]
         let workspace: Workspace
         let replicas: [ServeProcessTests.Server]
+        /// Kept alive as long as the cluster: the helper stops when released.
+        let dedicatedMoto: HelperProcess?
         var ports: [Int] { replicas.map(\.port) }
 
-        /// - Parameter moto: a moto server of the test's own, for DynamoDB; nil for the shared one.
+        /// - Parameter moto: the moto server for DynamoDB; by default one of the cluster's own,
+        ///   since moto serves one request at a time and three loaded replicas would starve
+        ///   other tests sharing one.
         init(
             replicas count: Int, backend: Backend = .postgres, databaseTimeoutSeconds: Int? = 30, moto: HelperProcess? = nil
         ) throws {
@@ -94,9 +98,12 @@ import Testing
             case .postgres:
                 database = try PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
                 environment = [:]
+                dedicatedMoto = nil
             case .dynamodb:
+                let moto = try moto ?? HelperProcess(script: "scripts/aws/moto_with_auth.py")
                 database = DynamoDBFixture.location()
                 environment = try DynamoDBFixture.environment(moto)
+                dedicatedMoto = moto
             }
             workspace = try Workspace()
             try FileManager.default.createDirectory(

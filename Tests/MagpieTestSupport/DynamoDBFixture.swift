@@ -18,8 +18,10 @@ public enum DynamoDBFixture {
         ]
     }
 
-    /// `dynamodb://` and a table name no other test uses; the store creates the table.
+    /// `dynamodb://` and a table name no other test uses; the store creates the table. Its
+    /// timeout is generous, since moto serves one request at a time and the full suite loads
+    /// both cores.
     public static func location() -> String {
-        "dynamodb://magpie-test-\(UUID().uuidString.prefix(13).lowercased())"
+        "dynamodb://magpie-test-\(UUID().uuidString.prefix(13).lowercased())?timeout=60"
     }
 }

@@ -122,7 +122,10 @@ import Testing
         #expect(try StoreLocation(parsing: "magpie.sqlite") == .sqlite(path: "magpie.sqlite"))
         #expect(try StoreLocation(parsing: "/var/lib/magpie/keys.db") == .sqlite(path: "/var/lib/magpie/keys.db"))
         #expect(try StoreLocation(parsing: "memory://") == .memory)
-        #expect(try StoreLocation(parsing: "dynamodb://magpie-keys") == .dynamoDB(table: "magpie-keys"))
+        #expect(try StoreLocation(parsing: "dynamodb://magpie-keys") == .dynamoDB(table: "magpie-keys", timeout: .seconds(3)))
+        #expect(
+            try StoreLocation(parsing: "dynamodb://magpie-keys?timeout=20")
+                == .dynamoDB(table: "magpie-keys", timeout: .seconds(20)))
         let url = "postgres://magpie:secret@db.internal:5433/keys?sslmode=require"
         #expect(try StoreLocation(parsing: url) == .postgres(url: url))
         for (text, reason) in [
@@ -131,6 +134,8 @@ import Testing
             ("postgres://u@h/db?sslmode=verify-full", "sslmode must be"),
             ("postgres://u@h/db?connect_timeout=0", "connect_timeout"),
             ("postgres://u@h/db?application_name=x", "unknown parameter"), ("dynamodb://a", "table name"),
+            ("dynamodb://keys?timeout=0", "timeout=SECONDS"),
+            ("dynamodb://keys?region=x", "only DynamoDB parameter"),
             ("sqlite://x.db", "plain path"), ("", "is empty"), ("memory://x", "takes nothing"),
         ] {
             do {
