@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Storage", targets: ["Storage"]),
         .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
         .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "GatewayHost", targets: ["GatewayHost"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
         .library(name: "LoadTesting", targets: ["LoadTesting"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -45,6 +47,7 @@ let package = Package(
                 "Digests",
                 "Encoders",
                 "Gateway",
+                "GatewayHost",
                 "LambdaPackaging",
                 "LambdaRuntime",
                 "LoadTesting",
@@ -73,10 +76,19 @@ let package = Package(
                 "JSONValues",
                 "ModelRuntime",
                 "Storage",
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "GatewayHost",
+            dependencies: [
+                "Gateway", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -192,7 +204,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "Encoders", "MagpieTestSupport",
+                "Gateway", "GatewayHost", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "Encoders",
+                "MagpieTestSupport",
                 "RemoteModels",
                 "AWSClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Classifiers
 import Foundation
 import Gateway
+import GatewayHost
 import Hummingbird
 import Logging
 import ModelRuntime
@@ -98,7 +99,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = configuration.host
         let names = served.map(\.deployment.name).joined(separator: ", ")
         let application = HummingbirdHost.application(
-            gateway: gateway, host: host, port: configuration.port,
+            gateway: gateway, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
             services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
         ) { port in
             logger.notice("listening", metadata: ["address": "http://\(host):\(port)", "models": "\(names)"])

@@ -1,6 +1,7 @@
 import Classifiers
 import Foundation
 import Gateway
+import GatewayHost
 import Logging
 import MagpieTestSupport
 import ModelRuntime
@@ -41,7 +42,8 @@ final class LiveServer: Sendable {
         deployment: ModelDeployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact),
         loader: ModelRegistry.Loader? = nil, routes: [ModelRoute] = [], limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), remotes: [(deployment: ModelDeployment, model: any RemoteClassifier)] = [],
-        metrics: GatewayMetrics = GatewayMetrics(), logHandler: (any LogHandler)? = nil, ready: Bool = true
+        metrics: GatewayMetrics = GatewayMetrics(), logHandler: (any LogHandler)? = nil, ready: Bool = true,
+        connectionLimits: ConnectionLimits = ConnectionLimits()
     ) async throws {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
         store = try SQLiteStore(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
@@ -66,7 +68,9 @@ final class LiveServer: Sendable {
             metrics: metrics)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = HummingbirdHost.application(gateway: gateway, host: "127.0.0.1", port: 0, logger: logger) { port in
+        let application = HummingbirdHost.application(
+            gateway: gateway, host: "127.0.0.1", port: 0, connectionLimits: connectionLimits, logger: logger
+        ) { port in
             continuation.yield(port)
         }
         let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)

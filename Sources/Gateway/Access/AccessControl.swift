@@ -17,13 +17,25 @@ struct AccessControl: Sendable {
 
     let store: any KeyStore
     let failOpen: Bool
+    let failedKeys: FailedKeyLimiter
     let buckets = TokenBuckets()
     let credentials = CredentialCache()
     let pending = PendingUsage()
 
-    /// The active key the request carries, or `forbidden`: a read, nothing is counted yet.
-    func authenticate(_ headers: HTTPFields) async throws(GatewayError) -> Credential {
+    /// The active key the request carries, or `forbidden`: a read, nothing is counted yet. A
+    /// client address with too many wrong keys behind it is refused before the lookup.
+    func authenticate(_ headers: HTTPFields, from client: String?) async throws(GatewayError) -> Credential {
         guard let secret = headers[Self.apiKeyHeader], !secret.isEmpty else { throw .forbidden }
+        if let client, let wait = failedKeys.wait(for: client) { throw .tooManyFailedKeys(retryAfterSeconds: wait) }
+        do {
+            return try await lookUp(secret)
+        } catch .forbidden {
+            if let client { failedKeys.recordFailure(from: client) }
+            throw .forbidden
+        }
+    }
+
+    private func lookUp(_ secret: String) async throws(GatewayError) -> Credential {
         if let cached = credentials.credential(forSecret: secret) { return cached }
         let found: Credential?
         do {

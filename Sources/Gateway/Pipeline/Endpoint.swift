@@ -115,7 +115,7 @@ enum Endpoint: Equatable {
     /// the methods a path does not answer, which the description does not list.)
     var possibleFailures: [GatewayError.Kind] {
         var kinds: [GatewayError.Kind] = [.internalError]
-        if isKeyed { kinds += [.forbidden, .throttled, .quotaExceeded, .storeUnavailable] }
+        if isKeyed { kinds += [.forbidden, .tooManyFailedKeys, .throttled, .quotaExceeded, .storeUnavailable] }
         switch self {
         case .ready: kinds.append(.notReady)
         case .classify, .invocations, .infer, .routed:

@@ -15,7 +15,7 @@ public final class Gateway: Sendable {
     let access: AccessControl?
     let models: [String: ServedModel]
     let routes: [String: ModelRoute]
-    let limits: GatewayLimits
+    public let limits: GatewayLimits
     let cors: CORSPolicy
     let logger: Logger
     let metrics: GatewayMetrics
@@ -39,7 +39,11 @@ public final class Gateway: Sendable {
         self.registry = registry
         self.models = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.routes = Dictionary(routes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.access = store.map { AccessControl(store: $0, failOpen: failOpen) }
+        self.access = store.map {
+            AccessControl(
+                store: $0, failOpen: failOpen,
+                failedKeys: FailedKeyLimiter(burst: limits.failedKeyBurst, perMinute: limits.failedKeysPerMinute))
+        }
         self.limits = limits
         self.cors = cors
         self.logger = logger
@@ -62,6 +66,9 @@ public final class Gateway: Sendable {
         do {
             let matched = try Endpoint.match(method: request.method, path: request.path)
             endpoint = matched
+            if let declared = request.declaredBodyLength, declared > limits.maxBodyBytes {
+                throw GatewayError.bodyTooLarge(limit: limits.maxBodyBytes)
+            }
             outcome.trace = TraceContext(request.headers)
             response = try await respond(to: matched, request, requestID: requestID, outcome: &outcome)
         } catch let error as GatewayError {
@@ -242,7 +249,7 @@ public final class Gateway: Sendable {
             let headers = try await admit(request, model: model)
             return (model, headers, try parse(endpoint, request))
         case .routed(let name):
-            _ = try await access?.authenticate(request.headers)
+            _ = try await access?.authenticate(request.headers, from: request.clientAddress)
             guard let route = routes[name] else { throw .unknownRoute(name, known: routes.keys.sorted()) }
             let headers = try await admit(request, model: nil)
             var choice: String?
@@ -273,7 +280,7 @@ public final class Gateway: Sendable {
     /// Authenticates, checks the model exists, then throttles and counts: an unknown key learns
     /// nothing about models, and a request for an unknown model uses no quota.
     private func admit(_ request: GatewayRequest, model: String?) async throws(GatewayError) -> HTTPFields {
-        let credential = try await access?.authenticate(request.headers)
+        let credential = try await access?.authenticate(request.headers, from: request.clientAddress)
         if let model, models[model] == nil { throw .unknownModel(model, known: models.keys.sorted()) }
         guard let access, let credential else { return [:] }
         return try await access.admit(credential)

@@ -17,6 +17,8 @@ public enum GatewayError: Error, Equatable {
     /// The reference Lambda's own 422 shape: `{"issue": ...}`.
     case issue(String)
     case forbidden
+    /// Too many wrong keys from this client address; its keys are not even looked up.
+    case tooManyFailedKeys(retryAfterSeconds: Int)
     case throttled(retryAfterSeconds: Int)
     case quotaExceeded(retryAfterSeconds: Int)
     case overloaded(model: String, retryAfterSeconds: Int)
@@ -69,6 +71,7 @@ public enum GatewayError: Error, Equatable {
             "unknown choice '\(value)' in \(field); valid: \(valid.joined(separator: ", "))"
         case .issue(let issue): issue
         case .forbidden: "Forbidden"
+        case .tooManyFailedKeys: "too many requests with wrong API keys from this address; retry later"
         case .throttled: "Too Many Requests"
         case .quotaExceeded: "Limit Exceeded"
         case .overloaded(let model, _): "model '\(model)' is busy; retry later"
@@ -87,7 +90,7 @@ public enum GatewayError: Error, Equatable {
     /// Seconds after which a retry may succeed, sent as `Retry-After`.
     public var retryAfterSeconds: Int? {
         switch self {
-        case .throttled(let seconds), .quotaExceeded(let seconds), .overloaded(_, let seconds),
+        case .throttled(let seconds), .quotaExceeded(let seconds), .tooManyFailedKeys(let seconds), .overloaded(_, let seconds),
             .upstreamUnavailable(_, _, let seconds), .circuitOpen(_, let seconds), .storeUnavailable(let seconds):
             seconds
         case .notReady: 1

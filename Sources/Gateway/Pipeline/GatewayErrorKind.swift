@@ -16,6 +16,7 @@ extension GatewayError {
         case invalidRequest = "invalid_request"
         case unknownChoice = "unknown_choice"
         case forbidden
+        case tooManyFailedKeys = "too_many_failed_keys"
         case throttled
         case quotaExceeded = "quota_exceeded"
         case modelOverloaded = "model_overloaded"
@@ -38,7 +39,7 @@ extension GatewayError {
             case .malformedJSON, .invalidUTF8: .badRequest
             case .invalidRequest, .unknownChoice: .unprocessableContent
             case .forbidden: .forbidden
-            case .throttled, .quotaExceeded: .tooManyRequests
+            case .throttled, .quotaExceeded, .tooManyFailedKeys: .tooManyRequests
             case .modelOverloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen, .storeUnavailable:
                 .serviceUnavailable
             case .upstreamError, .upstreamInvalidResponse: .badGateway
@@ -61,6 +62,7 @@ extension GatewayError {
             case .invalidRequest: "the JSON is well-formed but its content is not acceptable"
             case .unknownChoice: "the route's field or header names no configured choice"
             case .forbidden: "missing, unknown or revoked API key"
+            case .tooManyFailedKeys: "too many wrong API keys from the client's address; its keys are not looked up"
             case .throttled: "the key's token bucket is empty (Too Many Requests)"
             case .quotaExceeded: "the key's quota for this period is used up (Limit Exceeded)"
             case .modelOverloaded: "the model's concurrency and queue are full"
@@ -79,8 +81,8 @@ extension GatewayError {
         /// Whether the answer carries `Retry-After`.
         public var retries: Bool {
             switch self {
-            case .throttled, .quotaExceeded, .modelOverloaded, .notReady, .upstreamUnavailable, .circuitOpen,
-                .storeUnavailable:
+            case .throttled, .quotaExceeded, .tooManyFailedKeys, .modelOverloaded, .notReady, .upstreamUnavailable,
+                .circuitOpen, .storeUnavailable:
                 true
             default: false
             }
@@ -100,6 +102,7 @@ extension GatewayError {
         case .invalidRequest, .issue: .invalidRequest
         case .unknownChoice: .unknownChoice
         case .forbidden: .forbidden
+        case .tooManyFailedKeys: .tooManyFailedKeys
         case .throttled: .throttled
         case .quotaExceeded: .quotaExceeded
         case .overloaded: .modelOverloaded

@@ -6,10 +6,19 @@ public struct GatewayLimits: Sendable, Equatable {
     public var maxTextLength: Int
     /// Texts per batch request.
     public var maxBatchSize: Int
+    /// Wrong API keys one client address may send at once before it gets 429 ...
+    public var failedKeyBurst: Int
+    /// ... and how many more a minute it earns back.
+    public var failedKeysPerMinute: Double
 
-    public init(maxBodyBytes: Int = 64 * 1024, maxTextLength: Int = 10_000, maxBatchSize: Int = 64) {
+    public init(
+        maxBodyBytes: Int = 64 * 1024, maxTextLength: Int = 10_000, maxBatchSize: Int = 64, failedKeyBurst: Int = 20,
+        failedKeysPerMinute: Double = 10
+    ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxTextLength = maxTextLength
         self.maxBatchSize = maxBatchSize
+        self.failedKeyBurst = failedKeyBurst
+        self.failedKeysPerMinute = failedKeysPerMinute
     }
 }

@@ -9,12 +9,22 @@ public struct GatewayRequest: Sendable {
     public var headers: HTTPFields
     /// Nil when the request had no body at all, as opposed to an empty one.
     public var body: [UInt8]?
+    /// The body's length as the client declared it (`Content-Length`), when the host did not
+    /// read a body over the limit: the request is refused with 413 before anything else.
+    public var declaredBodyLength: Int?
+    /// The peer's IP address, for limits per client (failed key checks); nil when unknown.
+    public var clientAddress: String?
 
-    public init(method: HTTPRequest.Method, path: String, headers: HTTPFields = [:], body: [UInt8]? = nil) {
+    public init(
+        method: HTTPRequest.Method, path: String, headers: HTTPFields = [:], body: [UInt8]? = nil,
+        declaredBodyLength: Int? = nil, clientAddress: String? = nil
+    ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.declaredBodyLength = declaredBodyLength
+        self.clientAddress = clientAddress
     }
 }
 

@@ -30,9 +30,11 @@ enum APIGatewayAdapter {
         var headers = HTTPFields()
         let body: String?
         let isBase64Encoded: Bool
+        let client: String?
         switch event {
         case .v1(let rest):
             (method, path, body, isBase64Encoded) = (rest.httpMethod, rest.path, rest.body, rest.isBase64Encoded ?? false)
+            client = rest.requestContext?.identity?.sourceIp
             if let multiValueHeaders = rest.multiValueHeaders, !multiValueHeaders.isEmpty {
                 for (name, values) in multiValueHeaders.sorted(by: { $0.key < $1.key }) {
                     for value in values { append(name, value, to: &headers) }
@@ -44,6 +46,7 @@ enum APIGatewayAdapter {
             (method, path, body, isBase64Encoded) = (
                 http.requestContext.http.method, http.rawPath, http.body, http.isBase64Encoded ?? false
             )
+            client = http.requestContext.http.sourceIp
             for (name, value) in (http.headers ?? [:]).sorted(by: { $0.key < $1.key }) { append(name, value, to: &headers) }
             if let cookies = http.cookies, !cookies.isEmpty { append("cookie", cookies.joined(separator: "; "), to: &headers) }
         }
@@ -52,7 +55,7 @@ enum APIGatewayAdapter {
         }
         return GatewayRequest(
             method: requestMethod, path: gatewayPath(for: path), headers: headers,
-            body: try bytes(of: body, isBase64Encoded: isBase64Encoded))
+            body: try bytes(of: body, isBase64Encoded: isBase64Encoded), clientAddress: client)
     }
 
     /// API Gateway strips the stage from the path: `/infer/hate-speech` on stage `v1` is the

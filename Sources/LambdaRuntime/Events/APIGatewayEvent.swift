@@ -14,6 +14,15 @@ enum APIGatewayEvent: Equatable {
         var multiValueHeaders: [String: [String]]?
         var body: String?
         var isBase64Encoded: Bool?
+        var requestContext: RequestContext?
+
+        struct RequestContext: Decodable, Equatable {
+            struct Identity: Decodable, Equatable {
+                /// The client's address as API Gateway saw it.
+                var sourceIp: String?
+            }
+            var identity: Identity?
+        }
     }
 
     /// Payload format 2.0.
@@ -21,6 +30,8 @@ enum APIGatewayEvent: Equatable {
         struct RequestContext: Decodable, Equatable {
             struct HTTP: Decodable, Equatable {
                 var method: String
+                /// The client's address as API Gateway saw it.
+                var sourceIp: String?
             }
             var http: HTTP
         }

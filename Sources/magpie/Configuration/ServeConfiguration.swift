@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import GatewayHost
 import HTTPTypes
 import Logging
 import ModelRuntime
@@ -18,6 +19,14 @@ import Yams
 ///   max_body_bytes: 65536
 ///   allowed_origins: ["https://app.example"]
 ///   log_level: info             # notice drops the per-request lines, keeps start and stop
+///   max_connections: 10000      # then the longest-idle connection is closed, or 503
+///   failed_keys: {burst: 20, per_minute: 10}   # wrong API keys per client address, then 429
+///   timeouts:                   # seconds; a client that misses one is cut off (408 mid-request)
+///     head: 10                  # from a request's first byte (or the connection's opening) to its head's end
+///     body_gap: 10              # between two pieces of a body
+///     request: 30               # from the head to the body's end
+///     keep_alive: 60            # idle between requests
+///     linger: 2                 # reading what a client still sends after an answer that closes
 /// models:                       # omit to serve every artifact under --models
 ///   hate-speech:
 ///     path: models/hate-speech
@@ -53,6 +62,7 @@ struct ServeConfiguration {
     var logLevel = Logger.Level.info
     /// Admit known keys uncounted while the store is down, counting them once it is back.
     var failOpen = false
+    var connectionLimits = ConnectionLimits()
     var deploymentDefaults = ModelDeployment(name: "", path: "")
     /// Explicit models; empty means discover under `modelsDirectory`.
     var models: [ModelDeployment] = []
@@ -91,7 +101,7 @@ struct ServeConfiguration {
     private mutating func applyServer(_ reader: YAMLReader) throws {
         let keys: Set<String> = [
             "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
-            "allowed_origins", "log_level", "fail_open",
+            "allowed_origins", "log_level", "fail_open", "max_connections", "timeouts", "failed_keys",
         ]
         for (key, value) in try reader.entries(allowed: keys) {
             switch key {
@@ -103,10 +113,35 @@ struct ServeConfiguration {
             case "max_text_length": limits.maxTextLength = try value.int(in: 1...1_000_000)
             case "max_batch_size": limits.maxBatchSize = try value.int(in: 1...10_000)
             case "fail_open": failOpen = try value.bool
+            case "max_connections": connectionLimits.maxConnections = try value.int(in: 1...1_000_000)
+            case "timeouts": try applyTimeouts(value)
+            case "failed_keys":
+                for (field, number) in try value.entries(allowed: ["burst", "per_minute"]) {
+                    if field == "burst" {
+                        limits.failedKeyBurst = try number.int(in: 1...1_000_000)
+                    } else {
+                        limits.failedKeysPerMinute = try number.positiveNumber
+                    }
+                }
             case "log_level":
                 guard let level = Self.logLevel(try value.string) else { throw value.error(Self.logLevelExpectation) }
                 logLevel = level
             default: allowedOrigins = try value.strings
+            }
+        }
+    }
+
+    private mutating func applyTimeouts(_ reader: YAMLReader) throws {
+        for (key, value) in try reader.entries(allowed: ["head", "body_gap", "request", "keep_alive", "linger"]) {
+            let seconds = try value.positiveNumber
+            guard seconds <= 3600 else { throw value.error("expected at most 3600 seconds") }
+            let duration = Duration.milliseconds(Int64((seconds * 1000).rounded()))
+            switch key {
+            case "head": connectionLimits.headTimeout = duration
+            case "body_gap": connectionLimits.bodyGapTimeout = duration
+            case "request": connectionLimits.requestTimeout = duration
+            case "keep_alive": connectionLimits.keepAliveTimeout = duration
+            default: connectionLimits.lingerTimeout = duration
             }
         }
     }

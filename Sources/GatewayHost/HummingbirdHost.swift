@@ -1,0 +1,72 @@
+import Gateway
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Serves a `Gateway` over HTTP/1.1 with Hummingbird: this target is the only one that knows
+/// the HTTP server, so the Lambda runtime can feed the same gateway from API Gateway events.
+/// Every connection passes `ConnectionGuardHandler` first, which times out slow clients and
+/// bounds the number of open connections.
+public enum HummingbirdHost {
+    /// An application answering every request through `gateway`.
+    ///
+    /// - Parameter onListening: called with the bound port once the server accepts
+    ///   connections (the real port when `port` is 0).
+    public static func application(
+        gateway: Gateway, host: String, port: Int, connectionLimits: ConnectionLimits = ConnectionLimits(),
+        services: [any Service] = [], logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let bodyLimit = gateway.limits.maxBodyBytes
+        let responder = CallbackResponder<ClientRequestContext> { request, context in
+            let client = context.clientAddress
+            if let declared = request.headers[.contentLength].flatMap(Int.init), declared > bodyLimit {
+                // Answered before the body is read; the guard lingers, then closes.
+                let answer = await gateway.handle(
+                    GatewayRequest(
+                        method: request.method, path: request.uri.path, headers: request.headers, declaredBodyLength: declared,
+                        clientAddress: client))
+                return response(answer, closing: true)
+            }
+            let body = try await collect(request.body, keepingAtMost: bodyLimit + 1)
+            let answer = await gateway.handle(
+                GatewayRequest(
+                    method: request.method, path: request.uri.path, headers: request.headers, body: body, clientAddress: client))
+            // A body cut off at the limit was not read to its end: the connection cannot carry
+            // another request.
+            return response(answer, closing: (body?.count ?? 0) > bodyLimit)
+        }
+        let registry = ConnectionRegistry(maxConnections: connectionLimits.maxConnections)
+        let server = HTTPServerBuilder { responder in
+            GuardedChannel(
+                base: HTTP1Channel(
+                    responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgressHandler()])),
+                limits: connectionLimits, registry: registry)
+        }
+        return Application(
+            responder: responder, server: server, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            services: services, onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    static func response(_ answer: GatewayResponse, closing: Bool) -> Response {
+        var headers = answer.headers
+        if closing { headers[.connection] = "close" }
+        return Response(status: answer.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+
+    /// Reads the body, keeping at most `limit` bytes: one more than the gateway accepts is
+    /// enough for it to answer 413 in its own order (after the key check), and a huge body is
+    /// never held in memory. Nil when there is no body.
+    static func collect(_ body: RequestBody, keepingAtMost limit: Int) async throws -> [UInt8]? {
+        var bytes: [UInt8] = []
+        for try await buffer in body {
+            let room = limit - bytes.count
+            if room <= 0 { break }
+            bytes.append(contentsOf: buffer.readableBytesView.prefix(room))
+        }
+        return bytes.isEmpty ? nil : bytes
+    }
+}
