@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Storage
 
 /// API keys, throttling and quotas, in API Gateway's order: an unknown key is refused before
@@ -18,6 +19,9 @@ struct AccessControl: Sendable {
     let store: any KeyStore
     let failOpen: Bool
     let failedKeys: FailedKeyLimiter
+    let logger: Logger
+    /// Says why the store is unavailable, at most every few seconds however many requests fail.
+    let outageWarnings = ThrottledWarning(every: .seconds(5))
     let buckets = TokenBuckets()
     let credentials = CredentialCache()
     let pending = PendingUsage()
@@ -46,7 +50,7 @@ struct AccessControl: Sendable {
             }
             return stale
         } catch {
-            throw Self.gatewayError(error)
+            throw gatewayError(error)
         }
         guard let found else { throw .forbidden }
         credentials.store(found, forSecret: secret)
@@ -67,7 +71,7 @@ struct AccessControl: Sendable {
             pending.record(PendingUsage.Entry(keyID: credential.key.id, quota: plan.quota, at: now))
             return Self.rateLimitHeaders(plan: plan, quota: nil, now: now)
         } catch {
-            throw Self.gatewayError(error)
+            throw gatewayError(error)
         }
         if pending.count > 0 {
             let (pending, store) = (pending, store)
@@ -99,8 +103,12 @@ struct AccessControl: Sendable {
         return headers
     }
 
-    static func gatewayError(_ error: StorageError) -> GatewayError {
-        if case .unavailable = error { return .storeUnavailable(retryAfterSeconds: storeRetryAfterSeconds) }
+    func gatewayError(_ error: StorageError) -> GatewayError {
+        if case .unavailable = error {
+            outageWarnings.warn(logger, "key store unavailable; answering 503", metadata: ["error": "\(error)"])
+            return .storeUnavailable(retryAfterSeconds: Self.storeRetryAfterSeconds)
+        }
+        logger.error("key store failed", metadata: ["error": "\(error)"])
         return .internalError
     }
 

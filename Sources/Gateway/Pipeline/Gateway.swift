@@ -42,7 +42,7 @@ public final class Gateway: Sendable {
         self.access = store.map {
             AccessControl(
                 store: $0, failOpen: failOpen,
-                failedKeys: FailedKeyLimiter(burst: limits.failedKeyBurst, perMinute: limits.failedKeysPerMinute))
+                failedKeys: FailedKeyLimiter(burst: limits.failedKeyBurst, perMinute: limits.failedKeysPerMinute), logger: logger)
         }
         self.limits = limits
         self.cors = cors
@@ -377,11 +377,21 @@ public final class Gateway: Sendable {
         return Self.json(ModelList(models: summaries))
     }
 
+    /// A load failure's reason with the artifact's directory left out (`weights.bin: SHA-256 does
+    /// not match …`): what went wrong, for the client, without the server's file layout.
+    static func withoutDirectories(_ reason: String) -> String {
+        guard let separator = reason.range(of: ": ") else { return reason }
+        let subject = reason[..<separator.lowerBound]
+        let file = subject.split(separator: "/").last.map(String.init) ?? String(subject)
+        return file + reason[separator.lowerBound...]
+    }
+
     static func gatewayError(_ error: ModelRuntimeError) -> GatewayError {
         switch error {
         case .unknownModel(let name, let known): .unknownModel(name, known: known)
         case .overloaded(let model, let seconds): .overloaded(model: model, retryAfterSeconds: seconds)
-        case .loadFailed(let model, _): .modelUnavailable(model: model, reason: "it failed to load; see the server log")
+        case .loadFailed(let model, let reason):
+            .modelUnavailable(model: model, reason: "it failed to load (\(withoutDirectories(reason))); see the server log")
         case .duplicateModel: .internalError
         }
     }

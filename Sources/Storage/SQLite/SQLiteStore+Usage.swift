@@ -32,7 +32,7 @@ extension SQLiteStore {
                 try SQLiteQuotaCount.write(requests, to: pool)
             }
         } catch {
-            throw .database("\(error)")
+            throw Self.classify(error)
         }
     }
 

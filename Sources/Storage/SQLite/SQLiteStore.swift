@@ -17,7 +17,9 @@ public final class SQLiteStore: KeyStore {
     public init(path: String) throws(StorageError) {
         self.path = path
         var configuration = Configuration()
-        configuration.busyMode = .timeout(10)
+        // How long a write waits for another process's lock before the request gets 503: long
+        // enough for `magpie keys` on a running server's file, short enough not to pile up requests.
+        configuration.busyMode = .timeout(2)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
@@ -78,7 +80,7 @@ public final class SQLiteStore: KeyStore {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw .database("\(error)")
+            throw Self.classify(error)
         }
     }
 
@@ -91,7 +93,7 @@ public final class SQLiteStore: KeyStore {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw .database("\(error)")
+            throw Self.classify(error)
         }
     }
 
@@ -101,7 +103,7 @@ public final class SQLiteStore: KeyStore {
         } catch let error as StorageError {
             throw error
         } catch {
-            throw .database("\(error)")
+            throw Self.classify(error)
         }
     }
 }
@@ -109,4 +111,23 @@ public final class SQLiteStore: KeyStore {
 extension Date {
     var databaseSeconds: Double { timeIntervalSince1970 }
     init(databaseSeconds: Double) { self.init(timeIntervalSince1970: databaseSeconds) }
+}
+
+extension SQLiteStore {
+    /// A full disk, a lock held past the busy timeout, or an I/O error may pass: `unavailable`,
+    /// which the gateway answers with 503 and `Retry-After`, and nothing was written. Anything
+    /// else is a fault in the database or in Magpie.
+    static func classify(_ error: any Error) -> StorageError {
+        guard let error = error as? DatabaseError else { return .database("\(error)") }
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return .unavailable("the disk holding the SQLite database is full (\(error.message ?? "SQLITE_FULL"))")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return .unavailable("another process holds the SQLite database's lock (\(error.message ?? "SQLITE_BUSY"))")
+        case .SQLITE_IOERR, .SQLITE_CANTOPEN:
+            return .unavailable("SQLite cannot read or write its files (\(error.message ?? "SQLITE_IOERR"))")
+        default:
+            return .database("\(error)")
+        }
+    }
 }
