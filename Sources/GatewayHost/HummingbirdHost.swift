@@ -3,7 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
+import HummingbirdHTTP2
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// Serves a `Gateway` over HTTP/1.1 with Hummingbird: this target is the only one that knows
@@ -13,12 +15,15 @@ import ServiceLifecycle
 public enum HummingbirdHost {
     /// An application answering every request through `gateway`.
     ///
-    /// - Parameter onListening: called with the bound port once the server accepts
-    ///   connections (the real port when `port` is 0).
+    /// - Parameters:
+    ///   - tls: serve HTTPS (HTTP/2 and HTTP/1.1) with this certificate, and send HSTS.
+    ///   - onListening: called with the bound port once the server accepts connections (the
+    ///     real port when `port` is 0).
     public static func application(
         gateway: Gateway, host: String, port: Int, connectionLimits: ConnectionLimits = ConnectionLimits(),
-        services: [any Service] = [], logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+        tls: ReloadableCertificate? = nil, services: [any Service] = [], logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws(TLSSetupError) -> some ApplicationProtocol {
         let bodyLimit = gateway.limits.maxBodyBytes
         let responder = CallbackResponder<ClientRequestContext> { request, context in
             let client = context.clientAddress
@@ -28,7 +33,7 @@ public enum HummingbirdHost {
                     GatewayRequest(
                         method: request.method, path: request.uri.path, headers: request.headers, declaredBodyLength: declared,
                         clientAddress: client))
-                return response(answer, closing: true)
+                return response(answer, closing: true, secure: tls != nil)
             }
             let body = try await collect(request.body, keepingAtMost: bodyLimit + 1)
             let answer = await gateway.handle(
@@ -36,14 +41,32 @@ public enum HummingbirdHost {
                     method: request.method, path: request.uri.path, headers: request.headers, body: body, clientAddress: client))
             // A body cut off at the limit was not read to its end: the connection cannot carry
             // another request.
-            return response(answer, closing: (body?.count ?? 0) > bodyLimit)
+            return response(answer, closing: (body?.count ?? 0) > bodyLimit, secure: tls != nil)
         }
         let registry = ConnectionRegistry(maxConnections: connectionLimits.maxConnections)
-        let server = HTTPServerBuilder { responder in
-            GuardedChannel(
-                base: HTTP1Channel(
-                    responder: responder, configuration: .init(additionalChannelHandlers: [RequestProgressHandler()])),
-                limits: connectionLimits, registry: registry)
+        let http1Configuration = HTTP1Channel.Configuration(additionalChannelHandlers: [RequestProgressHandler()])
+        let server: HTTPServerBuilder
+        if let tls {
+            let context: NIOSSLContext
+            do { context = try NIOSSLContext(configuration: try tls.serverConfiguration()) } catch let error as TLSSetupError {
+                throw error
+            } catch {
+                throw .context("\(error)")
+            }
+            server = HTTPServerBuilder { responder in
+                SecureChannel(
+                    context: context, http1: HTTP1Channel(responder: responder, configuration: http1Configuration),
+                    http2: HTTP2Channel(
+                        responder: responder,
+                        configuration: .init(idleTimeout: connectionLimits.keepAliveTimeout, streamConfiguration: .init())),
+                    limits: connectionLimits, registry: registry)
+            }
+        } else {
+            server = HTTPServerBuilder { responder in
+                GuardedChannel(
+                    base: HTTP1Channel(responder: responder, configuration: http1Configuration), limits: connectionLimits,
+                    registry: registry)
+            }
         }
         return Application(
             responder: responder, server: server, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
@@ -51,9 +74,13 @@ public enum HummingbirdHost {
             logger: logger)
     }
 
-    static func response(_ answer: GatewayResponse, closing: Bool) -> Response {
+    /// One year, as browsers' HSTS preload lists expect; subdomains are the operator's call.
+    static let strictTransportSecurity = "max-age=31536000"
+
+    static func response(_ answer: GatewayResponse, closing: Bool, secure: Bool) -> Response {
         var headers = answer.headers
         if closing { headers[.connection] = "close" }
+        if secure { headers[HTTPField.Name("Strict-Transport-Security")!] = strictTransportSecurity }
         return Response(status: answer.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 

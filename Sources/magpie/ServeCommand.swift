@@ -38,8 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
             "trace, debug, info, notice, warning, error or critical; notice keeps start and stop but drops per-request lines (default info; env MAGPIE_LOG_LEVEL)."
     )
     var logLevel: String?
+    @Option(help: "A PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) with it; reloaded on SIGHUP. Needs --tls-key.")
+    var tlsCert: String?
+    @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
 
     func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together; give both") }
         if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let idleTimeout, idleTimeout < 0 { throw ValidationError("--idle-timeout must be 0 or more seconds") }
         if let maxConcurrency, maxConcurrency < 1 { throw ValidationError("--max-concurrency must be at least 1") }
@@ -60,6 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let models { configuration.modelsDirectory = models }
         if let database { configuration.database = database }
         if let maxBodyBytes { configuration.limits.maxBodyBytes = maxBodyBytes }
+        if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         if let logLevel, let level = ServeConfiguration.logLevel(logLevel) { configuration.logLevel = level }
         if let allowedOrigins {
             configuration.allowedOrigins = allowedOrigins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -85,6 +90,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logLevel = configuration.logLevel
         LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel) }
         let logger = Logger(label: "magpie")
+        // Read first: a bad certificate stops the server before anything else starts.
+        let certificate = try configuration.tls.map { files throws(TLSSetupError) in
+            try ReloadableCertificate(certificatePath: files.certificate, keyPath: files.key)
+        }
         let store = try await StoreLocation(parsing: configuration.database).open(logger: logger)
         for plan in configuration.plans { try await store.savePlan(plan) }
         let served = try ServedModels.resolve(configuration).map { entry in
@@ -98,12 +107,15 @@ struct ServeCommand: AsyncParsableCommand {
         let (gateway, registry) = (assembly.gateway, assembly.registry)
         let host = configuration.host
         let names = served.map(\.deployment.name).joined(separator: ", ")
-        let application = HummingbirdHost.application(
+        let reloads = certificate.map { CertificateReloadOnHangup(certificate: $0, logger: logger) }
+        let scheme = certificate == nil ? "http" : "https"
+        let application = try HummingbirdHost.application(
             gateway: gateway, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
-            services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
+            tls: certificate, services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
         ) { port in
-            logger.notice("listening", metadata: ["address": "http://\(host):\(port)", "models": "\(names)"])
+            logger.notice("listening", metadata: ["address": "\(scheme)://\(host):\(port)", "models": "\(names)"])
         }
+        defer { reloads?.cancel() }
         do {
             try await application.runService()
         } catch {

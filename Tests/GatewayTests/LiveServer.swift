@@ -68,7 +68,7 @@ final class LiveServer: Sendable {
             metrics: metrics)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = HummingbirdHost.application(
+        let application = try HummingbirdHost.application(
             gateway: gateway, host: "127.0.0.1", port: 0, connectionLimits: connectionLimits, logger: logger
         ) { port in
             continuation.yield(port)

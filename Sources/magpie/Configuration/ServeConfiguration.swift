@@ -21,6 +21,7 @@ import Yams
 ///   log_level: info             # notice drops the per-request lines, keeps start and stop
 ///   max_connections: 10000      # then the longest-idle connection is closed, or 503
 ///   failed_keys: {burst: 20, per_minute: 10}   # wrong API keys per client address, then 429
+///   tls: {certificate: cert.pem, key: key.pem}  # HTTPS (HTTP/2 and HTTP/1.1), HSTS; SIGHUP reloads
 ///   timeouts:                   # seconds; a client that misses one is cut off (408 mid-request)
 ///     head: 10                  # from a request's first byte (or the connection's opening) to its head's end
 ///     body_gap: 10              # between two pieces of a body
@@ -63,6 +64,8 @@ struct ServeConfiguration {
     /// Admit known keys uncounted while the store is down, counting them once it is back.
     var failOpen = false
     var connectionLimits = ConnectionLimits()
+    /// PEM files for HTTPS; nil serves plain HTTP.
+    var tls: (certificate: String, key: String)?
     var deploymentDefaults = ModelDeployment(name: "", path: "")
     /// Explicit models; empty means discover under `modelsDirectory`.
     var models: [ModelDeployment] = []
@@ -101,7 +104,7 @@ struct ServeConfiguration {
     private mutating func applyServer(_ reader: YAMLReader) throws {
         let keys: Set<String> = [
             "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
-            "allowed_origins", "log_level", "fail_open", "max_connections", "timeouts", "failed_keys",
+            "allowed_origins", "log_level", "fail_open", "max_connections", "timeouts", "failed_keys", "tls",
         ]
         for (key, value) in try reader.entries(allowed: keys) {
             switch key {
@@ -115,6 +118,13 @@ struct ServeConfiguration {
             case "fail_open": failOpen = try value.bool
             case "max_connections": connectionLimits.maxConnections = try value.int(in: 1...1_000_000)
             case "timeouts": try applyTimeouts(value)
+            case "tls":
+                var files: [String: String] = [:]
+                for (field, path) in try value.entries(allowed: ["certificate", "key"]) { files[field] = try path.string }
+                guard let certificate = files["certificate"], let key = files["key"] else {
+                    throw value.error("needs both certificate and key (PEM files)")
+                }
+                tls = (certificate, key)
             case "failed_keys":
                 for (field, number) in try value.entries(allowed: ["burst", "per_minute"]) {
                     if field == "burst" {
