@@ -2,8 +2,8 @@ import Gateway
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import Logging
 import HummingbirdHTTP2
+import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle

@@ -49,8 +49,9 @@ public final class ReloadableCertificate: Sendable {
         }
         // A context built from the pair fails when the key does not belong to the certificate.
         do {
-            _ = try NIOSSLContext(configuration: .makeServerConfiguration(
-                certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
+            _ = try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key)))
         } catch {
             throw .mismatch(certificate: certificatePath, key: keyPath, reason: "\(error)")
         }
