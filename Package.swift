@@ -115,7 +115,7 @@ let package = Package(
             dependencies: [
                 "JSONValues", .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
         .target(

@@ -18,6 +18,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Argument(help: "The endpoint, e.g. http://127.0.0.1:8080/v1/infer/hate-speech.") var url: String
     @Option(help: "The request method.") var method: String = "POST"
+    @Option(help: "For an https:// URL: a PEM file of certificates to trust instead of the system's.") var cacert: String?
     @Option(name: .customLong("header"), help: "A request header, 'Name: value' (repeat for more).")
     var headers: [String] = []
     @Option(help: "A fixed request body.") var body: String?
@@ -119,7 +120,8 @@ struct BenchCommand: AsyncParsableCommand {
                 .closedLoop(connections: concurrency ?? 16)
             }
         return try BenchPlan(
-            target: try BenchTarget(parsing: url), method: HTTPMethod(rawValue: method.uppercased()), headers: headers,
+            target: try BenchTarget(parsing: url, trustedCertificates: cacert), method: HTTPMethod(rawValue: method.uppercased()),
+            headers: headers,
             bodies: bodies, pacing: pacing, stop: stop, warmup: try Self.duration(warmup, option: "--warmup"),
             timeout: try Self.duration(timeout, option: "--timeout"))
     }

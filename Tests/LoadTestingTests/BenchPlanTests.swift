@@ -12,11 +12,13 @@ import Testing
         #expect(target.requestTarget == "/v1/infer/hate-speech?verbose=1")
         #expect(try BenchTarget(parsing: "http://example.test").requestTarget == "/")
         #expect(try BenchTarget(parsing: "http://example.test").port == 80)
+        let secure = try BenchTarget(parsing: "https://api.example.test/infer")
+        #expect(secure.secure && secure.port == 443)
     }
 
     @Test(arguments: [
-        ("127.0.0.1:8080/infer", "it is not a URL"), ("https://api.example.test/infer", "https is not supported yet"),
-        ("ftp://host/file", "only http URLs"), ("http:///path", "names no host"), ("not a url", "it is not a URL"),
+        ("127.0.0.1:8080/infer", "it is not a URL"), ("ftp://host/file", "only http and https URLs"),
+        ("http:///path", "names no host"), ("not a url", "it is not a URL"),
     ])
     func refusesURLsItCannotUse(_ url: String, _ reason: String) {
         do {

@@ -79,6 +79,11 @@ import Testing
         let cipher = probe["cipher_tls12"] as? String ?? ""
         #expect(cipher.hasPrefix("ECDHE-") && (cipher.contains("GCM") || cipher.contains("CHACHA20")), "\(probe)")
         #expect(probe["alpn"] as? String == "h2")
+        // magpie bench speaks https too, trusting the test's certificate.
+        let bench = try MagpieProcess.run([
+            "bench", url + "/health", "--method", "GET", "--cacert", files.certificate, "--requests", "50", "--concurrency", "2",
+        ])
+        #expect(bench.status == 0 && bench.standardOutput.contains("200: 50"), "\(bench.standardOutput)\(bench.standardError)")
         // Plain HTTP on the TLS port gets no answer it could mistake for service.
         #expect(
             try Self.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/health"]).output

@@ -78,7 +78,7 @@ public struct ColdStartProbe: Sendable {
         while true {
             do {
                 return try await HTTP1Connection.connect(
-                    host: plan.target.host, port: plan.target.port, timeout: .seconds(1), on: group.next())
+                    host: plan.target.host, port: plan.target.port, tls: plan.tls, timeout: .seconds(1), on: group.next())
             } catch {
                 guard ContinuousClock.now < deadline else {
                     throw .unreachable(plan.target.url, "not listening \(timeout) after the restart or idle wait (\(error))")

@@ -15,7 +15,8 @@ public final class HTTP1Connection: Sendable {
         self.collector = collector
     }
 
-    public static func connect(host: String, port: Int, timeout: TimeAmount, on eventLoop: any EventLoop)
+    /// - Parameter tls: for an `https://` target, the handshake comes first.
+    public static func connect(host: String, port: Int, tls: TLSClient? = nil, timeout: TimeAmount, on eventLoop: any EventLoop)
         async throws(RequestFailure) -> HTTP1Connection
     {
         let collector = ResponseCollector()
@@ -25,6 +26,7 @@ public final class HTTP1Connection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler()) }
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         try channel.pipeline.syncOperations.addHandler(collector)
                     }

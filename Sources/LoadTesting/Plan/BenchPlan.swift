@@ -33,6 +33,8 @@ public struct BenchPlan: Sendable {
     public var stop: Stop
     public var warmup: Duration
     public var timeout: Duration
+    /// The TLS context of an `https://` target, made once for the run.
+    public let tls: TLSClient?
 
     public init(
         target: BenchTarget, method: HTTPMethod, headers: HTTPHeaders, bodies: RequestBodies?, pacing: Pacing, stop: Stop,
@@ -61,6 +63,7 @@ public struct BenchPlan: Sendable {
         self.stop = stop
         self.warmup = warmup
         self.timeout = timeout
+        tls = try TLSClient.make(for: target)
     }
 
     /// `timeout` as NIO schedules it.
@@ -93,23 +96,28 @@ public struct BenchPlan: Sendable {
     }
 }
 
-/// Where requests go: an `http://` URL (TLS is not supported yet).
+/// Where requests go: an `http://` or `https://` URL.
 public struct BenchTarget: Sendable, Equatable {
     public var url: String
     public var host: String
     public var port: Int
+    /// `https`: each connection starts with a TLS handshake, verified against the system's
+    /// roots or `trustedCertificates`.
+    public var secure: Bool
+    /// A PEM file of certificates to trust instead of the system's (a test or internal CA).
+    public var trustedCertificates: String?
     /// Path and query, as the request line carries them.
     public var requestTarget: String
 
-    public init(parsing url: String) throws(BenchError) {
+    public init(parsing url: String, trustedCertificates: String? = nil) throws(BenchError) {
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased() else {
             throw .invalidURL(url, "it is not a URL")
         }
-        guard scheme == "http" else {
-            throw .invalidURL(url, scheme == "https" ? "https is not supported yet; use http" : "only http URLs are supported")
-        }
+        guard scheme == "http" || scheme == "https" else { throw .invalidURL(url, "only http and https URLs are supported") }
         guard let host = components.host, !host.isEmpty else { throw .invalidURL(url, "it names no host") }
-        let port = components.port ?? 80
+        secure = scheme == "https"
+        self.trustedCertificates = trustedCertificates
+        let port = components.port ?? (secure ? 443 : 80)
         guard (1...65_535).contains(port) else { throw .invalidURL(url, "port \(port) is out of range") }
         self.url = url
         self.host = host
@@ -118,5 +126,5 @@ public struct BenchTarget: Sendable, Equatable {
         requestTarget = components.percentEncodedQuery.map { path + "?" + $0 } ?? path
     }
 
-    var hostHeader: String { port == 80 ? host : "\(host):\(port)" }
+    var hostHeader: String { port == (secure ? 443 : 80) ? host : "\(host):\(port)" }
 }

@@ -152,7 +152,7 @@ public final class LoadRunner: Sendable {
                 open = connection
             } else {
                 open = try await HTTP1Connection.connect(
-                    host: plan.target.host, port: plan.target.port, timeout: plan.timeoutAmount, on: group.next())
+                    host: plan.target.host, port: plan.target.port, tls: plan.tls, timeout: plan.timeoutAmount, on: group.next())
                 connection = open
             }
             let response = try await open.execute(request(index), timeout: plan.timeoutAmount)
@@ -176,7 +176,7 @@ public final class LoadRunner: Sendable {
     private func connect() async throws(BenchError) -> HTTP1Connection {
         do {
             return try await HTTP1Connection.connect(
-                host: plan.target.host, port: plan.target.port, timeout: plan.timeoutAmount, on: group.next())
+                host: plan.target.host, port: plan.target.port, tls: plan.tls, timeout: plan.timeoutAmount, on: group.next())
         } catch {
             throw .unreachable(plan.target.url, "\(error)")
         }
