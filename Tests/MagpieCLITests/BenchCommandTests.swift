@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["https://127.0.0.1:1/x"], "https is not supported yet"),
+        (["https://127.0.0.1:1/x"], "cannot connect to https://127.0.0.1:1/x"),
         (["http://127.0.0.1:1/x", "--header", "x-api-key"], "--header 'x-api-key': it has no ':'"),
         (["http://127.0.0.1:1/x", "--texts", "/nonexistent/texts.txt"], "/nonexistent/texts.txt cannot be read"),
         (["http://127.0.0.1:1/x", "--duration", "soon"], "--duration 'soon' is not a duration"),
