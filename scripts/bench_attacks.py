@@ -44,35 +44,31 @@ def alive(connection, data):
         return False
 
 
-def slowloris(stop_event, counters):
+def hold(stop_event, counters, count, opening, every_second):
+    """Keeps `count` connections open that sent `opening`, each sending `every_second` once a
+    second, and opens new ones as the server closes them."""
     connections = []
     while not stop_event.is_set():
-        while len(connections) < CONNECTIONS and not stop_event.is_set():
+        while len(connections) < count and not stop_event.is_set():
             try:
                 connection = opened()
             except OSError:
                 break
-            if alive(connection, HEAD):
+            if alive(connection, opening):
                 connections.append(connection)
                 counters["opened"] += 1
-        connections = [c for c in connections if alive(c, b"X-a: b\r\n")]
+        connections = [c for c in connections if alive(c, every_second)]
         stop_event.wait(1)
     for connection in connections:
         connection.close()
+
+
+def slowloris(stop_event, counters):
+    hold(stop_event, counters, CONNECTIONS, HEAD, b"X-a: b\r\n")
 
 
 def slow_bodies(stop_event, counters):
-    connections = []
-    while not stop_event.is_set():
-        while len(connections) < SLOW_BODIES and not stop_event.is_set():
-            connection = opened()
-            if alive(connection, HEAD + b"Content-Length: 100000\r\n\r\n{"):
-                connections.append(connection)
-                counters["opened"] += 1
-        connections = [c for c in connections if alive(c, b" ")]
-        stop_event.wait(1)
-    for connection in connections:
-        connection.close()
+    hold(stop_event, counters, SLOW_BODIES, HEAD + b"Content-Length: 100000\r\n\r\n{", b" ")
 
 
 def declared_large(stop_event, counters):
