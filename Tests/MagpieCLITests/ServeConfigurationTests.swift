@@ -22,6 +22,12 @@ import Testing
             ("colour: blue\n", "colour: unknown key; expected one of: models, plans, routes, server"),
             ("server:\n  log_level: loud\n", "config.yaml:2: server.log_level: expected one of: trace, debug, info, notice"),
             ("server: [1, 2\n", "not valid YAML"),
+            ("server:\n  timeouts: {head: 0}\n", "server.timeouts.head: expected a positive number"),
+            ("server:\n  timeouts: {heads: 5}\n", "server.timeouts.heads: unknown key"),
+            ("server:\n  timeouts: {keep_alive: 7200}\n", "server.timeouts.keep_alive: expected at most 3600 seconds"),
+            ("server:\n  max_connections: 0\n", "server.max_connections: expected a whole number from 1"),
+            ("server:\n  failed_keys: {burst: 0}\n", "server.failed_keys.burst: expected a whole number from 1"),
+            ("server:\n  tls: {certificate: cert.pem}\n", "server.tls: needs both certificate and key"),
             ("models:\n  m:\n    idle_timeout: 3\n", "models.m: needs a path to the model artifact, or sagemaker or http"),
             ("models:\n  s:\n    sagemaker: {endpoint: -bad}\n", "models.s.sagemaker: needs endpoint: a SageMaker endpoint name"),
             (

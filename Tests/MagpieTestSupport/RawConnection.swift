@@ -14,21 +14,26 @@ public final class RawConnection: @unchecked Sendable {
     }
 
     public init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw Failed(description: "socket: errno \(errno)") }
+        // The descriptor is stored only once connected: a throwing initializer of a fully
+        // initialized class runs `deinit`, which would close it a second time, perhaps after
+        // another thread reused the number.
+        let candidate = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard candidate >= 0 else { throw Failed(description: "socket: errno \(errno)") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                connect(candidate, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
         guard connected == 0 else {
-            close(descriptor)
-            throw Failed(description: "connect: errno \(errno)")
+            let reason = errno
+            close(candidate)
+            throw Failed(description: "connect: errno \(reason)")
         }
+        descriptor = candidate
     }
 
     deinit {
