@@ -45,6 +45,4 @@ final class ConnectionRegistry: Sendable {
     func becameBusy(_ channel: any Channel) {
         _ = state.withLock { $0.idle.removeValue(forKey: ObjectIdentifier(channel)) }
     }
-
-    var openConnections: Int { state.withLock { $0.open } }
 }
