@@ -13,20 +13,29 @@ import ServiceLifecycle
 /// Every connection passes `ConnectionGuardHandler` first, which times out slow clients and
 /// bounds the number of open connections.
 public enum HummingbirdHost {
-    /// An application answering every request through `gateway`.
+    /// A server answering every request through `gateway`.
     ///
     /// - Parameters:
     ///   - tls: serve HTTPS (HTTP/2 and HTTP/1.1) with this certificate, and send HSTS.
     ///   - onListening: called with the bound port once the server accepts connections (the
     ///     real port when `port` is 0).
-    public static func application(
+    public static func server(
         gateway: Gateway, host: String, port: Int, connectionLimits: ConnectionLimits = ConnectionLimits(),
         tls: ReloadableCertificate? = nil, services: [any Service] = [], logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws(TLSSetupError) -> some ApplicationProtocol {
+    ) throws(TLSSetupError) -> GatewayServer {
         let bodyLimit = gateway.limits.maxBodyBytes
+        let drain = RequestDrain()
         let responder = CallbackResponder<ClientRequestContext> { request, context in
             let client = context.clientAddress
+            guard drain.enter() else {
+                let answer = await gateway.handle(
+                    GatewayRequest(
+                        method: request.method, path: request.uri.path, headers: request.headers, clientAddress: client,
+                        arrivedDuringShutdown: true))
+                return response(answer, closing: true, secure: tls != nil)
+            }
+            defer { drain.leave() }
             if let declared = request.headers[.contentLength].flatMap(Int.init), declared > bodyLimit {
                 // Answered before the body is read; the guard lingers, then closes.
                 let answer = await gateway.handle(
@@ -68,10 +77,12 @@ public enum HummingbirdHost {
                     registry: registry)
             }
         }
-        return Application(
+        let application = Application(
             responder: responder, server: server, configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             services: services, onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
+        return GatewayServer(
+            application: application, drain: drain, shutdownTimeout: connectionLimits.shutdownTimeout, logger: logger)
     }
 
     /// One year, as browsers' HSTS preload lists expect; subdomains are the operator's call.

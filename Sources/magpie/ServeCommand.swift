@@ -109,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
         let names = served.map(\.deployment.name).joined(separator: ", ")
         let reloads = certificate.map { CertificateReloadOnHangup(certificate: $0, logger: logger) }
         let scheme = certificate == nil ? "http" : "https"
-        let application = try HummingbirdHost.application(
+        let server = try HummingbirdHost.server(
             gateway: gateway, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
             tls: certificate, services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
         ) { port in
@@ -117,7 +117,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         defer { reloads?.cancel() }
         do {
-            try await application.runService()
+            try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         } catch {
             await store.close()
             throw error

@@ -67,18 +67,6 @@ import Testing
         #expect(try await server.request("GET", "/health").status == 200)
     }
 
-    @Test func gracefulShutdownFinishesInFlightRequests() async throws {
-        let counter = LoadCounter(delay: .milliseconds(600))
-        let server = try await LiveServer(loader: counter.loader)
-        let key = try await server.key()
-        let inFlight = Task { try await server.classify("hello", key: key) }
-        try await Task.sleep(for: .milliseconds(200))
-        try await server.shutDownGracefully()
-        let response = try await inFlight.value
-        #expect(response.status == 200 && response.header("X-Magpie-Cold-Start") == "true")
-        await #expect(throws: (any Error).self) { try await server.request("GET", "/health") }
-    }
-
     @Test func anIdleModelIsUnloadedAndReloadedOnTheNextRequest() async throws {
         let counter = LoadCounter(delay: .zero)
         let deployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact, idleTimeout: .milliseconds(200))

@@ -68,12 +68,12 @@ final class LiveServer: Sendable {
             metrics: metrics)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = try HummingbirdHost.application(
+        let server = try HummingbirdHost.server(
             gateway: gateway, host: "127.0.0.1", port: 0, connectionLimits: connectionLimits, logger: logger
         ) { port in
             continuation.yield(port)
         }
-        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], logger: logger)
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
         self.group = group
         task = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
@@ -90,10 +90,15 @@ final class LiveServer: Sendable {
         try? FileManager.default.removeItem(at: databaseDirectory)
     }
 
-    /// Shuts down as on SIGTERM: stop accepting, finish in-flight requests, return.
+    /// Shuts down as on SIGTERM: refuse new requests, finish in-flight ones, return.
     func shutDownGracefully() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
+    }
+
+    /// Starts shutting down as on SIGTERM and returns at once.
+    func beginShutdown() async {
+        await group.triggerGracefulShutdown()
     }
 
     /// A key on a new plan with the given limits.

@@ -25,6 +25,7 @@ import Testing
             ("server:\n  timeouts: {head: 0}\n", "server.timeouts.head: expected a positive number"),
             ("server:\n  timeouts: {heads: 5}\n", "server.timeouts.heads: unknown key"),
             ("server:\n  timeouts: {keep_alive: 7200}\n", "server.timeouts.keep_alive: expected at most 3600 seconds"),
+            ("server:\n  timeouts: {shutdown: -1}\n", "server.timeouts.shutdown: expected a positive number"),
             ("server:\n  max_connections: 0\n", "server.max_connections: expected a whole number from 1"),
             ("server:\n  failed_keys: {burst: 0}\n", "server.failed_keys.burst: expected a whole number from 1"),
             ("server:\n  tls: {certificate: cert.pem}\n", "server.tls: needs both certificate and key"),

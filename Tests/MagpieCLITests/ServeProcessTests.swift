@@ -66,10 +66,10 @@ import Testing
 
         /// A request to the server on `port`; static, so concurrent tasks need not share the
         /// server object.
-        static func post(port: Int, _ path: String, _ body: [String: String], key: String) async throws -> (
-            status: Int, body: String
-        ) {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        static func post(
+            port: Int, _ path: String, _ body: [String: String], key: String, timeout: TimeInterval = 60
+        ) async throws -> (status: Int, body: String) {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: timeout)
             request.httpMethod = "POST"
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.setValue(key, forHTTPHeaderField: "x-api-key")

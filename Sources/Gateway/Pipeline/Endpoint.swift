@@ -114,7 +114,7 @@ enum Endpoint: Equatable {
     /// error table that the pipeline can produce on the way to its answer. (A 405 belongs to
     /// the methods a path does not answer, which the description does not list.)
     var possibleFailures: [GatewayError.Kind] {
-        var kinds: [GatewayError.Kind] = [.internalError]
+        var kinds: [GatewayError.Kind] = [.shuttingDown, .internalError]
         if isKeyed { kinds += [.forbidden, .tooManyFailedKeys, .throttled, .quotaExceeded, .storeUnavailable] }
         switch self {
         case .ready: kinds.append(.notReady)

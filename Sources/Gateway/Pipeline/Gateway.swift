@@ -66,6 +66,7 @@ public final class Gateway: Sendable {
         do {
             let matched = try Endpoint.match(method: request.method, path: request.path)
             endpoint = matched
+            if request.arrivedDuringShutdown { throw GatewayError.shuttingDown }
             if let declared = request.declaredBodyLength, declared > limits.maxBodyBytes {
                 throw GatewayError.bodyTooLarge(limit: limits.maxBodyBytes)
             }
@@ -111,11 +112,6 @@ public final class Gateway: Sendable {
         var upstream: Duration?
         var trace: TraceContext?
     }
-
-    /// The versioned API's prefix; API Gateway's stage of the same name stands for it.
-    public static let apiPrefix = "/v1"
-    /// Paths answered outside the versioned API: health, readiness, metrics, OpenAPI.
-    public static let unversionedPaths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.json"]
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let coldStartHeader = HTTPField.Name("X-Magpie-Cold-Start")!

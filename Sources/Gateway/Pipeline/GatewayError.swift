@@ -23,6 +23,8 @@ public enum GatewayError: Error, Equatable {
     case quotaExceeded(retryAfterSeconds: Int)
     case overloaded(model: String, retryAfterSeconds: Int)
     case notReady
+    /// The server received SIGTERM: it finishes requests it had begun and takes no new ones.
+    case shuttingDown
     case modelUnavailable(model: String, reason: String)
     /// A remote model failed on the request; the message is the upstream's own.
     case upstreamFailed(model: String, message: String)
@@ -76,6 +78,7 @@ public enum GatewayError: Error, Equatable {
         case .quotaExceeded: "Limit Exceeded"
         case .overloaded(let model, _): "model '\(model)' is busy; retry later"
         case .notReady: "provisioned models are still loading"
+        case .shuttingDown: "the server is shutting down; retry, another replica or the restarted server will answer"
         case .modelUnavailable(let model, let reason): "model '\(model)' is unavailable: \(reason)"
         case .upstreamFailed(let model, let message): "model '\(model)' failed: \(message)"
         case .upstreamInvalidResponse(let model, let reason): "model '\(model)' answered in an unexpected form: \(reason)"
@@ -93,7 +96,7 @@ public enum GatewayError: Error, Equatable {
         case .throttled(let seconds), .quotaExceeded(let seconds), .tooManyFailedKeys(let seconds), .overloaded(_, let seconds),
             .upstreamUnavailable(_, _, let seconds), .circuitOpen(_, let seconds), .storeUnavailable(let seconds):
             seconds
-        case .notReady: 1
+        case .notReady, .shuttingDown: 1
         default: nil
         }
     }

@@ -21,6 +21,7 @@ extension GatewayError {
         case quotaExceeded = "quota_exceeded"
         case modelOverloaded = "model_overloaded"
         case notReady = "not_ready"
+        case shuttingDown = "shutting_down"
         case modelUnavailable = "model_unavailable"
         case upstreamError = "upstream_error"
         case upstreamInvalidResponse = "upstream_invalid_response"
@@ -40,7 +41,8 @@ extension GatewayError {
             case .invalidRequest, .unknownChoice: .unprocessableContent
             case .forbidden: .forbidden
             case .throttled, .quotaExceeded, .tooManyFailedKeys: .tooManyRequests
-            case .modelOverloaded, .notReady, .modelUnavailable, .upstreamUnavailable, .circuitOpen, .storeUnavailable:
+            case .modelOverloaded, .notReady, .shuttingDown, .modelUnavailable, .upstreamUnavailable, .circuitOpen,
+                .storeUnavailable:
                 .serviceUnavailable
             case .upstreamError, .upstreamInvalidResponse: .badGateway
             case .upstreamTimeout: .gatewayTimeout
@@ -67,6 +69,7 @@ extension GatewayError {
             case .quotaExceeded: "the key's quota for this period is used up (Limit Exceeded)"
             case .modelOverloaded: "the model's concurrency and queue are full"
             case .notReady: "provisioned models are still loading"
+            case .shuttingDown: "the server is shutting down after SIGTERM; requests it had begun still finish"
             case .modelUnavailable: "the model failed to load or is misconfigured"
             case .upstreamError: "the remote model failed on the request; the message is its own"
             case .upstreamInvalidResponse: "the remote model answered in a form its payload format does not allow"
@@ -81,7 +84,8 @@ extension GatewayError {
         /// Whether the answer carries `Retry-After`.
         public var retries: Bool {
             switch self {
-            case .throttled, .quotaExceeded, .tooManyFailedKeys, .modelOverloaded, .notReady, .upstreamUnavailable,
+            case .throttled, .quotaExceeded, .tooManyFailedKeys, .modelOverloaded, .notReady, .shuttingDown,
+                .upstreamUnavailable,
                 .circuitOpen, .storeUnavailable:
                 true
             default: false
@@ -107,6 +111,7 @@ extension GatewayError {
         case .quotaExceeded: .quotaExceeded
         case .overloaded: .modelOverloaded
         case .notReady: .notReady
+        case .shuttingDown: .shuttingDown
         case .modelUnavailable: .modelUnavailable
         case .upstreamFailed: .upstreamError
         case .upstreamInvalidResponse: .upstreamInvalidResponse

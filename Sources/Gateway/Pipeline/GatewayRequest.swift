@@ -14,10 +14,13 @@ public struct GatewayRequest: Sendable {
     public var declaredBodyLength: Int?
     /// The peer's IP address, for limits per client (failed key checks); nil when unknown.
     public var clientAddress: String?
+    /// Set by the host when the request's head arrived after shutdown began: it is answered
+    /// 503 `shutting_down` at once, so a client retries it elsewhere.
+    public var arrivedDuringShutdown: Bool
 
     public init(
         method: HTTPRequest.Method, path: String, headers: HTTPFields = [:], body: [UInt8]? = nil,
-        declaredBodyLength: Int? = nil, clientAddress: String? = nil
+        declaredBodyLength: Int? = nil, clientAddress: String? = nil, arrivedDuringShutdown: Bool = false
     ) {
         self.method = method
         self.path = path
@@ -25,7 +28,15 @@ public struct GatewayRequest: Sendable {
         self.body = body
         self.declaredBodyLength = declaredBodyLength
         self.clientAddress = clientAddress
+        self.arrivedDuringShutdown = arrivedDuringShutdown
     }
+}
+
+extension GatewayRequest {
+    /// The versioned API's prefix; API Gateway's stage of the same name stands for it.
+    public static let apiPrefix = "/v1"
+    /// Paths answered outside the versioned API: health, readiness, metrics, OpenAPI.
+    public static let unversionedPaths: Set<String> = ["/health", "/ready", "/metrics", "/openapi.json"]
 }
 
 /// The pipeline's answer, for the host to send.

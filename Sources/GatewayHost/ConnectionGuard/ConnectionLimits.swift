@@ -18,10 +18,14 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// declared body over the limit), input is read and dropped this long before closing, so
     /// the client reads the answer instead of a reset.
     public var lingerTimeout: Duration
+    /// On SIGTERM, how long requests already begun may take to finish; new ones get 503
+    /// meanwhile. Below the 30 s that Kubernetes and ECS wait before SIGKILL.
+    public var shutdownTimeout: Duration
 
     public init(
         headTimeout: Duration = .seconds(10), bodyGapTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
-        keepAliveTimeout: Duration = .seconds(60), maxConnections: Int = 10_000, lingerTimeout: Duration = .seconds(2)
+        keepAliveTimeout: Duration = .seconds(60), maxConnections: Int = 10_000, lingerTimeout: Duration = .seconds(2),
+        shutdownTimeout: Duration = .seconds(10)
     ) {
         self.headTimeout = headTimeout
         self.bodyGapTimeout = bodyGapTimeout
@@ -29,5 +33,6 @@ public struct ConnectionLimits: Sendable, Equatable {
         self.keepAliveTimeout = keepAliveTimeout
         self.maxConnections = maxConnections
         self.lingerTimeout = lingerTimeout
+        self.shutdownTimeout = shutdownTimeout
     }
 }

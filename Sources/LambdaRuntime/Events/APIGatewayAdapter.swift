@@ -63,10 +63,12 @@ enum APIGatewayAdapter {
     /// named `v1`, a custom domain mapping) and the unversioned endpoints stay as they are.
     static func gatewayPath(for path: String) -> String {
         let path = path.hasPrefix("/") ? path : "/" + path
-        if path == Gateway.apiPrefix || path.hasPrefix(Gateway.apiPrefix + "/") || Gateway.unversionedPaths.contains(path) {
+        if path == GatewayRequest.apiPrefix || path.hasPrefix(GatewayRequest.apiPrefix + "/")
+            || GatewayRequest.unversionedPaths.contains(path)
+        {
             return path
         }
-        return Gateway.apiPrefix + path
+        return GatewayRequest.apiPrefix + path
     }
 
     /// The response in the event's format: `statusCode`, `headers`, `body` and

@@ -19,43 +19,43 @@ public final class HTTP1Connection: Sendable {
     public static func connect(host: String, port: Int, tls: TLSClient? = nil, timeout: TimeAmount, on eventLoop: any EventLoop)
         async throws(RequestFailure) -> HTTP1Connection
     {
-        let collector = ResponseCollector()
         do {
-            let channel = try await ClientBootstrap(group: eventLoop)
-                .connectTimeout(timeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler()) }
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                        try channel.pipeline.syncOperations.addHandler(collector)
-                    }
-                }
-                .connect(host: host, port: port).get()
-            return HTTP1Connection(channel: channel, collector: collector)
-        } catch let error as ChannelError where error == .connectTimeout(timeout) {
-            throw .timeout
+            return try await opening(host: host, port: port, tls: tls, timeout: timeout, on: eventLoop).get()
+        } catch let failure as RequestFailure {
+            throw failure
         } catch {
             throw .connect("\(error)")
         }
     }
 
+    /// `connect` as a future, for drivers that run on the event loop; it fails with a
+    /// `RequestFailure`.
+    static func opening(host: String, port: Int, tls: TLSClient?, timeout: TimeAmount, on eventLoop: any EventLoop)
+        -> EventLoopFuture<HTTP1Connection>
+    {
+        let collector = ResponseCollector()
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler()) }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                }
+            }
+            .connect(host: host, port: port)
+            .map { HTTP1Connection(channel: $0, collector: collector) }
+            .flatMapErrorThrowing { error in
+                if let error = error as? ChannelError, error == .connectTimeout(timeout) { throw RequestFailure.timeout }
+                throw RequestFailure.connect("\(error)")
+            }
+    }
+
     /// Sends `request` and waits for the whole response, at most `timeout`.
     public func execute(_ request: HTTP1Request, timeout: TimeAmount) async throws(RequestFailure) -> HTTP1Response {
         let promise = channel.eventLoop.makePromise(of: HTTP1Response.self)
-        let collector = collector
-        let channel = channel
-        channel.eventLoop.execute {
-            collector.expect(promise, timeout: timeout, channel: channel)
-            var headers = request.headers
-            if let body = request.body { headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
-            channel.write(
-                HTTPClientRequestPart.head(
-                    HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)),
-                promise: nil)
-            if let body = request.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-        }
+        channel.eventLoop.execute { self.send(request, timeout: timeout, answering: promise) }
         do {
             return try await promise.futureResult.get()
         } catch let failure as RequestFailure {
@@ -65,11 +65,34 @@ public final class HTTP1Connection: Sendable {
         }
     }
 
+    /// The connection's event loop, on which `send` must be called.
+    var eventLoop: any EventLoop { channel.eventLoop }
+
+    /// Writes `request` and completes `promise` with its response or a `RequestFailure`. Called
+    /// on the event loop, so a closed-loop driver sends the next request from the previous
+    /// one's completion with no hop to another thread.
+    func send(_ request: HTTP1Request, timeout: TimeAmount, answering promise: EventLoopPromise<HTTP1Response>) {
+        collector.expect(promise, timeout: timeout, channel: channel)
+        var headers = request.headers
+        if let body = request.body { headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
+        channel.write(
+            HTTPClientRequestPart.head(
+                HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)),
+            promise: nil)
+        if let body = request.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
+        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+    }
+
     /// Whether the connection can take another request.
     public var isOpen: Bool { channel.isActive }
 
     public func close() async {
         try? await channel.close()
+    }
+
+    /// Closes without waiting, from the event loop.
+    func abandon() {
+        channel.close(promise: nil)
     }
 }
 

@@ -75,7 +75,16 @@ public final class LoadRunner: Sendable {
         case .closedLoop(let connections):
             await withTaskGroup(of: Void.self) { workers in
                 for _ in 0..<connections {
-                    workers.addTask { await self.closedLoopWorker(recorder: recorder, deadline: deadline, limit: limit) }
+                    let eventLoop = group.next()
+                    let driver = ClosedLoopDriver(
+                        on: eventLoop, timeout: plan.timeoutAmount, recorder: recorder,
+                        open: { [plan] in
+                            HTTP1Connection.opening(
+                                host: plan.target.host, port: plan.target.port, tls: plan.tls, timeout: plan.timeoutAmount,
+                                on: eventLoop)
+                        },
+                        next: { [self] in claim(deadline: deadline, limit: limit).map { ($0, request($0)) } })
+                    workers.addTask { await driver.run() }
                 }
             }
         case .openLoop(let rate, let connections):
@@ -102,15 +111,6 @@ public final class LoadRunner: Sendable {
         let index = issued.wrappingAdd(1, ordering: .relaxed).oldValue
         if let limit, index >= limit { return nil }
         return index
-    }
-
-    private func closedLoopWorker(recorder: Recorder, deadline: ContinuousClock.Instant?, limit: Int?) async {
-        var connection: HTTP1Connection?
-        while let index = claim(deadline: deadline, limit: limit) {
-            let start = ContinuousClock.now
-            await send(index, startedAt: start, on: &connection, recorder: recorder)
-        }
-        await connection?.close()
     }
 
     private func openLoopWorker(jobs: AsyncStream<Job>, recorder: Recorder) async {

@@ -28,6 +28,7 @@ import Yams
 ///     request: 30               # from the head to the body's end
 ///     keep_alive: 60            # idle between requests
 ///     linger: 2                 # reading what a client still sends after an answer that closes
+///     shutdown: 10              # on SIGTERM, for requests already begun to finish (new ones get 503)
 /// models:                       # omit to serve every artifact under --models
 ///   hate-speech:
 ///     path: models/hate-speech
@@ -142,7 +143,7 @@ struct ServeConfiguration {
     }
 
     private mutating func applyTimeouts(_ reader: YAMLReader) throws {
-        for (key, value) in try reader.entries(allowed: ["head", "body_gap", "request", "keep_alive", "linger"]) {
+        for (key, value) in try reader.entries(allowed: ["head", "body_gap", "request", "keep_alive", "linger", "shutdown"]) {
             let seconds = try value.positiveNumber
             guard seconds <= 3600 else { throw value.error("expected at most 3600 seconds") }
             let duration = Duration.milliseconds(Int64((seconds * 1000).rounded()))
@@ -151,6 +152,7 @@ struct ServeConfiguration {
             case "body_gap": connectionLimits.bodyGapTimeout = duration
             case "request": connectionLimits.requestTimeout = duration
             case "keep_alive": connectionLimits.keepAliveTimeout = duration
+            case "shutdown": connectionLimits.shutdownTimeout = duration
             default: connectionLimits.lingerTimeout = duration
             }
         }
