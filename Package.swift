@@ -203,7 +203,7 @@ let package = Package(
             name: "LoadTestingTests",
             dependencies: [
                 "LoadTesting", "JSONValues", "MagpieTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(

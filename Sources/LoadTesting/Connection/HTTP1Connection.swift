@@ -40,7 +40,6 @@ public final class HTTP1Connection: Sendable {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(try tls.handler()) }
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try channel.pipeline.syncOperations.addHandler(collector)
                 }
             }
@@ -72,15 +71,8 @@ public final class HTTP1Connection: Sendable {
     /// on the event loop, so a closed-loop driver sends the next request from the previous
     /// one's completion with no hop to another thread.
     func send(_ request: HTTP1Request, timeout: TimeAmount, answering promise: EventLoopPromise<HTTP1Response>) {
-        collector.expect(promise, timeout: timeout, channel: channel)
-        var headers = request.headers
-        if let body = request.body { headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes)) }
-        channel.write(
-            HTTPClientRequestPart.head(
-                HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: headers)),
-            promise: nil)
-        if let body = request.body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
-        channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+        collector.expect(promise, head: request.method == .HEAD, timeout: timeout, channel: channel)
+        channel.writeAndFlush(request.encoded(allocator: channel.allocator), promise: nil)
     }
 
     /// Whether the connection can take another request.
@@ -96,25 +88,49 @@ public final class HTTP1Connection: Sendable {
     }
 }
 
-/// A request as sent: the target is the path and query, the host header included.
+/// A request as sent: the target is the path and query, the host header included. Its head
+/// is encoded once; a run sends the same head with each of its bodies.
 public struct HTTP1Request: Sendable {
-    public var method: HTTPMethod
-    public var target: String
-    public var headers: HTTPHeaders
+    public let method: HTTPMethod
+    public let target: String
+    public let headers: HTTPHeaders
     public var body: ByteBuffer?
+    /// The request line and headers, without `Content-Length`, which follows the body's length.
+    private let encodedHead: ByteBuffer
 
     public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: ByteBuffer?) {
         self.method = method
         self.target = target
         self.headers = headers
         self.body = body
+        var head = ByteBuffer(string: "\(method.rawValue) \(target) HTTP/1.1\r\n")
+        for (name, value) in headers where name.lowercased() != "content-length" {
+            head.writeString("\(name): \(value)\r\n")
+        }
+        encodedHead = head
+    }
+
+    /// The request's bytes as one buffer, written with one call.
+    func encoded(allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: encodedHead.readableBytes + 32 + (body?.readableBytes ?? 0))
+        buffer.writeImmutableBuffer(encodedHead)
+        if let body {
+            buffer.writeString("Content-Length: \(body.readableBytes)\r\n\r\n")
+            buffer.writeImmutableBuffer(body)
+        } else {
+            buffer.writeStaticString("\r\n")
+        }
+        return buffer
     }
 }
 
 public struct HTTP1Response: Sendable {
     public var status: Int
-    public var headers: HTTPHeaders
     public var bodyBytes: Int
+    /// The raw head, parsed into `headers` only when asked.
+    var head: ByteBuffer
+
+    public var headers: HTTPHeaders { HTTP1ResponseParser.headers(of: head) }
 }
 
 /// Why a request got no response: the kinds a load report counts apart.

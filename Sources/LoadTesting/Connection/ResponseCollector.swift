@@ -1,26 +1,25 @@
 import NIOCore
-import NIOHTTP1
 
-/// Gathers one response at a time for `HTTP1Connection`, on the channel's event loop: only
-/// the body's length is kept, since a load generator reads answers to count them, not to use
-/// them. A timeout or a closed connection fails the pending request and closes the channel.
+/// Gathers one response at a time for `HTTP1Connection`, on the channel's event loop, with
+/// `HTTP1ResponseParser`: a load generator reads answers to count them, not to use them. A
+/// timeout or a closed connection fails the pending request and closes the channel.
 final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
 
+    private var parser = HTTP1ResponseParser()
     private var pending: EventLoopPromise<HTTP1Response>?
     private var timeout: Scheduled<Void>?
-    private var head: HTTPResponseHead?
-    private var bodyBytes = 0
+    /// Whether the pending request is a HEAD, whose response has no body.
+    private var bodiless = false
 
     /// Called on the event loop before the request is written.
-    func expect(_ promise: EventLoopPromise<HTTP1Response>, timeout: TimeAmount, channel: any Channel) {
+    func expect(_ promise: EventLoopPromise<HTTP1Response>, head: Bool, timeout: TimeAmount, channel: any Channel) {
         guard channel.isActive else {
             promise.fail(RequestFailure.reset("the connection is closed"))
             return
         }
         pending = promise
-        head = nil
-        bodyBytes = 0
+        bodiless = head
         self.timeout = channel.eventLoop.scheduleTask(in: timeout) { [weak self] in
             self?.fail(.timeout)
             channel.close(promise: nil)
@@ -28,19 +27,31 @@ final class ResponseCollector: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let value): head = value
-        case .body(let buffer): bodyBytes += buffer.readableBytes
-        case .end:
-            guard let head, let pending else { return }
-            timeout?.cancel()
-            self.pending = nil
-            pending.succeed(HTTP1Response(status: Int(head.status.code), headers: head.headers, bodyBytes: bodyBytes))
-            if !head.isKeepAlive { context.close(promise: nil) }
+        var bytes = unwrapInboundIn(data)
+        do {
+            for response in try parser.feed(&bytes, bodiless: bodiless) {
+                guard let pending else {
+                    fail(.reset("the server answered a request that was not sent"))
+                    context.close(promise: nil)
+                    return
+                }
+                timeout?.cancel()
+                self.pending = nil
+                pending.succeed(HTTP1Response(status: response.status, bodyBytes: response.bodyBytes, head: response.head))
+                if !response.keepAlive { context.close(promise: nil) }
+            }
+        } catch {
+            fail(.reset("unreadable response: \(error)"))
+            context.close(promise: nil)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if let response = parser.finishAtClose(), let pending {
+            timeout?.cancel()
+            self.pending = nil
+            pending.succeed(HTTP1Response(status: response.status, bodyBytes: response.bodyBytes, head: response.head))
+        }
         fail(.reset("the server closed the connection"))
         context.fireChannelInactive()
     }

@@ -16,11 +16,14 @@ public final class LoadRunner: Sendable {
     /// alive for the runner's lifetime; one thread, like wrk's `-t1`.
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let headers: HTTPHeaders
+    /// Every request's method, target and headers, encoded once.
+    private let template: HTTP1Request
 
     public init(plan: BenchPlan, coldStart: ColdStartProbe? = nil) {
         self.plan = plan
         self.coldStart = coldStart
         headers = plan.requestHeaders
+        template = HTTP1Request(method: plan.method, target: plan.target.requestTarget, headers: headers, body: nil)
     }
 
     deinit {
@@ -168,8 +171,9 @@ public final class LoadRunner: Sendable {
     }
 
     private func request(_ index: Int) -> HTTP1Request {
-        HTTP1Request(
-            method: plan.method, target: plan.target.requestTarget, headers: headers, body: plan.bodies?.body(for: index))
+        var request = template
+        request.body = plan.bodies?.body(for: index)
+        return request
     }
 
     /// One connection up front, so an unreachable endpoint is an error, not a run of failures.
