@@ -1,7 +1,7 @@
 """A long run of mixed traffic against the release build, watching for leaks: server on core 0,
 clients on core 1, RATE requests a second for DURATION seconds (default 600).
 
-The mix: valid keyed requests (single texts and batches); invalid ones (malformed JSON, a
+The mix: valid keyed requests (single texts on /v1/infer, batches of up to 8 on classify); invalid ones (malformed JSON, a
 missing text, a wrong content type, an unknown model); a throttled key; a key whose quota runs
 out; a second model that idles out after 3 s and is called every 7 s, so each call is a cold
 start; a wrong key every 15 s; and, every 15 s, a key created with the CLI, used, revoked and
@@ -86,6 +86,8 @@ def send(connection, path, body, headers):
     connection.request("POST", path, body, headers)
     response = connection.getresponse()
     payload = response.read()
+    if response.getheader("X-Magpie-Cold-Start") == "true":
+        return f"{response.status} cold start"
     if response.status < 400:
         return str(response.status)
     try:
@@ -101,8 +103,10 @@ def mixed_request(keys, index):
     slot = index % 20
     if slot < 12:
         text = TEXTS[index % len(TEXTS)]
-        body = {"text": text} if slot % 3 else {"texts": [text] * (1 + index % 8)}
-        return "/v1/infer/hate-speech", json.dumps(body), {**json_type, "x-api-key": valid}
+        if slot % 3:
+            return "/v1/infer/hate-speech", json.dumps({"text": text}), {**json_type, "x-api-key": valid}
+        batch = {"texts": [text] * (1 + index % 8)}
+        return "/v1/models/hate-speech/classify", json.dumps(batch), {**json_type, "x-api-key": valid}
     if slot == 12:
         return "/v1/infer/hate-speech", '{"text": "unfinished', {**json_type, "x-api-key": valid}
     if slot == 13:

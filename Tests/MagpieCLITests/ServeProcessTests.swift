@@ -111,6 +111,18 @@ import Testing
         return try #require(created.standardOutput.split(separator: "\n").last.map(String.init))
     }
 
+    /// A trained model in a new workspace, a database with one key on a plan of `quota`,
+    /// `rate` and `burst`, and a server on both.
+    static func keyedServer(quota: String, rate: Int, burst: Int) throws -> (
+        workspace: Workspace, database: String, key: String, server: Server
+    ) {
+        let workspace = try Workspace()
+        try trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
+        let database = workspace.path("magpie.sqlite")
+        let key = try createKey(in: database, quota: quota, rate: rate, burst: burst)
+        return (workspace, database, key, try Server(models: workspace.path("models"), database: database))
+    }
+
     struct ServerDidNotStart: Error, CustomStringConvertible {
         var output: String
         var description: String { "magpie serve did not print its port:\n\(output)" }
@@ -140,12 +152,7 @@ import Testing
     /// SIGKILL, with no chance to close SQLite or checkpoint its WAL, has lost none of the
     /// requests it answered, and the next server reads the same count.
     @Test func countedRequestsSurviveSIGKILL() async throws {
-        let workspace = try Workspace()
-        try Self.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
-        let database = workspace.path("magpie.sqlite")
-        let key = try Self.createKey(in: database, quota: "50/day", rate: 1000, burst: 1000)
-
-        let first = try Server(models: workspace.path("models"), database: database)
+        let (workspace, database, key, first) = try Self.keyedServer(quota: "50/day", rate: 1000, burst: 1000)
         let port = first.port
         let answered = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<40 {

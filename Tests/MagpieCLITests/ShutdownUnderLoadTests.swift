@@ -27,11 +27,8 @@ import Testing
     }
 
     @Test func sigtermUnderLoadFinishesBegunRequestsAndExitsZero() async throws {
-        let workspace = try Workspace()
-        try ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
-        let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "1000000/day", rate: 100_000, burst: 100_000)
-        let server = try Server(models: workspace.path("models"), database: database)
+        let (_, database, key, server) = try ServeProcessTests.keyedServer(
+            quota: "1000000/day", rate: 100_000, burst: 100_000)
         let port = server.port
         let answeredSoFar = AnsweredCount()
 

@@ -72,11 +72,9 @@ struct HTTP1ResponseParser {
                 let head = buffer.readSlice(length: end)!
                 try begin(head, bodiless: bodiless)
             case .body(let remaining):
-                let taken = min(remaining, buffer.readableBytes)
-                buffer.moveReaderIndex(forwardBy: taken)
-                current?.bodyBytes += taken
-                guard taken == remaining else {
-                    state = .body(remaining: remaining - taken)
+                let left = skipBody(remaining)
+                guard left == 0 else {
+                    state = .body(remaining: left)
                     return nil
                 }
                 return complete()
@@ -88,11 +86,9 @@ struct HTTP1ResponseParser {
                 }
                 state = size == 0 ? .trailer : .chunkData(remaining: size)
             case .chunkData(let remaining):
-                let taken = min(remaining, buffer.readableBytes)
-                buffer.moveReaderIndex(forwardBy: taken)
-                current?.bodyBytes += taken
-                guard taken == remaining else {
-                    state = .chunkData(remaining: remaining - taken)
+                let left = skipBody(remaining)
+                guard left == 0 else {
+                    state = .chunkData(remaining: left)
                     return nil
                 }
                 state = .chunkDataEnd
@@ -109,6 +105,14 @@ struct HTTP1ResponseParser {
                 return nil
             }
         }
+    }
+
+    /// Skips as many of `remaining` body bytes as have arrived; returns how many are to come.
+    private mutating func skipBody(_ remaining: Int) -> Int {
+        let taken = min(remaining, buffer.readableBytes)
+        buffer.moveReaderIndex(forwardBy: taken)
+        current?.bodyBytes += taken
+        return remaining - taken
     }
 
     /// The offset just past the head's blank line, if the head has arrived.
