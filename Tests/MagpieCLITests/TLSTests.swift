@@ -37,18 +37,19 @@ import Testing
         (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
     }
 
-    static func server(_ files: (certificate: String, key: String), in workspace: Workspace) throws -> (
-        ServeProcessTests.Server, key: String
-    ) {
+    static func server(
+        _ files: (certificate: String, key: String), in workspace: Workspace, arguments: [String] = []
+    ) throws -> (ServeProcessTests.Server, key: String) {
         try FileManager.default.createDirectory(
             at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
         let database = workspace.path("magpie.sqlite")
         let key = try ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
-        let server = try ServeProcessTests.Server(arguments: [
-            "--models", workspace.path("models"), "--database", database, "--port", "0", "--tls-cert", files.certificate,
-            "--tls-key", files.key,
-        ])
+        let server = try ServeProcessTests.Server(
+            arguments: [
+                "--models", workspace.path("models"), "--database", database, "--port", "0", "--tls-cert", files.certificate,
+                "--tls-key", files.key,
+            ] + arguments)
         return (server, key)
     }
 
@@ -88,6 +89,23 @@ import Testing
         #expect(
             try Self.run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(server.port)/health"]).output
                 != "200")
+    }
+
+    /// HTTPS connections count against `max_connections` from their opening: with the limit
+    /// held by HTTP/2 connections a new one is closed before its handshake; with it held by
+    /// connections still before their handshake, the longest-waiting one makes room.
+    @Test func httpsConnectionsCountAgainstTheConnectionLimit() async throws {
+        let workspace = try Workspace()
+        let files = try Self.certificate("magpie-limit", in: workspace)
+        let config = try workspace.write("config.yaml", "server:\n  max_connections: 3\n")
+        let (server, _) = try Self.server(files, in: workspace, arguments: ["--config", config])
+        defer { _ = server.terminate() }
+        let result = Self.json(
+            try Self.run("python3", ["scripts/tls_client.py", "limit", "\(server.port)", files.certificate, "3"]).output)
+        #expect(result["held"] as? [String] == ["h2", "h2", "h2"], "\(result)")
+        #expect(result["beyond_http2"] as? Int != 200, "\(result)")
+        #expect(result["beyond_handshaking"] as? Int == 200, "\(result)")
+        #expect(result["evicted"] as? Int == 1, "\(result)")
     }
 
     /// SIGHUP with new files: new connections get the new certificate, a connection opened

@@ -30,11 +30,14 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var context: ChannelHandlerContext?
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
-    private var admitted = false
+    private var started = false
+    /// False behind TLS, where `TLSConnectionCounter` counts the connection from its opening.
+    private let countsConnection: Bool
 
-    init(limits: ConnectionLimits, registry: ConnectionRegistry) {
+    init(limits: ConnectionLimits, registry: ConnectionRegistry, countsConnection: Bool = true) {
         self.limits = limits
         self.registry = registry
+        self.countsConnection = countsConnection
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -43,13 +46,13 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if !admitted { start(context) }
+        if !started { start(context) }
         context.fireChannelActive()
     }
 
     private func start(_ context: ChannelHandlerContext) {
-        admitted = true
-        guard registry.admit() else {
+        started = true
+        guard !countsConnection || registry.admit() else {
             respondAndClose(
                 status: "503 Service Unavailable", errorType: "too_many_connections",
                 message: "The server has too many open connections; retry shortly.", retryAfter: true)
@@ -72,9 +75,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func finish(_ context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
-        if admitted {
-            admitted = false
-            registry.closed(context.channel)
+        if started {
+            started = false
+            if countsConnection { registry.closed(context.channel) }
         }
         self.context = nil
     }

@@ -8,7 +8,8 @@ import NIOTLS
 
 /// TLS, then HTTP/2 or HTTP/1.1 as ALPN chooses (Hummingbird's `HTTP2UpgradeChannel`, with
 /// the connection guard added to HTTP/1.1 connections after decryption, where it sees requests
-/// and can answer 408 and 503 through TLS). HTTP/2 connections are bounded by the handshake
+/// and can answer 408 through TLS). Every connection counts against `max_connections` from
+/// its opening (`TLSConnectionCounter`). HTTP/2 connections are bounded by the handshake
 /// deadline and HTTP/2's own idle timeout; their streams share the connection.
 struct SecureChannel: ServerChildChannel {
     struct Value: ServerChildChannelValue {
@@ -25,6 +26,7 @@ struct SecureChannel: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let pipeline = channel.pipeline.syncOperations
+            try pipeline.addHandler(TLSConnectionCounter(registry: registry))
             try pipeline.addHandler(NIOSSLServerHandler(context: context))
             try pipeline.addHandler(HandshakeDeadlineHandler(timeout: TimeAmount(limits.headTimeout)))
             let negotiation = NIOTypedApplicationProtocolNegotiationHandler<
@@ -32,11 +34,12 @@ struct SecureChannel: ServerChildChannel {
             > { result in
                 switch result {
                 case .negotiated("h2"):
+                    registry.becameBusy(channel)
                     return http2.setup(channel: channel, logger: logger).map { .http2($0) }
                 case .negotiated("http/1.1"), .fallback:
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(
-                            ConnectionGuardHandler(limits: limits, registry: registry))
+                            ConnectionGuardHandler(limits: limits, registry: registry, countsConnection: false))
                     }.flatMap {
                         http1.setup(channel: channel, logger: logger).map { .http1_1($0) }
                     }
