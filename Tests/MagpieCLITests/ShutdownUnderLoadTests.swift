@@ -32,7 +32,7 @@ import Testing
         let port = server.port
         let answeredSoFar = AnsweredCount()
 
-        let clients = (0..<16).map { client in
+        let clients = (0..<8).map { client in
             Task { () -> Tally in
                 var tally = Tally()
                 var index = 0
@@ -53,6 +53,8 @@ import Testing
                     } catch {
                         tally.transportErrors += 1
                     }
+                    // Steady, not flat out: the tests running beside this one need the cores too.
+                    try? await Task.sleep(for: .milliseconds(5))
                 }
                 return tally
             }
@@ -60,7 +62,7 @@ import Testing
         // Under load first, however slowly a busy test process gets its clients going.
         let clock = ContinuousClock()
         let loading = clock.now
-        while answeredSoFar.value.load(ordering: .relaxed) < 100 && loading.duration(to: clock.now) < .seconds(60) {
+        while answeredSoFar.value.load(ordering: .relaxed) < 40 && loading.duration(to: clock.now) < .seconds(120) {
             try await Task.sleep(for: .milliseconds(50))
         }
         let signalled = clock.now
@@ -78,7 +80,7 @@ import Testing
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "\(server.loggedText)")
         #expect(shutdown < .seconds(10), "shutdown took \(shutdown)")
         #expect(total.unexpected.isEmpty, "\(total.unexpected.prefix(5))")
-        #expect(total.answered >= 100)
+        #expect(total.answered >= 40)
         let listed = try MagpieProcess.run(["keys", "list", "--database", database])
         #expect(listed.standardOutput.contains(" \(total.answered)/1000000/day "), "\(total) vs \(listed.standardOutput)")
         #expect(server.loggedText.contains(#""message":"shutting down""#))
