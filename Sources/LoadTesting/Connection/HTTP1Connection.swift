@@ -92,16 +92,12 @@ public final class HTTP1Connection: Sendable {
 /// is encoded once; a run sends the same head with each of its bodies.
 public struct HTTP1Request: Sendable {
     public let method: HTTPMethod
-    public let target: String
-    public let headers: HTTPHeaders
     public var body: ByteBuffer?
     /// The request line and headers, without `Content-Length`, which follows the body's length.
     private let encodedHead: ByteBuffer
 
     public init(method: HTTPMethod, target: String, headers: HTTPHeaders, body: ByteBuffer?) {
         self.method = method
-        self.target = target
-        self.headers = headers
         self.body = body
         var head = ByteBuffer(string: "\(method.rawValue) \(target) HTTP/1.1\r\n")
         for (name, value) in headers where name.lowercased() != "content-length" {

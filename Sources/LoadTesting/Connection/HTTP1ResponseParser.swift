@@ -38,7 +38,7 @@ struct HTTP1ResponseParser {
     private var current: Parsed?
 
     /// Whether the response in progress is read until the connection closes.
-    var readsUntilClose: Bool {
+    private var readsUntilClose: Bool {
         if case .untilClose = state { return true }
         return false
     }
