@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "Encoders", targets: ["Encoders"]),
         .library(name: "AWSClient", targets: ["AWSClient"]),
         .library(name: "RemoteModels", targets: ["RemoteModels"]),
+        .library(name: "Releases", targets: ["Releases"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -54,6 +55,7 @@ let package = Package(
                 "LambdaRuntime",
                 "LoadTesting",
                 "ModelRuntime",
+                "Releases",
                 "RemoteModels",
                 "Storage",
                 "TextFeatures",
@@ -77,6 +79,7 @@ let package = Package(
                 "Classifiers",
                 "JSONValues",
                 "ModelRuntime",
+                "Releases",
                 "Storage",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -118,6 +121,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
+        .target(
+            name: "Releases",
+            dependencies: [
+                "Storage", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
         .target(
             name: "RemoteModels",
             dependencies: [
@@ -205,12 +214,16 @@ let package = Package(
                 "LoadTesting", "JSONValues", "MagpieTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
+        .testTarget(
+            name: "ReleasesTests",
+            dependencies: ["Releases", "Storage", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "GatewayHost", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "Encoders",
                 "MagpieTestSupport",
+                "Releases",
                 "RemoteModels",
                 "AWSClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -14,6 +14,8 @@ public struct JSONParser {
 
     public struct Failure: Error, Equatable {
         public var reason: String
+
+        public init(reason: String) { self.reason = reason }
     }
 
     private let bytes: [UInt8]

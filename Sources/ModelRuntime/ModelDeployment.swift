@@ -4,6 +4,9 @@ public struct ModelDeployment: Sendable, Equatable {
     public var name: String
     /// The artifact's folder; empty for a remote model.
     public var path: String
+    /// The numbered version this artifact is (`models/NAME/3/` is 3; a flat `models/NAME/`
+    /// is 1); nil for a remote model, which has no versions of Magpie's.
+    public var version: Int?
     /// Set for a model that runs on another server.
     public var remote: RemoteEndpoint?
     /// The model that answers when this one cannot (remote failures, a full queue).
@@ -19,10 +22,12 @@ public struct ModelDeployment: Sendable, Equatable {
 
     public init(
         name: String, path: String, idleTimeout: Duration? = .seconds(900), provisioned: Bool = false,
-        maxConcurrency: Int = 64, maxQueue: Int = 256, remote: RemoteEndpoint? = nil, fallback: String? = nil
+        maxConcurrency: Int = 64, maxQueue: Int = 256, remote: RemoteEndpoint? = nil, fallback: String? = nil,
+        version: Int? = nil
     ) {
         self.name = name
         self.path = path
+        self.version = version
         self.remote = remote
         self.fallback = fallback
         self.idleTimeout = idleTimeout
@@ -30,6 +35,10 @@ public struct ModelDeployment: Sendable, Equatable {
         self.maxConcurrency = max(1, maxConcurrency)
         self.maxQueue = max(0, maxQueue)
     }
+
+    /// The name the registry serves this deployment under: `NAME@VERSION` for a version of a
+    /// local model, so each version loads, idles and queues on its own; `NAME` for a remote one.
+    public var registryKey: String { version.map { "\(name)@\($0)" } ?? name }
 }
 
 /// Where a model is in its lifecycle.

@@ -47,18 +47,33 @@ public final class ModelRegistry: Sendable {
     private let entries: Mutex<[String: Entry]>
     private let loader: Loader
     private let clock = ContinuousClock()
-    public let names: [String]
 
+    /// - Parameter deployments: one per model, or per version of a versioned model; each is
+    ///   served under its `registryKey`.
     public init(deployments: [ModelDeployment], loader: Loader? = nil) throws(ModelRuntimeError) {
         let now = clock.now
         var entries: [String: Entry] = [:]
         for deployment in deployments {
-            guard entries[deployment.name] == nil else { throw .duplicateModel(deployment.name) }
-            entries[deployment.name] = Entry(deployment: deployment, lastUsed: now)
+            guard entries[deployment.registryKey] == nil else { throw .duplicateModel(deployment.registryKey) }
+            entries[deployment.registryKey] = Entry(deployment: deployment, lastUsed: now)
         }
-        names = entries.keys.sorted()
         self.entries = Mutex(entries)
         self.loader = loader ?? { deployment in try LoadedModel.load(from: deployment.path) }
+    }
+
+    /// The registry keys served, sorted.
+    public var names: [String] { entries.withLock { $0.keys.sorted() } }
+
+    /// Serves one more deployment, such as a version published while the server runs. Returns
+    /// false when its key is already served.
+    @discardableResult
+    public func add(_ deployment: ModelDeployment) -> Bool {
+        let now = clock.now
+        return entries.withLock { entries in
+            guard entries[deployment.registryKey] == nil else { return false }
+            entries[deployment.registryKey] = Entry(deployment: deployment, lastUsed: now)
+            return true
+        }
     }
 
     public func state(of name: String) -> ModelState? {
@@ -77,7 +92,6 @@ public final class ModelRegistry: Sendable {
     public func withModel<Result: Sendable>(
         _ name: String, _ body: (LoadedModel) async throws -> Result
     ) async throws -> (result: Result, usage: Usage) {
-        guard names.contains(name) else { throw ModelRuntimeError.unknownModel(name, known: names) }
         try await acquireSlot(name)
         defer { releaseSlot(name) }
         let (model, usage) = try await warmModel(name)
@@ -87,7 +101,7 @@ public final class ModelRegistry: Sendable {
     /// Loads every provisioned model; returns when all are warm. A model that fails to load
     /// is reported by name.
     public func loadProvisioned() async throws {
-        let provisioned = entries.withLock { entries in names.filter { entries[$0]!.deployment.provisioned } }
+        let provisioned = entries.withLock { entries in entries.keys.sorted().filter { entries[$0]!.deployment.provisioned } }
         for name in provisioned { _ = try await warmModel(name) }
     }
 
@@ -98,7 +112,7 @@ public final class ModelRegistry: Sendable {
         let now = clock.now
         return entries.withLock { entries in
             var unloaded: [String] = []
-            for name in names {
+            for name in entries.keys.sorted() {
                 guard let entry = entries[name], case .warm = entry.phase, entry.running == 0, entry.waiting.isEmpty,
                     let timeout = entry.deployment.idleTimeout, entry.lastUsed.advanced(by: timeout) <= now
                 else { continue }
@@ -169,18 +183,24 @@ public final class ModelRegistry: Sendable {
     /// Takes a concurrency slot, or a place in the queue, or refuses with `overloaded`.
     private func acquireSlot(_ name: String) async throws {
         enum Decision {
-            case run, wait, refuse
+            case run, wait, refuse, unknown
         }
-        func decide(_ entry: inout Entry) -> Decision {
+        func decide(_ entry: inout Entry?) -> Decision {
+            guard entry != nil else { return .unknown }
+            return decideKnown(&entry!)
+        }
+        func decideKnown(_ entry: inout Entry) -> Decision {
             if entry.running < entry.deployment.maxConcurrency {
                 entry.running += 1
                 return .run
             }
             return entry.waiting.count < entry.deployment.maxQueue ? .wait : .refuse
         }
-        switch entries.withLock({ decide(&$0[name]!) }) {
+        switch entries.withLock({ decide(&$0[name]) }) {
         case .run:
             return
+        case .unknown:
+            throw ModelRuntimeError.unknownModel(name, known: names)
         case .refuse:
             throw ModelRuntimeError.overloaded(model: name, retryAfterSeconds: 1)
         case .wait:
@@ -188,13 +208,13 @@ public final class ModelRegistry: Sendable {
             // released in between, and nothing else would resume it.
             let admitted = await withCheckedContinuation { continuation in
                 let decision = entries.withLock { entries in
-                    let decision = decide(&entries[name]!)
+                    let decision = decideKnown(&entries[name]!)
                     if case .wait = decision { entries[name]!.waiting.append(continuation) }
                     return decision
                 }
                 switch decision {
                 case .run: continuation.resume(returning: true)
-                case .refuse: continuation.resume(returning: false)
+                case .refuse, .unknown: continuation.resume(returning: false)
                 case .wait: break
                 }
             }

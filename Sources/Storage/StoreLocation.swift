@@ -57,7 +57,7 @@ public enum StoreLocation: Equatable, Sendable {
     /// - Parameter environment: the AWS settings (region, endpoint, credentials) for DynamoDB.
     public func open(
         logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) async throws(StorageError) -> any KeyStore {
+    ) async throws(StorageError) -> any SharedStore {
         switch self {
         case .sqlite(let path): return try SQLiteStore(path: path)
         case .postgres(let url): return try await PostgresStore.connect(url: url, logger: logger)

@@ -3,8 +3,8 @@ import Foundation
 import Logging
 import Storage
 
-/// The `--database` option of `serve`, `keys` and `plans`: they share one store, so keys
-/// created from the command line work on a running server at once.
+/// The `--database` option of `serve`, `keys`, `plans` and `models`: they share one store, so keys
+/// and releases changed from the command line apply to a running server at once.
 struct DatabaseOptions: ParsableArguments {
     @Option(
         help: """
@@ -18,7 +18,7 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// Runs `body` with the store open, and closes it (a PostgreSQL pool) whatever happens.
-    func withStore<T>(_ body: (any KeyStore) async throws -> T) async throws -> T {
+    func withStore<T>(_ body: (any SharedStore) async throws -> T) async throws -> T {
         var logger = Logger(label: "magpie.storage")
         logger.logLevel = .warning
         let store = try await StoreLocation(parsing: path).open(logger: logger)

@@ -3,6 +3,7 @@ import Gateway
 import Logging
 import ModelRuntime
 import Prometheus
+import Releases
 import RemoteModels
 import Storage
 
@@ -12,14 +13,15 @@ import Storage
 struct GatewayAssembly {
     let gateway: Gateway
     let registry: ModelRegistry
+    let releases: ReleaseController
 
     /// - Parameters:
     ///   - models: what `ServedModels.resolve` found, with the command's own adjustments.
     ///   - environment: the process environment: AWS credentials, region and endpoint
     ///     overrides, and remote models' header values.
     init(
-        configuration: ServeConfiguration, models: [ServedModels.Entry], store: (any KeyStore)?, environment: [String: String],
-        logger: Logger
+        configuration: ServeConfiguration, models: [ServedModels.Entry], store: (any SharedStore)?,
+        environment: [String: String], logger: Logger
     ) throws {
         let metrics = GatewayMetrics()
         var remotes: [String: RemoteModel] = [:]
@@ -38,16 +40,25 @@ struct GatewayAssembly {
             return try LoadedModel.load(from: deployment.path)
         }
         registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
-        let served = models.map { entry in
+        // One served model per name; a versioned model is described by its newest version.
+        var served: [String: ServedModel] = [:]
+        for entry in models {
             if let manifest = entry.manifest {
-                return ServedModel(name: entry.deployment.name, manifest: manifest, fallback: entry.deployment.fallback)
+                served[entry.deployment.name] = ServedModel(
+                    name: entry.deployment.name, manifest: manifest, fallback: entry.deployment.fallback)
+            } else {
+                served[entry.deployment.name] = ServedModel(
+                    name: entry.deployment.name, version: "remote", labels: [], fallback: entry.deployment.fallback,
+                    remote: remotes[entry.deployment.name])
             }
-            return ServedModel(
-                name: entry.deployment.name, version: "remote", labels: [], fallback: entry.deployment.fallback,
-                remote: remotes[entry.deployment.name])
         }
+        // Without a database (local experiments), releases live in this process only.
+        releases = ReleaseController(
+            store: store ?? MemoryStore(), versions: ServedModels.versions(models), policies: configuration.releasePolicies,
+            metrics: ReleaseMetrics(registry: metrics.registry), logger: logger)
         gateway = Gateway(
-            registry: registry, models: served, store: store, routes: configuration.routes, limits: configuration.limits,
+            registry: registry, models: Array(served.values), store: store, releases: releases, routes: configuration.routes,
+            limits: configuration.limits,
             cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics,
             failOpen: configuration.failOpen)
     }

@@ -71,6 +71,7 @@ struct LambdaCommand: AsyncParsableCommand {
         let assembly = try GatewayAssembly(
             configuration: configuration, models: served, store: store, environment: environment, logger: logger)
         let (gateway, registry) = (assembly.gateway, assembly.registry)
+        try await assembly.releases.prepare()
         try await registry.loadProvisioned()
         gateway.markReady()
         logger.notice(
@@ -87,7 +88,7 @@ struct LambdaCommand: AsyncParsableCommand {
     /// counts against the same quota; a packaged SQLite file is copied to /tmp (below).
     static func keyStore(
         _ configuration: ServeConfiguration, inTaskRoot: (String) -> String, logger: Logger
-    ) async throws -> any KeyStore {
+    ) async throws -> any SharedStore {
         switch try StoreLocation(parsing: configuration.database) {
         case .sqlite(let path): return try await writableStore(copying: inTaskRoot(path), plans: configuration.plans)
         case let shared:

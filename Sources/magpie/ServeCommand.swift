@@ -6,6 +6,7 @@ import GatewayHost
 import Hummingbird
 import Logging
 import ModelRuntime
+import Releases
 import ServiceLifecycle
 import Storage
 
@@ -104,14 +105,16 @@ struct ServeCommand: AsyncParsableCommand {
         let assembly = try GatewayAssembly(
             configuration: configuration, models: served, store: store, environment: ProcessInfo.processInfo.environment,
             logger: logger)
-        let (gateway, registry) = (assembly.gateway, assembly.registry)
+        try await assembly.releases.prepare()
+        let (gateway, registry, releases) = (assembly.gateway, assembly.registry, assembly.releases)
         let host = configuration.host
         let names = served.map(\.deployment.name).joined(separator: ", ")
         let reloads = certificate.map { CertificateReloadOnHangup(certificate: $0, logger: logger) }
         let scheme = certificate == nil ? "http" : "https"
         let server = try HummingbirdHost.server(
             gateway: gateway, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
-            tls: certificate, services: [ModelLifecycleService(registry: registry, gateway: gateway)], logger: logger
+            tls: certificate, services: [ModelLifecycleService(registry: registry, releases: releases, gateway: gateway)],
+            logger: logger
         ) { port in
             logger.notice("listening", metadata: ["address": "\(scheme)://\(host):\(port)", "models": "\(names)"])
         }
@@ -126,15 +129,21 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Loads provisioned models, then marks the gateway ready and unloads idle models until the
-/// server shuts down.
+/// Loads provisioned models, then marks the gateway ready; until the server shuts down,
+/// unloads idle models and follows model releases (refresh, canary analysis).
 struct ModelLifecycleService: Service {
     let registry: ModelRegistry
+    let releases: ReleaseController
     let gateway: Gateway
 
     func run() async throws {
         try await registry.loadProvisioned()
         gateway.markReady()
-        await cancelWhenGracefulShutdown { await registry.runIdleUnloader() }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await registry.runIdleUnloader() }
+                group.addTask { await releases.run() }
+            }
+        }
     }
 }

@@ -15,11 +15,21 @@ enum ServedModels {
 
     static func resolve(_ configuration: ServeConfiguration) throws -> [Entry] {
         guard configuration.models.isEmpty else {
-            return try configuration.models.map { deployment in
-                Entry(
-                    deployment: deployment,
-                    manifest: deployment.remote == nil ? try ModelArtifact.manifest(at: deployment.path) : nil)
+            var entries: [Entry] = []
+            for deployment in configuration.models {
+                guard deployment.remote == nil else {
+                    entries.append(Entry(deployment: deployment, manifest: nil))
+                    continue
+                }
+                let versions = try ModelCatalog.versions(at: deployment.path, defaults: deployment)
+                guard !versions.isEmpty else {
+                    throw ValidationError(
+                        "models.\(deployment.name).path: \(deployment.path) holds no model artifact, neither a manifest.json nor numbered version folders (1/, 2/, …)"
+                    )
+                }
+                entries += versions.map { Entry(deployment: $0.deployment, manifest: $0.manifest) }
             }
+            return entries
         }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: configuration.modelsDirectory, isDirectory: &isDirectory)
@@ -32,5 +42,14 @@ enum ServedModels {
             )
         }
         return entries.map { Entry(deployment: $0.deployment, manifest: $0.manifest) }
+    }
+
+    /// The versions of each versioned (local) model, oldest first.
+    static func versions(_ entries: [Entry]) -> [String: [Int]] {
+        var versions: [String: [Int]] = [:]
+        for entry in entries {
+            if let version = entry.deployment.version { versions[entry.deployment.name, default: []].append(version) }
+        }
+        return versions.mapValues { $0.sorted() }
     }
 }

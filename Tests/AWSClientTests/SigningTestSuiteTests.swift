@@ -1,8 +1,7 @@
+import AWSClient
 import Foundation
 import MagpieTestSupport
 import Testing
-
-@testable import AWSClient
 
 /// Every case of the AWS Signature Version 4 test suite (`Tests/TestVectors/sigv4`), in header
 /// and query form, step by step: canonical request, string to sign, signature, signed request.

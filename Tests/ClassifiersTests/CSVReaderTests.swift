@@ -1,6 +1,5 @@
+import Classifiers
 import Testing
-
-@testable import Classifiers
 
 @Suite struct CSVReaderTests {
     func parse(_ text: String) throws(DataError) -> CSVTable {

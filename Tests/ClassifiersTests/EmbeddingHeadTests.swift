@@ -1,7 +1,6 @@
+import Classifiers
 import Foundation
 import Testing
-
-@testable import Classifiers
 
 /// Heads over embeddings: fitting, the version-2 artifact that stores them, and the check that
 /// the recorded encoder is still the one the head was trained on.

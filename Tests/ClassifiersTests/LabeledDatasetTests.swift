@@ -1,8 +1,7 @@
+import Classifiers
 import Digests
 import Foundation
 import Testing
-
-@testable import Classifiers
 
 @Suite struct LabeledDatasetTests {
     func write(_ text: String, name: String = "data.csv") throws -> String {

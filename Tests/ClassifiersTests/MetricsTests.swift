@@ -1,6 +1,5 @@
+import Classifiers
 import Testing
-
-@testable import Classifiers
 
 @Suite struct MetricsTests {
     /// Worked by hand: truth [a a a b b c], predicted [a a b b c c].

@@ -1,8 +1,7 @@
+import Classifiers
 import Foundation
 import Testing
-
-@testable import Classifiers
-@testable import TextFeatures
+import TextFeatures
 
 @Suite struct ModelArtifactTests {
     static func trainedArtifact() -> ModelArtifact {

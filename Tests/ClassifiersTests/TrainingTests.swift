@@ -1,8 +1,7 @@
+import Classifiers
 import Foundation
 import Testing
-
-@testable import Classifiers
-@testable import TextFeatures
+import TextFeatures
 
 /// A tiny sentiment-like corpus where the class follows from one word per text.
 enum ToyCorpus {

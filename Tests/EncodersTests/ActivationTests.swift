@@ -1,8 +1,7 @@
 import Classifiers
+import Encoders
 import Foundation
 import Testing
-
-@testable import Encoders
 
 @Suite struct ActivationTests {
     /// Every point of a grid, through the vectorized function, eight lanes at a time.

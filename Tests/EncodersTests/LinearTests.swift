@@ -1,6 +1,5 @@
+import Encoders
 import Testing
-
-@testable import Encoders
 
 /// Dense layers against a double-precision reference, at the shapes where the code paths
 /// meet: the prepacked AVX-512 kernel's row blocks of 8 and panels of 32 (with their tails),

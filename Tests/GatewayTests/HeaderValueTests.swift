@@ -1,6 +1,5 @@
+import Gateway
 import Testing
-
-@testable import Gateway
 
 /// The small formats the pipeline writes or reads on every request, checked on their own.
 @Suite struct HeaderValueTests {

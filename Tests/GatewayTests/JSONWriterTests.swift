@@ -1,9 +1,8 @@
 import Classifiers
 import Foundation
+import Gateway
 import ModelRuntime
 import Testing
-
-@testable import Gateway
 
 /// Every payload type as `JSONWriter` writes it, against `JSONEncoder` with the options the
 /// gateway used before: the same bytes.

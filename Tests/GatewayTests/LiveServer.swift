@@ -5,6 +5,7 @@ import GatewayHost
 import Logging
 import MagpieTestSupport
 import ModelRuntime
+import Releases
 import ServiceLifecycle
 import Storage
 
@@ -31,25 +32,37 @@ final class LiveServer: Sendable {
     let port: Int
     let store: SQLiteStore
     let gateway: Gateway
+    /// Set when the server serves `versions` of its model.
+    let releases: ReleaseController?
     let databaseDirectory: URL
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
     private let session: URLSession
 
     /// Starts a server; `loader` replaces artifact loading (to slow or count it). `remotes`
-    /// adds remote models, served beside `deployment`.
+    /// adds remote models, served beside `deployment`. `versions` serves the deployment as
+    /// those numbered versions (each loaded through `loader` with its `version` set), with its
+    /// release in the server's store under `releasePolicy`; tests call `releases.analyze()`.
     init(
         deployment: ModelDeployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact),
         loader: ModelRegistry.Loader? = nil, routes: [ModelRoute] = [], limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), remotes: [(deployment: ModelDeployment, model: any RemoteClassifier)] = [],
         metrics: GatewayMetrics = GatewayMetrics(), logHandler: (any LogHandler)? = nil, ready: Bool = true,
-        connectionLimits: ConnectionLimits = ConnectionLimits()
+        connectionLimits: ConnectionLimits = ConnectionLimits(), versions: [Int] = [],
+        releasePolicy: ReleasePolicy = ReleasePolicy()
     ) async throws {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
         store = try SQLiteStore(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
         let remoteModels = Dictionary(remotes.map { ($0.deployment.name, $0.model) }, uniquingKeysWith: { $1 })
         let artifactLoader = loader ?? { deployment in try LoadedModel.load(from: deployment.path) }
-        let registry = try ModelRegistry(deployments: [deployment] + remotes.map(\.deployment)) { deployment in
+        let versioned = versions.map { version in
+            var copy = deployment
+            copy.version = version
+            return copy
+        }
+        let registry = try ModelRegistry(deployments: (versioned.isEmpty ? [deployment] : versioned) + remotes.map(\.deployment))
+        {
+            deployment in
             if let remote = remoteModels[deployment.name] { return LoadedModel(remote: remote) }
             return try await artifactLoader(deployment)
         }
@@ -63,9 +76,18 @@ final class LiveServer: Sendable {
                 ServedModel(
                     name: $0.deployment.name, version: "remote", labels: [], fallback: $0.deployment.fallback, remote: $0.model)
             }
+        if versions.isEmpty {
+            releases = nil
+        } else {
+            let releases = ReleaseController(
+                store: store, versions: [deployment.name: versions], defaultPolicy: releasePolicy,
+                metrics: ReleaseMetrics(registry: metrics.registry), logger: logger)
+            try await releases.prepare()
+            self.releases = releases
+        }
         gateway = Gateway(
-            registry: registry, models: served, store: store, routes: routes, limits: limits, cors: cors, logger: logger,
-            metrics: metrics)
+            registry: registry, models: served, store: store, releases: releases, routes: routes, limits: limits, cors: cors,
+            logger: logger, metrics: metrics)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = try HummingbirdHost.server(

@@ -1,9 +1,8 @@
 import Foundation
+import Gateway
 import ModelRuntime
 import RemoteModels
 import Testing
-
-@testable import Gateway
 
 /// `/openapi.json` against what the server does: every route the gateway routes is described
 /// with each of its methods, every status a battery of requests gets (successes, each client

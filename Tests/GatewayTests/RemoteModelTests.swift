@@ -1,5 +1,6 @@
 import AWSClient
 import Foundation
+import Gateway
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -10,8 +11,6 @@ import Prometheus
 import RemoteModels
 import Synchronization
 import Testing
-
-@testable import Gateway
 
 /// Remote models behind a real gateway on loopback, against upstream servers that misbehave on
 /// cue: each failure the issue names, and the payload formats.

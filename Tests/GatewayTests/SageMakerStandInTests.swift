@@ -1,10 +1,9 @@
 import Foundation
+import Gateway
 import MagpieTestSupport
 import ModelRuntime
 import RemoteModels
 import Testing
-
-@testable import Gateway
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking

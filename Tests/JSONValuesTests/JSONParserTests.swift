@@ -1,8 +1,7 @@
 import Classifiers
 import Foundation
+import JSONValues
 import Testing
-
-@testable import JSONValues
 
 /// `JSONParser` against Foundation's `JSONDecoder`, the parser it replaced: the same values
 /// for valid documents, a refusal wherever Foundation refuses, and two refusals more.

@@ -1,7 +1,6 @@
+import LoadTesting
 import NIOCore
 import Testing
-
-@testable import LoadTesting
 
 /// The generator's response reader on the framings servers use, fed whole and one byte at a
 /// time (as TCP may deliver them).

@@ -1,10 +1,9 @@
 import Classifiers
 import Foundation
 import MagpieTestSupport
+import ModelRuntime
 import Synchronization
 import Testing
-
-@testable import ModelRuntime
 
 @Suite struct ModelRegistryTests {
     /// Counts loads of the real artifact, optionally slowed so requests pile up on one load.

@@ -1,6 +1,5 @@
+import Storage
 import Testing
-
-@testable import Storage
 
 @Suite struct APIKeySecretTests {
     /// The stored form is the standard SHA-256 in lowercase hex (FIPS 180-2 test vectors), so

@@ -3,9 +3,8 @@ import Foundation
 import JSONValues
 import Logging
 import MagpieTestSupport
+import Storage
 import Testing
-
-@testable import Storage
 
 /// What only the DynamoDB store does, against moto's server: the table it creates, the
 /// tables it refuses, and what an unreachable endpoint gives.

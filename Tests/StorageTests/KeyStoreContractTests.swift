@@ -1,9 +1,8 @@
 import Foundation
 import Logging
 import MagpieTestSupport
+import Storage
 import Testing
-
-@testable import Storage
 
 /// What every store promises, checked on each: SQLite in a temporary file, memory, a real
 /// PostgreSQL server (a fresh database per test) and DynamoDB in moto's server (a fresh table
@@ -14,7 +13,7 @@ import Testing
     }
 
     /// A store of `kind`, and what must outlive the test with it.
-    static func open(_ kind: Kind) async throws -> (store: any KeyStore, directory: URL?) {
+    static func open(_ kind: Kind) async throws -> (store: any SharedStore, directory: URL?) {
         switch kind {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-contract-\(UUID().uuidString)")
@@ -29,7 +28,7 @@ import Testing
         }
     }
 
-    static func withStore(_ kind: Kind, _ body: (any KeyStore) async throws -> Void) async throws {
+    static func withStore(_ kind: Kind, _ body: (any SharedStore) async throws -> Void) async throws {
         let (store, directory) = try await open(kind)
         do {
             try await body(store)

@@ -1,9 +1,8 @@
 import Foundation
 import Logging
 import MagpieTestSupport
+import Storage
 import Testing
-
-@testable import Storage
 
 /// One batch holding every case at once, on a real PostgreSQL: a group admitted whole, a group
 /// over its limit decided one by one, a revoked key, a key without quota.

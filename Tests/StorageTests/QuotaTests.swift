@@ -1,7 +1,6 @@
 import Foundation
+import Storage
 import Testing
-
-@testable import Storage
 
 @Suite struct QuotaTests {
     static func utc(_ text: String) -> Date {

@@ -1,7 +1,6 @@
 import Foundation
+import Storage
 import Testing
-
-@testable import Storage
 
 @Suite struct StoreTests {
     static func plan(_ name: String = "basic", quota: String? = "10000/month") throws -> UsagePlan {

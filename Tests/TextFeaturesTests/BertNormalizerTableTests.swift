@@ -1,8 +1,7 @@
 import Foundation
 import MagpieTestSupport
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 /// Every Unicode scalar through the normalizer and the pre-tokenizer's character classes,
 /// against the reference's own per-scalar behaviour (`tokenizer/normalizer-table.json`): checks

@@ -1,6 +1,5 @@
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 @Suite struct FeatureIndexTests {
     /// Fingerprints as the featurizer makes them, with a seeded generator so failures repeat.

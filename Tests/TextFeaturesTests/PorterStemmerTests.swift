@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 @Suite struct PorterStemmerTests {
     /// 33,028 words (every word of the bundled tweets and the paper's examples) with NLTK's

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 @Suite struct TextFeaturizerTests {
     @Test func countsWordAndCharacterNGrams() {

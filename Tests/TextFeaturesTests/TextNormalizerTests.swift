@@ -1,6 +1,5 @@
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 @Suite struct TextNormalizerTests {
     @Test func decodesNamedAndNumericEntities() {

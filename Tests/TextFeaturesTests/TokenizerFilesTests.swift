@@ -1,7 +1,6 @@
 import Foundation
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 /// Bad tokenizer folders fail with an error naming the file and the setting at fault.
 @Suite struct TokenizerFilesTests {

@@ -1,8 +1,7 @@
 import Foundation
 import MagpieTestSupport
 import Testing
-
-@testable import TextFeatures
+import TextFeatures
 
 /// Parity with the Hugging Face `tokenizers` library on the 341 reference cases
 /// (`tokenizer/wordpiece-cases.json`): normalizer output, pre-tokenizer words, and ids and

@@ -132,7 +132,7 @@ public final class SigV4Signer: Sendable {
         return key
     }
 
-    func canonicalPath(_ path: String) -> String {
+    package func canonicalPath(_ path: String) -> String {
         let path = path.isEmpty ? "/" : path
         switch pathEncoding {
         case .singleEncoded: return path

@@ -7,11 +7,11 @@ import Foundation
 /// The two UTC forms of a signing instant, `20150830T123600Z` and `20150830`, from the C
 /// library's `gmtime_r` rather than `DateFormatter`, which costs more than the rest of a
 /// signature.
-struct SigningTime: Sendable {
-    let timestamp: String
-    let dateStamp: String
+package struct SigningTime: Sendable {
+    package let timestamp: String
+    package let dateStamp: String
 
-    init(_ date: Date) {
+    package init(_ date: Date) {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var fields = tm()
         gmtime_r(&seconds, &fields)

@@ -8,6 +8,12 @@ public struct LabeledDataset: Sendable {
         public var text: String
         public var label: String
         public var line: Int
+
+        package init(text: String, label: String, line: Int) {
+            self.text = text
+            self.label = label
+            self.line = line
+        }
     }
 
     /// Why rows were left out when the user asked for invalid rows to be skipped.
@@ -16,6 +22,11 @@ public struct LabeledDataset: Sendable {
         public var missingLabel = 0
 
         public var total: Int { emptyText + missingLabel }
+
+        package init(emptyText: Int = 0, missingLabel: Int = 0) {
+            self.emptyText = emptyText
+            self.missingLabel = missingLabel
+        }
     }
 
     public var path: String
@@ -23,6 +34,13 @@ public struct LabeledDataset: Sendable {
     public var skipped: SkippedRows
     /// SHA-256 of the file's bytes, hex.
     public var sha256: String
+
+    package init(path: String, examples: [Example], skipped: SkippedRows, sha256: String) {
+        self.path = path
+        self.examples = examples
+        self.skipped = skipped
+        self.sha256 = sha256
+    }
 
     /// Reads `path`, JSON Lines if it ends in `.jsonl` or `.ndjson`, CSV otherwise.
     ///

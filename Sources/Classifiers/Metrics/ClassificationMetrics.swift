@@ -7,6 +7,13 @@ public struct ClassificationMetrics: Sendable, Codable, Equatable {
         public var recall: Double
         public var f1: Double
         public var support: Int
+
+        package init(precision: Double, recall: Double, f1: Double, support: Int) {
+            self.precision = precision
+            self.recall = recall
+            self.f1 = f1
+            self.support = support
+        }
     }
 
     public var labels: [String]

@@ -66,7 +66,7 @@ struct LogisticRegressionTrainer {
 /// touches (each chunk into its own score table). Then per row: softmax, loss and the
 /// weighted residual `p - y`. Backward pass: for each column, `G[j] = Σᵢ x[i][j] · residual[i]`,
 /// each chunk writing only its own columns.
-final class ColumnPassWorkspace: @unchecked Sendable {
+package final class ColumnPassWorkspace: @unchecked Sendable {
     let byColumn: SparseMatrix
     let labels: [Int]
     let exampleWeights: [Double]
@@ -80,7 +80,7 @@ final class ColumnPassWorkspace: @unchecked Sendable {
     let scores: [UnsafeMutableBufferPointer<SIMD4<Float>>]
     let residuals: UnsafeMutableBufferPointer<SIMD4<Float>>
 
-    init(byColumn: SparseMatrix, labels: [Int], exampleWeights: [Double], classCount: Int, chunkCount: Int) {
+    package init(byColumn: SparseMatrix, labels: [Int], exampleWeights: [Double], classCount: Int, chunkCount: Int) {
         self.byColumn = byColumn
         self.labels = labels
         self.exampleWeights = exampleWeights
@@ -127,7 +127,7 @@ final class ColumnPassWorkspace: @unchecked Sendable {
     }
 
     /// The data loss at `point` (feature-major weights, then biases); writes its gradient.
-    func evaluate(_ point: [Double], gradient output: inout [Double]) -> Double {
+    package func evaluate(_ point: [Double], gradient output: inout [Double]) -> Double {
         load(point)
         let chunkCount = chunkBounds.count - 1
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in forward(chunk: chunk) }

@@ -87,7 +87,7 @@ public struct ModelTrainer: ClassifierFitting {
         return SparseMatrix(columnCount: space.count, rows: vectors)
     }
 
-    static func exampleWeights(labels: [Int], classCount: Int, weighting: ClassWeighting) -> [Double] {
+    package static func exampleWeights(labels: [Int], classCount: Int, weighting: ClassWeighting) -> [Double] {
         switch weighting {
         case .none:
             return [Double](repeating: 1, count: labels.count)

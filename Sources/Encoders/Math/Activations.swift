@@ -5,14 +5,14 @@ import Foundation
 /// run in `CKernels` (Swift's SIMD code is compiled for SSE there: four lanes, no FMA);
 /// elsewhere in the portable `SIMD8<Float>` code below. As scalar loops (libm's `erff` and
 /// `expf` in particular) they took a quarter of MiniLM's forward pass.
-enum Activations {
-    typealias Vector = SIMD8<Float>
+package enum Activations {
+    package typealias Vector = SIMD8<Float>
 
-    static let usesKernels = magpie_avx512_supported() != 0
+    package static let usesKernels = magpie_avx512_supported() != 0
 
     /// GELU in place: the exact `x·Φ(x)` with erf, or the tanh approximation. The two differ by
     /// up to 4e-4 in all-MiniLM-L6-v2's embeddings, so the configuration decides.
-    static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int, _ activation: EncoderConfiguration.Activation) {
+    package static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int, _ activation: EncoderConfiguration.Activation) {
         switch activation {
         case .gelu where usesKernels:
             magpie_gelu_erf(values, count)
@@ -31,14 +31,14 @@ enum Activations {
     }
 
     /// The exact GELU in Swift's SIMD, for CPUs without the kernel.
-    static func portableGelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
+    package static func portableGelu(_ values: UnsafeMutablePointer<Float>, count: Int) {
         forEachVector(values, count: count) { x in 0.5 * x * (1 + erf(x * 0.707_106_77)) }
     }
 
     /// Replaces every element of `values` with `transform` of it, eight at a time; the last,
     /// partial vector is padded with zeros.
     @inline(__always)
-    static func forEachVector(_ values: UnsafeMutablePointer<Float>, count: Int, _ transform: (Vector) -> Vector) {
+    package static func forEachVector(_ values: UnsafeMutablePointer<Float>, count: Int, _ transform: (Vector) -> Vector) {
         var index = 0
         while index + Vector.scalarCount <= count {
             let address = UnsafeMutableRawPointer(values + index)
@@ -56,7 +56,7 @@ enum Activations {
     /// The error function as a rational function of `x` clamped to [-4, 4] (the approximation
     /// Eigen and XLA use for float32), within 5e-7 of the exact value everywhere.
     @inline(__always)
-    static func erf(_ input: Vector) -> Vector {
+    package static func erf(_ input: Vector) -> Vector {
         var x = input
         x.replace(with: 4, where: x .> 4)
         x.replace(with: -4, where: x .< -4)
@@ -82,7 +82,7 @@ enum Activations {
     /// through the float's bits (adding 1.5·2²³), because the generic SIMD conversions are
     /// not inlined and cost more than the rest.
     @inline(__always)
-    static func exp(_ input: Vector) -> Vector {
+    package static func exp(_ input: Vector) -> Vector {
         var x = input
         x.replace(with: 88, where: x .> 88)
         x.replace(with: -87, where: x .< -87)
@@ -102,7 +102,7 @@ enum Activations {
     }
 
     /// Softmax of each row of `rows × columns`, in place, stable against large scores.
-    static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    package static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         if usesKernels {
             magpie_softmax_rows(values, rows, columns)
         } else {
@@ -111,7 +111,7 @@ enum Activations {
     }
 
     /// Softmax in Swift's SIMD, for CPUs without the kernel.
-    static func portableSoftmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    package static func portableSoftmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         for row in 0..<rows {
             let x = values + row * columns
             var maximum = -Float.infinity

@@ -1,22 +1,22 @@
 import COpenBLAS
 
 /// A dense layer as PyTorch stores it: `weight` is `[outputs, inputs]`, so `y = x·Wᵀ + b`.
-struct Linear: Sendable {
-    let weight: Tensor
-    let bias: Tensor
+package struct Linear: Sendable {
+    package let weight: Tensor
+    package let bias: Tensor
     /// The weights packed for the AVX-512 kernel, when the CPU has it.
     let packed: PackedWeights?
 
-    var inputSize: Int { weight.shape[1] }
-    var outputSize: Int { weight.shape[0] }
+    package var inputSize: Int { weight.shape[1] }
+    package var outputSize: Int { weight.shape[0] }
 
-    init(_ file: SafetensorsFile, _ name: String, inputs: Int, outputs: Int) throws(EncoderError) {
+    package init(_ file: SafetensorsFile, _ name: String, inputs: Int, outputs: Int) throws(EncoderError) {
         self.init(
             weight: try file.tensor(name + ".weight", shape: [outputs, inputs]),
             bias: try file.tensor(name + ".bias", shape: [outputs]))
     }
 
-    init(weight: Tensor, bias: Tensor) {
+    package init(weight: Tensor, bias: Tensor) {
         self.weight = weight
         self.bias = bias
         packed =
@@ -31,7 +31,7 @@ struct Linear: Sendable {
     /// bands of 16 outputs, small enough for OpenBLAS's unpacked small-matrix kernels: twice the
     /// GFLOP/s at 16 rows, and no gain from 64 on (Benchmarks/EncoderBenchmarks). OpenBLAS
     /// does not thread those kernels, so the bands are spread over the allowed threads here.
-    func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
+    package func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
         for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
         if let packed, rows < Self.packedKernelRows {
             return packed.multiplyAdd(input, rows: rows, into: output, threads: threads)
@@ -52,9 +52,9 @@ struct Linear: Sendable {
     /// Below this many rows the prepacked AVX-512 kernel beats OpenBLAS (no packing per call);
     /// from here on OpenBLAS's cache blocking wins (a batch of 32 × 64 tokens ran at 30 texts/s
     /// on the kernel against 41 on OpenBLAS).
-    static let packedKernelRows = 128
-    static let smallBatchRows = 48
-    static let bandWidth = 16
+    package static let packedKernelRows = 128
+    package static let smallBatchRows = 48
+    package static let bandWidth = 16
 }
 
 /// Layer normalization over each row, with PyTorch's biased variance and a configured epsilon

@@ -5,11 +5,16 @@ import ModelRuntime
 // (`JSONWriterTests` compares the two); `Encodable` is that reference.
 
 /// `{"label", "score"}`: one class and its probability.
-struct LabelScore: JSONWritable, Encodable, Equatable {
-    var label: String
-    var score: Float
+package struct LabelScore: JSONWritable, Encodable, Equatable {
+    package var label: String
+    package var score: Float
 
-    func write(to writer: inout JSONWriter) {
+    package init(label: String, score: Float) {
+        self.label = label
+        self.score = score
+    }
+
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in
             members.member("label") { $0.string(label) }
             members.member("score") { $0.number(score) }
@@ -18,18 +23,24 @@ struct LabelScore: JSONWritable, Encodable, Equatable {
 }
 
 /// One text's result in Magpie's payload.
-struct NativeResult: JSONWritable, Encodable {
-    var label: String
-    var score: Float
-    var scores: [LabelScore]
+package struct NativeResult: JSONWritable, Encodable {
+    package var label: String
+    package var score: Float
+    package var scores: [LabelScore]
 
-    init(_ prediction: Prediction) {
+    package init(label: String, score: Float, scores: [LabelScore]) {
+        self.label = label
+        self.score = score
+        self.scores = scores
+    }
+
+    package init(_ prediction: Prediction) {
         label = prediction.label
         score = prediction.score
         scores = zip(prediction.labels.names, prediction.probabilities).map { LabelScore(label: $0, score: $1) }
     }
 
-    func write(to writer: inout JSONWriter) {
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in
             members.member("label") { $0.string(label) }
             members.member("score") { $0.number(score) }
@@ -39,14 +50,22 @@ struct NativeResult: JSONWritable, Encodable {
 }
 
 /// `{"model", "version", "label", "score", "scores"}` for one text.
-struct NativeSingleResponse: JSONWritable, Encodable {
-    var model: String
-    var version: String
-    var label: String
-    var score: Float
-    var scores: [LabelScore]
+package struct NativeSingleResponse: JSONWritable, Encodable {
+    package var model: String
+    package var version: String
+    package var label: String
+    package var score: Float
+    package var scores: [LabelScore]
 
-    func write(to writer: inout JSONWriter) {
+    package init(model: String, version: String, label: String, score: Float, scores: [LabelScore]) {
+        self.model = model
+        self.version = version
+        self.label = label
+        self.score = score
+        self.scores = scores
+    }
+
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in
             members.member("label") { $0.string(label) }
             members.member("model") { $0.string(model) }
@@ -58,12 +77,18 @@ struct NativeSingleResponse: JSONWritable, Encodable {
 }
 
 /// `{"model", "version", "results"}` for a batch.
-struct NativeBatchResponse: JSONWritable, Encodable {
-    var model: String
-    var version: String
-    var results: [NativeResult]
+package struct NativeBatchResponse: JSONWritable, Encodable {
+    package var model: String
+    package var version: String
+    package var results: [NativeResult]
 
-    func write(to writer: inout JSONWriter) {
+    package init(model: String, version: String, results: [NativeResult]) {
+        self.model = model
+        self.version = version
+        self.results = results
+    }
+
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in
             members.member("model") { $0.string(model) }
             members.member("results") { results.write(to: &$0) }
@@ -73,17 +98,21 @@ struct NativeBatchResponse: JSONWritable, Encodable {
 }
 
 /// The reference Lambda's answer: `{"category": label}`.
-struct InferResponse: JSONWritable, Encodable {
-    var category: String
+package struct InferResponse: JSONWritable, Encodable {
+    package var category: String
 
-    func write(to writer: inout JSONWriter) {
+    package init(category: String) {
+        self.category = category
+    }
+
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in members.member("category") { $0.string(category) } }
     }
 }
 
 /// `GET /v1/models`: `{"models": [{"name", "version", "labels", "state"}, ...]}`.
-struct ModelList: JSONWritable, Encodable {
-    struct Summary: JSONWritable, Encodable {
+package struct ModelList: JSONWritable, Encodable {
+    package struct Summary: JSONWritable, Encodable {
         var name: String
         var version: String
         var labels: [String]
@@ -93,21 +122,44 @@ struct ModelList: JSONWritable, Encodable {
         /// A remote model's circuit breaker; nil for a local one.
         var health: Health?
         var fallback: String?
+        /// A versioned model's versions, canary and recent decisions.
+        var release: ReleaseSummary?
 
-        struct Health: Encodable {
+        package init(
+            name: String, version: String, labels: [String], state: String, location: [String: String], health: Health?,
+            fallback: String?, release: ReleaseSummary? = nil
+        ) {
+            self.name = name
+            self.version = version
+            self.labels = labels
+            self.state = state
+            self.location = location
+            self.health = health
+            self.fallback = fallback
+            self.release = release
+        }
+
+        package struct Health: Encodable {
             var breaker: String
             var consecutiveFailures: Int
             var lastError: String?
             var status: String
 
-            init(_ health: RemoteHealth) {
+            package init(breaker: String, consecutiveFailures: Int, lastError: String?, status: String) {
+                self.breaker = breaker
+                self.consecutiveFailures = consecutiveFailures
+                self.lastError = lastError
+                self.status = status
+            }
+
+            package init(_ health: RemoteHealth) {
                 breaker = health.breaker.rawValue
                 consecutiveFailures = health.consecutiveFailures
                 lastError = health.lastError
                 status = health.status
             }
 
-            func write(to writer: inout JSONWriter) {
+            package func write(to writer: inout JSONWriter) {
                 writer.object { members in
                     members.member("breaker") { $0.string(breaker) }
                     members.member("consecutive_failures") { $0.number(Float(consecutiveFailures)) }
@@ -123,22 +175,27 @@ struct ModelList: JSONWritable, Encodable {
             }
         }
 
-        func write(to writer: inout JSONWriter) {
+        package func write(to writer: inout JSONWriter) {
             writer.object { members in
                 if let fallback { members.member("fallback") { $0.string(fallback) } }
                 if let health { members.member("health") { health.write(to: &$0) } }
                 members.member("labels") { $0.array(labels) { $0.string($1) } }
                 members.member("location") { location.write(to: &$0) }
                 members.member("name") { $0.string(name) }
+                if let release { members.member("release") { release.write(to: &$0) } }
                 members.member("state") { $0.string(state) }
                 members.member("version") { $0.string(version) }
             }
         }
     }
 
-    var models: [Summary]
+    package var models: [Summary]
 
-    func write(to writer: inout JSONWriter) {
+    package init(models: [Summary]) {
+        self.models = models
+    }
+
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in members.member("models") { models.write(to: &$0) } }
     }
 }

@@ -2,15 +2,15 @@
 /// slashes would, without going through `Encodable`'s generic containers, which cost as much
 /// as the model in a keyed request. Payload types write their members in sorted order
 /// themselves; `JSONWriterTests` checks every payload type against `JSONEncoder`.
-struct JSONWriter {
+package struct JSONWriter {
     private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int = 128) {
+    package init(capacity: Int = 128) {
         bytes.reserveCapacity(capacity)
     }
 
     /// `{`, the members `body` writes, `}`.
-    mutating func object(_ body: (inout ObjectWriter) -> Void) {
+    package mutating func object(_ body: (inout ObjectWriter) -> Void) {
         bytes.append(UInt8(ascii: "{"))
         var members = ObjectWriter(writer: self)
         bytes = []  // so that `members` holds the only reference and appends without a copy
@@ -20,7 +20,7 @@ struct JSONWriter {
     }
 
     /// `[`, `write` for each element, `]`.
-    mutating func array<Elements: Sequence>(_ elements: Elements, _ write: (inout JSONWriter, Elements.Element) -> Void) {
+    package mutating func array<Elements: Sequence>(_ elements: Elements, _ write: (inout JSONWriter, Elements.Element) -> Void) {
         bytes.append(UInt8(ascii: "["))
         var first = true
         for element in elements {
@@ -31,7 +31,7 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -54,10 +54,14 @@ struct JSONWriter {
 
     /// Shortest round-trip decimal, as `JSONEncoder` writes a `Float`: `1` rather than `1.0`.
     /// Scores are probabilities, always finite.
-    mutating func number(_ value: Float) {
+    package mutating func number(_ value: Float) {
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
         bytes.append(contentsOf: text.utf8)
+    }
+
+    package mutating func bool(_ value: Bool) {
+        append(value ? "true" : "false")
     }
 
     private mutating func append(_ text: StaticString) {
@@ -67,7 +71,7 @@ struct JSONWriter {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Writes an object's members, commas between them.
-    struct ObjectWriter {
+    package struct ObjectWriter {
         fileprivate var writer: JSONWriter
         private var first = true
 
@@ -87,12 +91,12 @@ struct JSONWriter {
 }
 
 /// A response body the gateway writes with `JSONWriter`.
-protocol JSONWritable {
+package protocol JSONWritable {
     func write(to writer: inout JSONWriter)
 }
 
 extension JSONWritable {
-    var jsonBytes: [UInt8] {
+    package var jsonBytes: [UInt8] {
         var writer = JSONWriter()
         write(to: &writer)
         return writer.bytes
@@ -100,14 +104,14 @@ extension JSONWritable {
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
-    func write(to writer: inout JSONWriter) {
+    package func write(to writer: inout JSONWriter) {
         writer.array(self) { writer, element in element.write(to: &writer) }
     }
 }
 
 extension Dictionary: JSONWritable where Key == String, Value == String {
     /// Members in sorted order, as `JSONEncoder` with `.sortedKeys` writes them.
-    func write(to writer: inout JSONWriter) {
+    package func write(to writer: inout JSONWriter) {
         writer.object { members in
             for (name, value) in sorted(by: { $0.key < $1.key }) { members.member(name) { $0.string(value) } }
         }

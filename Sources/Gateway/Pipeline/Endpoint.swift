@@ -1,7 +1,7 @@
 import HTTPTypes
 
 /// What a request asks for, decided from its method and path alone.
-enum Endpoint: Equatable {
+package enum Endpoint: Equatable {
     case health
     case ready
     case metrics
@@ -19,7 +19,7 @@ enum Endpoint: Equatable {
     case preflight
 
     /// Whether the request must carry an API key.
-    var isKeyed: Bool {
+    package var isKeyed: Bool {
         switch self {
         case .health, .ready, .metrics, .openAPI, .preflight: false
         case .listModels, .classify, .invocations, .infer, .routed: true
@@ -27,7 +27,7 @@ enum Endpoint: Equatable {
     }
 
     /// The route's name in metrics: bounded, without model names from the path.
-    var metricName: String {
+    package var metricName: String {
         switch self {
         case .health: "health"
         case .ready: "ready"
@@ -44,7 +44,7 @@ enum Endpoint: Equatable {
 
     /// The paths the gateway serves, in OpenAPI's form. Routing and `/openapi.json` both read
     /// this table, so the document lists exactly what is served.
-    static let routes: [Route] = [
+    package static let routes: [Route] = [
         Route("/health", [.get]) { _ in .health },
         Route("/ready", [.get]) { _ in .ready },
         Route("/metrics", [.get]) { _ in .metrics },
@@ -58,9 +58,9 @@ enum Endpoint: Equatable {
 
     /// One served path: its segments, `{name}` standing for any one segment, and the methods
     /// it answers. Paths under `/v1/` also answer OPTIONS (CORS preflight), and GET paths HEAD.
-    struct Route: Sendable {
-        let path: String
-        let methods: [HTTPRequest.Method]
+    package struct Route: Sendable {
+        package let path: String
+        package let methods: [HTTPRequest.Method]
         let endpoint: @Sendable ([String]) -> Endpoint
         private let segments: [String]
 
@@ -74,15 +74,15 @@ enum Endpoint: Equatable {
         var isVersioned: Bool { segments.first == "v1" }
 
         /// The path's parameters, in order, for use in descriptions.
-        var parameters: [String] {
+        package var parameters: [String] {
             segments.filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
         }
 
         /// The methods named in `Allow`, OPTIONS included where preflight is answered.
-        var allowed: [HTTPRequest.Method] { isVersioned ? methods + [.options] : methods }
+        package var allowed: [HTTPRequest.Method] { isVersioned ? methods + [.options] : methods }
 
         /// The parameters' values when `path` has this route's shape.
-        func captures(_ path: [String]) -> [String]? {
+        package func captures(_ path: [String]) -> [String]? {
             guard path.count == segments.count else { return nil }
             var values: [String] = []
             for (pattern, segment) in zip(segments, path) {
@@ -96,7 +96,7 @@ enum Endpoint: Equatable {
         }
     }
 
-    static func match(method: HTTPRequest.Method, path: String) throws(GatewayError) -> Endpoint {
+    package static func match(method: HTTPRequest.Method, path: String) throws(GatewayError) -> Endpoint {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         for route in routes {
             guard let values = route.captures(segments) else { continue }
@@ -113,13 +113,16 @@ enum Endpoint: Equatable {
     /// The failures a request to this endpoint can meet, for its description: every row of the
     /// error table that the pipeline can produce on the way to its answer. (A 405 belongs to
     /// the methods a path does not answer, which the description does not list.)
-    var possibleFailures: [GatewayError.Kind] {
+    package var possibleFailures: [GatewayError.Kind] {
         var kinds: [GatewayError.Kind] = [.shuttingDown, .internalError]
         if isKeyed { kinds += [.forbidden, .tooManyFailedKeys, .throttled, .quotaExceeded, .storeUnavailable] }
         switch self {
         case .ready: kinds.append(.notReady)
         case .classify, .invocations, .infer, .routed:
-            kinds += [.unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel]
+            kinds += [
+                .unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel,
+                .unknownVersion,
+            ]
             kinds += [
                 .modelOverloaded, .modelUnavailable, .upstreamError, .upstreamInvalidResponse, .upstreamUnavailable,
                 .upstreamTimeout, .circuitOpen,

@@ -4,6 +4,7 @@ import HTTPTypes
 import JSONValues
 import Logging
 import ModelRuntime
+import Releases
 import Storage
 import Synchronization
 
@@ -12,6 +13,9 @@ import Synchronization
 /// server and the Lambda runtime serve exactly the same API.
 public final class Gateway: Sendable {
     public let registry: ModelRegistry
+    /// Which version of each versioned model serves a request; nil serves every model under
+    /// its own name, unversioned.
+    public let releases: ReleaseController?
     let access: AccessControl?
     let models: [String: ServedModel]
     let routes: [String: ModelRoute]
@@ -30,13 +34,16 @@ public final class Gateway: Sendable {
     ///   - routes: configured routes that choose the model per request.
     ///   - failOpen: while the store is unavailable, admit keys this process already knows
     ///     and count them later, instead of answering 503 (see `AccessControl`).
+    ///   - releases: chooses versions; the registry then serves each version as `NAME@VERSION`.
     public init(
-        registry: ModelRegistry, models: [ServedModel], store: (any KeyStore)?, routes: [ModelRoute] = [],
+        registry: ModelRegistry, models: [ServedModel], store: (any KeyStore)?, releases: ReleaseController? = nil,
+        routes: [ModelRoute] = [],
         limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), logger: Logger = Logger(label: "magpie.gateway"),
         metrics: GatewayMetrics = GatewayMetrics(), failOpen: Bool = false
     ) {
         self.registry = registry
+        self.releases = releases
         self.models = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.routes = Dictionary(routes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.access = store.map {
@@ -95,6 +102,7 @@ public final class Gateway: Sendable {
         ]
         if let model = outcome.model { metadata["model"] = .string(model) }
         if let servedBy = outcome.servedBy { metadata["served_by"] = .string(servedBy) }
+        if let version = outcome.version { metadata["version"] = .string(version) }
         if let usage = outcome.usage { metadata["cold_start"] = .string(usage.coldStart ? "true" : "false") }
         if let upstream = outcome.upstream { metadata["upstream_ms"] = .string(Self.milliseconds(upstream)) }
         if let traceID = outcome.trace?.traceID { metadata["trace_id"] = .string(traceID) }
@@ -111,15 +119,18 @@ public final class Gateway: Sendable {
         /// Time spent waiting on a remote model.
         var upstream: Duration?
         var trace: TraceContext?
+        var version: String?
     }
 
     static let requestIDHeader = HTTPField.Name("X-Request-Id")!
     static let coldStartHeader = HTTPField.Name("X-Magpie-Cold-Start")!
     static let serverTimingHeader = HTTPField.Name("Server-Timing")!
     static let servedByHeader = HTTPField.Name("X-Magpie-Served-By")!
+    /// Pins a version in a request; names the version that answered in a response.
+    static let modelVersionHeader = HTTPField.Name("X-Magpie-Model-Version")!
 
     /// Request ids are echoed into headers and logs, so only short, plain ones are kept.
-    static func isSafeRequestID(_ id: String) -> Bool {
+    package static func isSafeRequestID(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= 128
             && id.utf8.allSatisfy { $0 >= 0x21 && $0 <= 0x7E && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
     }
@@ -145,29 +156,32 @@ public final class Gateway: Sendable {
             _ = try await admit(request, model: nil)
             return try await listModels()
         case .classify, .invocations, .infer, .routed:
-            let (model, rateLimitHeaders, input) = try await admitAndParse(endpoint, request)
+            let (model, admission, input) = try await admitAndParse(endpoint, request)
             outcome.model = model
             let context = InvocationContext(
                 requestID: requestID, traceparent: outcome.trace?.traceparent, amazonTraceID: outcome.trace?.amazonTraceID)
+            let pinned = request.headers[Self.modelVersionHeader]
             var served: Served
             do {
-                served = try await serve(model, input.texts, context: context)
+                served = try await serveVersion(model, input.texts, context: context, keyID: admission.keyID, pinned: pinned)
             } catch let error as GatewayError where error.allowsFallback {
                 guard let fallback = models[model]?.fallback else { throw error }
                 logger.warning(
                     "model failed; fallback answers",
                     metadata: ["model": "\(model)", "fallback": "\(fallback)", "error": "\(error.errorType)"])
-                served = try await serve(fallback, input.texts, context: context)
+                served = try await serveVersion(fallback, input.texts, context: context, keyID: admission.keyID, pinned: nil)
                 outcome.servedBy = fallback
             }
+            outcome.version = served.version
             outcome.usage = served.usage
             outcome.upstream = served.upstream
             if served.usage.startedLoad, let load = served.usage.loadDuration {
                 metrics.recordColdStart(model: served.model, load: load)
             }
             var response = Self.encode(endpoint, input, served.predictions, model: served.model, version: served.version)
-            response.headers.append(contentsOf: rateLimitHeaders)
+            response.headers.append(contentsOf: admission.rateLimitHeaders)
             response.headers[Self.coldStartHeader] = served.usage.coldStart ? "true" : "false"
+            response.headers[Self.modelVersionHeader] = served.version
             if let servedBy = outcome.servedBy { response.headers[Self.servedByHeader] = servedBy }
             var timings: [String] = []
             if let load = served.usage.loadDuration { timings.append("load;dur=\(Self.milliseconds(load))") }
@@ -190,11 +204,55 @@ public final class Gateway: Sendable {
         var upstream: Duration?
     }
 
-    /// Runs `texts` through `model`, locally or on its remote server, within the model's
-    /// concurrency limit.
-    private func serve(_ model: String, _ texts: [String], context: InvocationContext) async throws -> Served {
+    /// Runs `texts` through the version of `model` its release chooses for this key (or the
+    /// pinned one), recording what the version did. A canary that fails hands the request to
+    /// stable, so a bad canary costs no client a request; its failure still counts against it.
+    private func serveVersion(
+        _ model: String, _ texts: [String], context: InvocationContext, keyID: String?, pinned: String?
+    ) async throws -> Served {
+        let choice: ReleaseController.Choice?
         do {
-            let (result, usage) = try await registry.withModel(model) { loaded in
+            choice = try releases?.choose(model: model, stickyKey: keyID, pinned: pinned)
+        } catch .unknownVersion(_, let version, let known) {
+            throw GatewayError.unknownVersion(model: model, version: version, known: known)
+        } catch {
+            throw GatewayError.internalError
+        }
+        guard let releases, let choice else {
+            if let pinned, pinned != models[model]?.version {
+                throw GatewayError.unknownVersion(model: model, version: pinned, known: [])
+            }
+            return try await serve(model, registryKey: model, texts, context: context)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            var served = try await serve(model, registryKey: "\(model)@\(choice.version)", texts, context: context)
+            served.version = String(choice.version)
+            releases.recordAnswer(
+                model: model, version: choice.version, labels: served.predictions.map(\.label),
+                scores: served.predictions.map(\.score), latency: start.duration(to: clock.now))
+            return served
+        } catch let error as GatewayError {
+            if case .overloaded = error { throw error }
+            releases.recordError(model: model, version: choice.version)
+            guard choice.isCanary, pinned == nil else { throw error }
+            logger.warning(
+                "canary failed; stable answers",
+                metadata: ["model": "\(model)", "canary": "\(choice.version)", "error": "\(error.errorType)"])
+            var served = try await serve(model, registryKey: "\(model)@\(choice.stable)", texts, context: context)
+            served.version = String(choice.stable)
+            return served
+        }
+    }
+
+    /// Runs `texts` through the registry's `registryKey`, locally or on its remote server,
+    /// within its concurrency limit.
+    private func serve(
+        _ model: String, registryKey: String, _ texts: [String], context: InvocationContext
+    ) async throws -> Served {
+        do {
+            let (result, usage) = try await registry.withModel(registryKey) { loaded in
                 try await Self.run(loaded, texts, context: context)
             }
             return Served(
@@ -238,16 +296,16 @@ public final class Gateway: Sendable {
     /// The model, rate-limit headers and input of a classification request, checked in order:
     /// key, route or model, throttle and quota, body.
     private func admitAndParse(_ endpoint: Endpoint, _ request: GatewayRequest) async throws(GatewayError) -> (
-        model: String, rateLimitHeaders: HTTPFields, input: ClassificationInput
+        model: String, admission: Admission, input: ClassificationInput
     ) {
         switch endpoint {
         case .classify(let model), .invocations(let model), .infer(let model):
-            let headers = try await admit(request, model: model)
-            return (model, headers, try parse(endpoint, request))
+            let admission = try await admit(request, model: model)
+            return (model, admission, try parse(endpoint, request))
         case .routed(let name):
             _ = try await access?.authenticate(request.headers, from: request.clientAddress)
             guard let route = routes[name] else { throw .unknownRoute(name, known: routes.keys.sorted()) }
-            let headers = try await admit(request, model: nil)
+            let admission = try await admit(request, model: nil)
             var choice: String?
             let input: ClassificationInput
             switch route.selector {
@@ -267,19 +325,25 @@ public final class Gateway: Sendable {
             }
             let model = try route.model(for: choice)
             guard models[model] != nil else { throw .unknownModel(model, known: models.keys.sorted()) }
-            return (model, headers, input)
+            return (model, admission, input)
         default:
             throw .internalError
         }
     }
 
+    /// An admitted request's key, which keeps it on one side of a canary, and its rate-limit headers.
+    struct Admission {
+        var keyID: String?
+        var rateLimitHeaders: HTTPFields
+    }
+
     /// Authenticates, checks the model exists, then throttles and counts: an unknown key learns
     /// nothing about models, and a request for an unknown model uses no quota.
-    private func admit(_ request: GatewayRequest, model: String?) async throws(GatewayError) -> HTTPFields {
+    private func admit(_ request: GatewayRequest, model: String?) async throws(GatewayError) -> Admission {
         let credential = try await access?.authenticate(request.headers, from: request.clientAddress)
         if let model, models[model] == nil { throw .unknownModel(model, known: models.keys.sorted()) }
-        guard let access, let credential else { return [:] }
-        return try await access.admit(credential)
+        guard let access, let credential else { return Admission(keyID: nil, rateLimitHeaders: [:]) }
+        return Admission(keyID: credential.key.id, rateLimitHeaders: try await access.admit(credential))
     }
 
     /// The body, present, within the size limit and declared JSON.
@@ -326,7 +390,7 @@ public final class Gateway: Sendable {
 
     /// `application/json` or any `application/*+json`, parameters and case ignored; compared
     /// on bytes because it runs on every request.
-    static func isJSON(_ contentType: String) -> Bool {
+    package static func isJSON(_ contentType: String) -> Bool {
         var mediaType = Substring(contentType).utf8.prefix { $0 != UInt8(ascii: ";") }
         while let first = mediaType.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
             mediaType = mediaType.dropFirst()
@@ -364,11 +428,15 @@ public final class Gateway: Sendable {
     private func listModels() async throws -> GatewayResponse {
         var summaries: [ModelList.Summary] = []
         for (name, model) in models.sorted(by: { $0.key < $1.key }) {
-            let state = registry.state(of: name) ?? .cold
+            let release = releases?.summary(of: name)
+            let registryKey = release.map { "\(name)@\($0.release.stable)" } ?? name
+            let state = registry.state(of: registryKey) ?? .cold
             summaries.append(
                 ModelList.Summary(
-                    name: name, version: model.version, labels: model.labels, state: state.rawValue, location: model.location,
-                    health: model.remote.map { ModelList.Summary.Health($0.health) }, fallback: model.fallback))
+                    name: name, version: release.map { String($0.release.stable) } ?? model.version, labels: model.labels,
+                    state: state.rawValue, location: model.location,
+                    health: model.remote.map { ModelList.Summary.Health($0.health) }, fallback: model.fallback,
+                    release: release.map(ReleaseSummary.init)))
         }
         return Self.json(ModelList(models: summaries))
     }
@@ -410,7 +478,7 @@ public final class Gateway: Sendable {
 
     /// Milliseconds with three decimals, written without `String(format:)`, which goes
     /// through a locale on every call.
-    static func milliseconds(_ duration: Duration) -> String {
+    package static func milliseconds(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let microseconds = max(0, seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
         let fraction = String(microseconds % 1000)

@@ -6,6 +6,8 @@ public enum GatewayError: Error, Equatable {
     case routeNotFound(path: String)
     case methodNotAllowed(allowed: [HTTPRequest.Method])
     case unknownModel(String, known: [String])
+    /// `X-Magpie-Model-Version` names no version of the model.
+    case unknownVersion(model: String, version: String, known: [Int])
     case unknownRoute(String, known: [String])
     case unsupportedMediaType(String?)
     case bodyTooLarge(limit: Int)
@@ -62,6 +64,8 @@ public enum GatewayError: Error, Equatable {
         case .methodNotAllowed(let allowed): "method not allowed; use \(allowed.map(\.rawValue).joined(separator: " or "))"
         case .unknownModel(let name, let known):
             "no model named '\(name)' (models: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
+        case .unknownVersion(let model, let version, let known):
+            "model '\(model)' has no version '\(version)' (versions: \(known.isEmpty ? "none; it is not versioned" : known.map(String.init).joined(separator: ", ")))"
         case .unknownRoute(let name, let known):
             "no route named '\(name)' (routes: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
         case .unsupportedMediaType(let type): "content type \(type.map { "'\($0)'" } ?? "missing"); send application/json"

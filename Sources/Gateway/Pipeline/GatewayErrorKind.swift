@@ -8,6 +8,7 @@ extension GatewayError {
         case routeNotFound = "route_not_found"
         case methodNotAllowed = "method_not_allowed"
         case unknownModel = "unknown_model"
+        case unknownVersion = "unknown_version"
         case unknownRoute = "unknown_route"
         case unsupportedMediaType = "unsupported_media_type"
         case bodyTooLarge = "body_too_large"
@@ -33,7 +34,7 @@ extension GatewayError {
 
         public var status: HTTPResponse.Status {
             switch self {
-            case .routeNotFound, .unknownModel, .unknownRoute: .notFound
+            case .routeNotFound, .unknownModel, .unknownVersion, .unknownRoute: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .unsupportedMediaType: .unsupportedMediaType
             case .bodyTooLarge: .contentTooLarge
@@ -56,6 +57,7 @@ extension GatewayError {
             case .routeNotFound: "no such path"
             case .methodNotAllowed: "the path does not answer this method (see Allow)"
             case .unknownModel: "no model of that name is served"
+            case .unknownVersion: "X-Magpie-Model-Version names no version of the model"
             case .unknownRoute: "no route of that name is configured"
             case .unsupportedMediaType: "the body is not application/json"
             case .bodyTooLarge: "the body is over the configured limit"
@@ -98,6 +100,7 @@ extension GatewayError {
         case .routeNotFound: .routeNotFound
         case .methodNotAllowed: .methodNotAllowed
         case .unknownModel: .unknownModel
+        case .unknownVersion: .unknownVersion
         case .unknownRoute: .unknownRoute
         case .unsupportedMediaType: .unsupportedMediaType
         case .bodyTooLarge: .bodyTooLarge

@@ -3,16 +3,16 @@ import Synchronization
 /// Request ids for requests that arrive without one: a random 64-bit prefix drawn once per
 /// process, then a counter, e.g. `9f86d081884c7d65-000000000000002a`. Unique across restarts
 /// and replicas without reading the system's random source per request, as `UUID()` does.
-final class RequestIDGenerator: Sendable {
+package final class RequestIDGenerator: Sendable {
     private let prefix: String
     private let counter = Atomic<UInt64>(0)
 
-    init() {
+    package init() {
         var generator = SystemRandomNumberGenerator()
         prefix = Self.hex(generator.next())
     }
 
-    func next() -> String {
+    package func next() -> String {
         let number = counter.wrappingAdd(1, ordering: .relaxed).newValue
         return prefix + "-" + Self.hex(number)
     }

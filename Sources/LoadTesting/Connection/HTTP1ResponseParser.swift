@@ -7,16 +7,16 @@ import NIOHTTP1
 /// when asked for. NIO's decoder builds every header as a String and passes each part through
 /// the pipeline, which made the generator's cost per request twice wrk's and, in batches of
 /// responses, left the server it measures idle (docs/benchmarks.md).
-struct HTTP1ResponseParser {
+package struct HTTP1ResponseParser {
     /// A response read to its end.
-    struct Parsed {
-        var status: Int
-        var head: ByteBuffer
-        var bodyBytes: Int
-        var keepAlive: Bool
+    package struct Parsed {
+        package var status: Int
+        package var head: ByteBuffer
+        package var bodyBytes: Int
+        package var keepAlive: Bool
     }
 
-    enum Failure: Error, Equatable {
+    package enum Failure: Error, Equatable {
         case malformed(String)
         case headTooLarge
     }
@@ -31,7 +31,9 @@ struct HTTP1ResponseParser {
         case untilClose
     }
 
-    static let maximumHeadBytes = 65_536
+    package static let maximumHeadBytes = 65_536
+
+    package init() {}
 
     private var buffer = ByteBuffer()
     private var state = State.head
@@ -45,7 +47,7 @@ struct HTTP1ResponseParser {
 
     /// Adds bytes read from the connection; returns the responses they complete. `bodiless`
     /// says whether the request being answered was a HEAD, whose response has no body.
-    mutating func feed(_ bytes: inout ByteBuffer, bodiless: Bool) throws(Failure) -> [Parsed] {
+    package mutating func feed(_ bytes: inout ByteBuffer, bodiless: Bool) throws(Failure) -> [Parsed] {
         buffer.writeBuffer(&bytes)
         var finished: [Parsed] = []
         while let response = try next(bodiless: bodiless) { finished.append(response) }
@@ -54,7 +56,7 @@ struct HTTP1ResponseParser {
     }
 
     /// The response read until the close, when the connection closes.
-    mutating func finishAtClose() -> Parsed? {
+    package mutating func finishAtClose() -> Parsed? {
         guard readsUntilClose, let current else { return nil }
         self.current = nil
         state = .head
@@ -233,7 +235,7 @@ struct HTTP1ResponseParser {
 
 extension HTTP1ResponseParser {
     /// A head's fields, parsed on demand (the cold-start probe reads its timing headers).
-    static func headers(of head: ByteBuffer) -> HTTPHeaders {
+    package static func headers(of head: ByteBuffer) -> HTTPHeaders {
         var headers = HTTPHeaders()
         let text = String(decoding: head.readableBytesView, as: UTF8.self)
         for line in text.split(separator: "\r\n").dropFirst() {

@@ -123,7 +123,7 @@ public final class DynamoDBStore: KeyStore {
     }
 
     /// The item under `key`, read with strong consistency; nil when there is none.
-    func item(_ key: String) async throws(StorageError) -> DynamoDBItem? {
+    package func item(_ key: String) async throws(StorageError) -> DynamoDBItem? {
         let output = try await call(
             "GetItem", ["Key": .object(DynamoDBKeys.item(key)), "ConsistentRead": .bool(true)])
         return DynamoDBItem(output, member: "Item")

@@ -4,12 +4,13 @@ import Synchronization
 /// Keys, plans and counters in this process's memory, gone when it exits: for tests that run
 /// the gateway in-process, and for trying Magpie out without a file. Exact within the process,
 /// like every store, and shared with nothing else.
-public final class MemoryStore: KeyStore {
+public final class MemoryStore: KeyStore, ReleaseStore {
     private struct State {
         var plans: [String: UsagePlan] = [:]
         var keys: [String: APIKey] = [:]
         var keyIDsBySecretHash: [String: String] = [:]
         var usage: [UsageRow: Int] = [:]
+        var releases: [String: ModelRelease] = [:]
     }
 
     private struct UsageRow: Hashable {
@@ -97,5 +98,23 @@ public final class MemoryStore: KeyStore {
 
     public func plans() async throws(StorageError) -> [UsagePlan] {
         state.withLock { $0.plans.values.sorted { $0.name < $1.name } }
+    }
+
+    public func release(of model: String) async throws(StorageError) -> ModelRelease? {
+        state.withLock { $0.releases[model] }
+    }
+
+    public func releases() async throws(StorageError) -> [ModelRelease] {
+        state.withLock { $0.releases.values.sorted { $0.model < $1.model } }
+    }
+
+    public func saveRelease(_ release: ModelRelease) async throws(StorageError) -> ModelRelease? {
+        state.withLock { state in
+            guard (state.releases[release.model]?.revision ?? 0) == release.revision else { return nil }
+            var next = release
+            next.revision += 1
+            state.releases[release.model] = next
+            return next
+        }
     }
 }

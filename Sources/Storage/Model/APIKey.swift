@@ -20,14 +20,14 @@ public enum APIKeySecret {
     static let prefix = "mgp_"
 
     /// 256 bits from the system CSPRNG (`getrandom` on Linux), base64url without padding.
-    static func generate() -> String {
+    package static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return prefix + base64URL(bytes)
     }
 
     /// A short random identifier, `key_` and 12 hex digits.
-    static func generateIdentifier() -> String {
+    package static func generateIdentifier() -> String {
         var generator = SystemRandomNumberGenerator()
         return "key_" + lowercaseHex((0..<6).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }

@@ -9,7 +9,7 @@ import PostgresNIO
 /// across replicas. A group refused whole is near its limit: its requests are then decided one
 /// by one (`PostgresStore.consumeOne`), which admits exactly what is left, and once one is
 /// refused the rest are too, since a period's count never falls.
-enum PostgresQuotaBatch {
+package enum PostgresQuotaBatch {
     /// Requests of one key in one quota period (or, without a quota, of one key).
     struct Group {
         var keyID: String
@@ -18,7 +18,9 @@ enum PostgresQuotaBatch {
         var members: [Int] = []
     }
 
-    static func decide(_ requests: [ConsumeRequest], in store: PostgresStore) async throws(StorageError) -> [QuotaDecision] {
+    package static func decide(_ requests: [ConsumeRequest], in store: PostgresStore) async throws(StorageError)
+        -> [QuotaDecision]
+    {
         if requests.count == 1 {
             return [try await store.consumeOne(keyID: requests[0].keyID, quota: requests[0].quota, at: requests[0].now)]
         }

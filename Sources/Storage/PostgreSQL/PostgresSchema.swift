@@ -44,7 +44,18 @@ enum PostgresSchema {
                     PRIMARY KEY (key_id, period_start)
                 )
                 """,
-            ])
+            ]),
+        Migration(
+            version: 2, name: "model releases",
+            statements: [
+                """
+                CREATE TABLE releases (
+                    model TEXT PRIMARY KEY,
+                    revision BIGINT NOT NULL,
+                    document TEXT NOT NULL
+                )
+                """
+            ]),
     ]
 
     /// An arbitrary constant naming Magpie's migration lock among the database's advisory locks.

@@ -70,6 +70,16 @@ public final class SQLiteStore: KeyStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2: model releases") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE releases (
+                        model TEXT PRIMARY KEY NOT NULL,
+                        revision INTEGER NOT NULL,
+                        document TEXT NOT NULL
+                    );
+                    """)
+        }
         return migrator
     }
 

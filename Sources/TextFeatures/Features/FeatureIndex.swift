@@ -8,22 +8,22 @@
 /// costs: the table is too large for L1 and probes land at random. The price is that an unknown
 /// n-gram is taken for a known one about once in 10^9 probes, identically in training and
 /// prediction, which no metric can notice.
-struct FeatureIndex: Sendable {
-    struct Slot: Sendable {
+package struct FeatureIndex: Sendable {
+    package struct Slot: Sendable {
         var tag: UInt32
         /// `feature << 1 | block`, or `empty`.
         var key: Int32
     }
 
-    static let empty: Int32 = -1
+    package static let empty: Int32 = -1
 
     private var slots: [Slot]
     private let mask: Int
-    private(set) var count = 0
+    package private(set) var count = 0
 
     /// Indexes `fingerprints[feature]` as `feature`; a repeated fingerprint keeps its first
     /// feature and is not counted, so `count` tells whether they were distinct.
-    init(fingerprints: [UInt64]) {
+    package init(fingerprints: [UInt64]) {
         var capacity = 16
         while capacity < fingerprints.count * 2 { capacity <<= 1 }
         slots = Array(repeating: Slot(tag: 0, key: Self.empty), count: capacity)
@@ -47,24 +47,24 @@ struct FeatureIndex: Sendable {
     }
 
     @inline(__always)
-    static func home(_ fingerprint: UInt64, _ mask: Int) -> Int {
+    package static func home(_ fingerprint: UInt64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: fingerprint >> 1) & mask
     }
 
     @inline(__always)
-    static func tag(_ fingerprint: UInt64) -> UInt32 {
+    package static func tag(_ fingerprint: UInt64) -> UInt32 {
         UInt32(truncatingIfNeeded: fingerprint >> 32)
     }
 
     /// A feature number with its block in the low bit, so weighting needs no table lookup.
     @inline(__always)
-    static func key(_ feature: Int, _ fingerprint: UInt64) -> Int32 {
+    package static func key(_ feature: Int, _ fingerprint: UInt64) -> Int32 {
         Int32(feature) << 1 | Int32(truncatingIfNeeded: fingerprint & 1)
     }
 
     /// The key of `fingerprint`, or nil when it is not a feature.
     @inline(__always)
-    func key(of fingerprint: UInt64) -> Int32? {
+    package func key(of fingerprint: UInt64) -> Int32? {
         slots.withUnsafeBufferPointer { slots in
             Self.probe(slots, from: Self.home(fingerprint, mask), tag: Self.tag(fingerprint), mask: mask)
         }
@@ -77,7 +77,7 @@ struct FeatureIndex: Sendable {
     /// overlap the cache misses of a whole text; probing one fingerprint at a time, each
     /// mispredicted hit-or-miss branch discards the loads already in flight. The second pass
     /// reads the copied first slots and rarely touches the table again.
-    func keys(of fingerprints: [UInt64], firstSlots: inout [Slot], into keys: inout [Int32]) {
+    package func keys(of fingerprints: [UInt64], firstSlots: inout [Slot], into keys: inout [Int32]) {
         let count = fingerprints.count
         firstSlots.grow(to: count, with: Slot(tag: 0, key: Self.empty))
         keys.grow(to: count, with: 0)

@@ -1,24 +1,24 @@
 /// Answers "how does the BERT normalizer or pre-tokenizer treat this scalar?" from
 /// `BertUnicodeTables`, with ASCII answered from flags computed once, because nearly every
 /// scalar a classifier sees is ASCII.
-enum BertCharacters {
-    static func isRemovedByCleaning(_ scalar: Unicode.Scalar) -> Bool {
+package enum BertCharacters {
+    package static func isRemovedByCleaning(_ scalar: Unicode.Scalar) -> Bool {
         lookup(scalar, .removedByCleaning, BertUnicodeTables.removedByCleaning)
     }
 
-    static func isWhitespaceForCleaning(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isWhitespaceForCleaning(_ scalar: Unicode.Scalar) -> Bool {
         lookup(scalar, .whitespaceForCleaning, BertUnicodeTables.whitespaceForCleaning)
     }
 
-    static func isChineseIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isChineseIdeograph(_ scalar: Unicode.Scalar) -> Bool {
         !scalar.isASCII && BertUnicodeTables.chineseIdeographs.containsScalar(scalar.value)
     }
 
-    static func isSplittingWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isSplittingWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         lookup(scalar, .splittingWhitespace, BertUnicodeTables.splittingWhitespace)
     }
 
-    static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         lookup(scalar, .punctuation, BertUnicodeTables.punctuation)
     }
 
@@ -27,13 +27,13 @@ enum BertCharacters {
         scalar.isASCII ? asciiFlags[Int(scalar.value)].contains(flag) : table.containsScalar(scalar.value)
     }
 
-    static func isRemovedByAccentStripping(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isRemovedByAccentStripping(_ scalar: Unicode.Scalar) -> Bool {
         !scalar.isASCII && BertUnicodeTables.removedByAccentStripping.containsScalar(scalar.value)
     }
 
     /// Appends what accent stripping then lowercasing make of `scalar` (nothing, itself, or
     /// one to three scalars).
-    static func appendStrippedLowercase(of scalar: Unicode.Scalar, to output: inout [Unicode.Scalar]) {
+    package static func appendStrippedLowercase(of scalar: Unicode.Scalar, to output: inout [Unicode.Scalar]) {
         if scalar.isASCII {
             let value = scalar.value
             output.append((0x41...0x5A).contains(value) ? Unicode.Scalar(UInt8(value + 0x20)) : scalar)

@@ -1,8 +1,8 @@
 /// The pre-tokenizer of BERT-family tokenizers (Hugging Face `BertPreTokenizer`): words end at
 /// whitespace, which is dropped, and every punctuation scalar is a word of its own.
-enum BertPreTokenizer {
+package enum BertPreTokenizer {
     /// Calls `body` with each word of `scalars`, in order.
-    static func forEachWord(in scalars: ArraySlice<Unicode.Scalar>, _ body: (ArraySlice<Unicode.Scalar>) -> Void) {
+    package static func forEachWord(in scalars: ArraySlice<Unicode.Scalar>, _ body: (ArraySlice<Unicode.Scalar>) -> Void) {
         var start = scalars.startIndex
         for position in scalars.indices {
             let scalar = scalars[position]

@@ -4,6 +4,7 @@ import GatewayHost
 import HTTPTypes
 import Logging
 import ModelRuntime
+import Releases
 import Storage
 import Yams
 
@@ -71,11 +72,13 @@ struct ServeConfiguration {
     /// Explicit models; empty means discover under `modelsDirectory`.
     var models: [ModelDeployment] = []
     var routes: [ModelRoute] = []
+    /// Each model's canary policy (`models.NAME.canary`); the others use the defaults.
+    var releasePolicies: [String: ReleasePolicy] = [:]
     var plans: [UsagePlan] = []
 
     static let modelKeys: Set<String> = [
         "path", "idle_timeout", "provisioned", "max_concurrency", "max_queue", "sagemaker", "http", "headers_from_env",
-        "timeout", "max_attempts", "circuit_breaker", "fallback",
+        "timeout", "max_attempts", "circuit_breaker", "fallback", "canary",
     ]
 
     /// Applies the YAML file at `path`.
@@ -94,7 +97,12 @@ struct ServeConfiguration {
         for (key, reader) in try root.entries(allowed: ["server", "models", "routes", "plans"]) {
             switch key {
             case "server": try applyServer(reader)
-            case "models": models = try reader.entries(allowed: nil).map { try deployment(named: $0.key, $0.reader) }
+            case "models":
+                let entries = try reader.entries(allowed: nil)
+                models = try entries.map { try deployment(named: $0.key, $0.reader) }
+                for (name, model) in entries {
+                    if let policy = try Self.releasePolicy(model) { releasePolicies[name] = policy }
+                }
             case "routes": routes = try reader.entries(allowed: nil).map { try route(named: $0.key, $0.reader) }
             default: plans = try reader.entries(allowed: nil).map { try plan(named: $0.key, $0.reader) }
             }
@@ -175,6 +183,7 @@ struct ServeConfiguration {
             case "max_concurrency": deployment.maxConcurrency = try value.int(in: 1...100_000)
             case "max_queue": deployment.maxQueue = try value.int(in: 0...1_000_000)
             case "fallback": deployment.fallback = try value.string
+            case "canary": break  // read by `releasePolicy`
             case "sagemaker", "http":
                 guard target == nil else { throw value.error("give sagemaker or http, not both") }
                 target = key == "sagemaker" ? try Self.sageMakerTarget(value) : try Self.httpTarget(value)
@@ -215,6 +224,29 @@ struct ServeConfiguration {
         }
         guard !deployment.path.isEmpty else { throw reader.error("needs a path to the model artifact, or sagemaker or http") }
         return deployment
+    }
+
+    /// `models.NAME.canary`: when a canary passes and what fails it; nil when absent.
+    static func releasePolicy(_ model: YAMLReader) throws -> ReleasePolicy? {
+        guard let canary = try model.entries(allowed: nil).first(where: { $0.key == "canary" })?.reader else { return nil }
+        var policy = ReleasePolicy()
+        let keys: Set<String> = [
+            "min_requests", "min_duration", "early_requests", "max_error_rate_increase", "max_latency_ratio",
+            "min_latency_increase_ms", "max_label_divergence", "step",
+        ]
+        for (key, value) in try canary.entries(allowed: keys) {
+            switch key {
+            case "min_requests": policy.minimumRequests = try value.int(in: 1...10_000_000)
+            case "min_duration": policy.minimumDuration = .seconds(try value.int(in: 0...604_800))
+            case "early_requests": policy.earlyRequests = try value.int(in: 1...10_000_000)
+            case "max_error_rate_increase": policy.maxErrorRateIncrease = try value.fraction
+            case "max_latency_ratio": policy.maxLatencyRatio = try value.positiveNumber
+            case "min_latency_increase_ms": policy.minimumLatencyIncrease = .milliseconds(try value.int(in: 0...600_000))
+            case "max_label_divergence": policy.maxLabelDivergence = try value.fraction
+            default: policy.step = try value.int(in: 1...99)
+            }
+        }
+        return policy
     }
 
     static func sageMakerTarget(_ reader: YAMLReader) throws -> RemoteEndpoint.Target {

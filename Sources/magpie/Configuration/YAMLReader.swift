@@ -48,6 +48,14 @@ struct YAMLReader {
         }
     }
 
+    /// A number from 0 to 1: a rate or a divergence.
+    var fraction: Double {
+        get throws {
+            guard let value = node.float, (0...1).contains(value) else { throw error("expected a number from 0 to 1") }
+            return value
+        }
+    }
+
     var bool: Bool {
         get throws {
             guard let value = node.bool else { throw error("expected true or false") }

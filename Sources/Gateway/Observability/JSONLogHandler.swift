@@ -5,17 +5,22 @@ import Logging
 /// the metadata, keys sorted), what log collectors such as CloudWatch parse without
 /// configuration. Lines are built by hand: the server logs every request, and a
 /// `JSONEncoder` per line would cost more than serving the request.
-struct JSONLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
+package struct JSONLogHandler: LogHandler {
+    package let label: String
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package init(label: String, logLevel: Logger.Level = .info) {
+        self.label = label
+        self.logLevel = logLevel
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var merged = metadata
         if let extra = event.metadata {
             if merged.isEmpty { merged = extra } else { merged.merge(extra, uniquingKeysWith: { $1 }) }
@@ -41,11 +46,11 @@ struct JSONLogHandler: LogHandler {
     }
 
     /// Fields every line has; metadata of the same name does not replace them.
-    static let standardKeys: Set<String> = ["timestamp", "level", "label", "message"]
+    package static let standardKeys: Set<String> = ["timestamp", "level", "label", "message"]
 
     /// ISO 8601 in UTC with milliseconds, `2026-11-22T09:33:40.846Z`, from `gmtime_r`: a
     /// `Date.ISO8601FormatStyle` costs several microseconds, paid on every request.
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var seconds = time_t(milliseconds.quotientRoundingDown(by: 1000))
         var parts = tm()
@@ -60,7 +65,7 @@ struct JSONLogHandler: LogHandler {
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func appendString(_ string: String, to line: inout [UInt8]) {
+    package static func appendString(_ string: String, to line: inout [UInt8]) {
         line.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

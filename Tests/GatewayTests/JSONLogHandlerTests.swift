@@ -1,7 +1,6 @@
 import Foundation
+import Gateway
 import Testing
-
-@testable import magpie
 
 /// The server's log lines, checked on their own: valid JSON whatever the message holds, and
 /// timestamps that log collectors parse as ISO 8601.

@@ -1,0 +1,24 @@
+/// When a canary passes, and what makes it fail, set per model under `canary:` in the
+/// configuration. The defaults suit a model that takes a few requests a second.
+public struct ReleasePolicy: Sendable, Equatable {
+    /// Requests the canary must answer in a step before the step can pass.
+    public var minimumRequests = 100
+    /// How long a step lasts at least (CodeDeploy's Linear10PercentEvery1Minute waits a minute).
+    public var minimumDuration: Duration = .seconds(60)
+    /// Requests of each version before a failing check counts: fewer prove nothing.
+    public var earlyRequests = 20
+    /// The canary fails when its error rate exceeds stable's by more than this (0.05: 5 points).
+    public var maxErrorRateIncrease = 0.05
+    /// The canary fails when its p99 latency is more than this many times stable's…
+    public var maxLatencyRatio = 2.0
+    /// …and more than this much slower, so that noise on sub-millisecond models is no failure.
+    public var minimumLatencyIncrease: Duration = .milliseconds(25)
+    /// The canary fails when the Jensen–Shannon divergence (in bits, 0–1) between its predicted
+    /// labels and stable's exceeds this.
+    public var maxLabelDivergence = 0.1
+    /// Percentage points added to the canary's weight after each passed step; nil promotes the
+    /// canary after its first step.
+    public var step: Int?
+
+    public init() {}
+}

@@ -1,0 +1,203 @@
+import Classifiers
+import Foundation
+import Gateway
+import MagpieTestSupport
+import ModelRuntime
+import Releases
+import Storage
+import Testing
+
+/// Canaries through a real server: the versions are the fixture artifact, some with an
+/// injected fault, and the analysis is run by the test between batches of traffic.
+@Suite struct CanaryTests {
+    /// Held-out tweets (after the fixture's 1,500 training rows), so stable predicts a real
+    /// mixture of labels.
+    static let texts: [String] = {
+        let path = ModelFixture.repositoryRoot.appendingPathComponent("data/hate-speech/labeled_data.csv").path
+        let dataset = try! LabeledDataset.read(path: path, textColumn: "tweet", labelColumn: "class")
+        return dataset.examples[2_000..<2_400].map(\.text)
+    }()
+
+    /// A version that computes with the real artifact, then misbehaves.
+    final class InjectedVersion: RemoteClassifier {
+        enum Fault {
+            case constantLabel(String)
+            case slow(Duration)
+        }
+
+        let model: LoadedModel
+        let fault: Fault
+        let endpoint = RemoteEndpoint(target: .http(url: "http://injected.invalid", format: .huggingFace))
+        let health = RemoteHealth(breaker: .closed, consecutiveFailures: 0, lastError: nil)
+
+        init(_ model: LoadedModel, _ fault: Fault) {
+            self.model = model
+            self.fault = fault
+        }
+
+        func classify(_ texts: [String], context: InvocationContext) async throws(RemoteModelError) -> RemoteAnswer {
+            var predictions = (try? model.classify(texts).map(\.prediction)) ?? []
+            switch fault {
+            case .constantLabel(let label):
+                let labels = model.labels
+                let index = labels.names.firstIndex(of: label)!
+                predictions = texts.map { _ in
+                    Prediction(probabilities: labels.names.indices.map { $0 == index ? 1 : 0 }, labels: labels)
+                }
+            case .slow(let delay):
+                try? await Task.sleep(for: delay)
+            }
+            return RemoteAnswer(predictions: predictions, upstreamDuration: .zero, attempts: 1)
+        }
+    }
+
+    static let policy: ReleasePolicy = {
+        var policy = ReleasePolicy()
+        policy.minimumRequests = 60
+        policy.minimumDuration = .zero
+        policy.earlyRequests = 20
+        policy.minimumLatencyIncrease = .milliseconds(10)
+        // Keys see different tweets, so two samples of the same model differ a little; a
+        // constant label differs by far more (about 0.5).
+        policy.maxLabelDivergence = 0.15
+        return policy
+    }()
+
+    /// A server whose version 1 is the artifact and version 2 the artifact with `fault`
+    /// (or `loadFails`), with 1 stable and 2 the canary at `weight`%.
+    static func server(
+        fault: InjectedVersion.Fault? = nil, loadFails: Bool = false, weight: Int = 50, policy: ReleasePolicy = policy
+    ) async throws -> LiveServer {
+        let server = try await LiveServer(
+            loader: { deployment in
+                let model = try LoadedModel.load(from: deployment.path)
+                guard deployment.version == 2 else { return model }
+                if loadFails {
+                    throw ModelRuntimeError.loadFailed(model: "hate-speech@2", reason: "weights.bin: SHA-256 does not match")
+                }
+                return fault.map { LoadedModel(remote: InjectedVersion(model, $0)) } ?? model
+            }, versions: [1, 2], releasePolicy: policy)
+        _ = try await server.store.promote(model: "hate-speech", version: 1, versions: [1, 2])
+        _ = try await server.store.startCanary(model: "hate-speech", version: 2, weight: weight, versions: [1, 2])
+        await server.releases!.refresh()
+        return server
+    }
+
+    /// `count` requests spread over `keys`, each with a tweet; returns the versions that answered.
+    static func traffic(_ server: LiveServer, keys: [String], count: Int) async throws -> [(
+        key: String, version: String, status: Int
+    )] {
+        var answers: [(key: String, version: String, status: Int)] = []
+        for index in 0..<count {
+            let key = keys[index % keys.count]
+            let text = texts[index % texts.count].replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+                of: "\"", with: "\\\""
+            )
+            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(
+                of: "\r", with: " ")
+            let response = try await server.request(
+                "POST", "/v1/models/hate-speech/classify", key: key, json: #"{"text": "\#(text)"}"#)
+            answers.append((key, response.header("X-Magpie-Model-Version") ?? "", response.status))
+        }
+        return answers
+    }
+
+    static func keys(_ server: LiveServer, _ count: Int) async throws -> [String] {
+        var keys: [String] = []
+        for _ in 0..<count { keys.append(try await server.key(quota: nil)) }
+        return keys
+    }
+
+    static func lastDecision(_ server: LiveServer) async throws -> ReleaseDecision? {
+        try await server.store.release(of: "hate-speech")?.decisions.last
+    }
+
+    @Test func trafficIsStickyPerKeyAndEveryAnswerNamesItsVersion() async throws {
+        let server = try await Self.server(weight: 30)
+        let keys = try await Self.keys(server, 40)
+        let answers = try await Self.traffic(server, keys: keys, count: 200)
+        #expect(answers.allSatisfy { $0.status == 200 && ["1", "2"].contains($0.version) })
+        for key in keys {
+            #expect(Set(answers.filter { $0.key == key }.map(\.version)).count == 1, "a key changed sides")
+        }
+        #expect(Set(answers.map(\.version)) == ["1", "2"])
+        // A pinned version is served whatever the key's side.
+        let pinned = try await server.request(
+            "POST", "/v1/models/hate-speech/classify", key: keys[0], headers: ["X-Magpie-Model-Version": "2"],
+            json: #"{"text": "hi"}"#)
+        #expect(pinned.status == 200 && pinned.header("X-Magpie-Model-Version") == "2")
+        #expect((pinned.json as? [String: Any])?["version"] as? String == "2")
+        let unknown = try await server.request(
+            "POST", "/v1/models/hate-speech/classify", key: keys[0], headers: ["X-Magpie-Model-Version": "9"],
+            json: #"{"text": "hi"}"#)
+        #expect(unknown.status == 404 && (unknown.json as? [String: Any])?["error_type"] as? String == "unknown_version")
+    }
+
+    @Test func aCanaryThatAlwaysAnswersOneLabelIsRolledBack() async throws {
+        let server = try await Self.server(fault: .constantLabel("Hate Speech"))
+        let keys = try await Self.keys(server, 30)
+        let answers = try await Self.traffic(server, keys: keys, count: 120)
+        #expect(answers.allSatisfy { $0.status == 200 })
+        await server.releases!.analyze()
+        let decision = try #require(try await Self.lastDecision(server))
+        #expect(decision.action == .rolledBack && decision.automatic && decision.version == 2)
+        #expect(decision.reason.contains("labels shifted"), "\(decision.reason)")
+        #expect((decision.figures["label_divergence"] ?? 0) > Self.policy.maxLabelDivergence)
+        // Every key is back on stable.
+        let after = try await Self.traffic(server, keys: keys, count: 30)
+        #expect(after.allSatisfy { $0.version == "1" })
+    }
+
+    @Test func aCanaryThatFailsToLoadIsRolledBackWhileStableAnswersForIt() async throws {
+        let server = try await Self.server(loadFails: true)
+        let keys = try await Self.keys(server, 30)
+        let answers = try await Self.traffic(server, keys: keys, count: 80)
+        // No client saw the canary's failure: stable answered instead.
+        #expect(answers.allSatisfy { $0.status == 200 && $0.version == "1" })
+        await server.releases!.analyze()
+        let decision = try #require(try await Self.lastDecision(server))
+        #expect(decision.action == .rolledBack && decision.reason.contains("error rate"), "\(decision.reason)")
+        #expect(decision.figures["canary_error_rate"] == 1)
+    }
+
+    @Test func aSlowCanaryIsRolledBack() async throws {
+        let server = try await Self.server(fault: .slow(.milliseconds(40)), weight: 50)
+        let keys = try await Self.keys(server, 30)
+        var decision: ReleaseDecision?
+        for _ in 0..<10 where decision == nil {
+            _ = try await Self.traffic(server, keys: keys, count: 60)
+            await server.releases!.analyze()
+            decision = try await Self.lastDecision(server).flatMap { $0.action == .rolledBack ? $0 : nil }
+        }
+        let rolledBack = try #require(decision)
+        #expect(rolledBack.reason.contains("p99 latency"), "\(rolledBack.reason)")
+        #expect((rolledBack.figures["p99_ratio"] ?? 0) > Self.policy.maxLatencyRatio)
+    }
+
+    @Test func aGoodCanaryStepsUpAndIsPromoted() async throws {
+        var policy = Self.policy
+        policy.step = 40
+        let server = try await Self.server(weight: 20, policy: policy)
+        let keys = try await Self.keys(server, 60)
+        var actions: [ReleaseDecision.Action] = []
+        for _ in 0..<30 where actions.count < 4 {
+            let answers = try await Self.traffic(server, keys: keys, count: 60)
+            #expect(answers.allSatisfy { $0.status == 200 })
+            await server.releases!.analyze()
+            actions = try await server.store.release(of: "hate-speech")?.decisions.map(\.action) ?? []
+        }
+        // Promoted by hand to 1, the canary at 20%, stepped to 60%, then promoted (60 + 40 = 100%).
+        #expect(actions == [.promoted, .canaryStarted, .steppedUp, .promoted])
+        let release = try #require(try await server.store.release(of: "hate-speech"))
+        #expect(release.stable == 2 && release.canary == nil)
+        let after = try await Self.traffic(server, keys: keys, count: 20)
+        #expect(after.allSatisfy { $0.version == "2" })
+        // The listing shows the release and its decisions, newest first.
+        let listing = try await server.request("GET", "/v1/models", key: keys[0])
+        let model = try #require(((listing.json as? [String: Any])?["models"] as? [[String: Any]])?.first)
+        let summary = try #require(model["release"] as? [String: Any])
+        #expect(summary["stable"] as? Int == 2 && summary["versions"] as? [Int] == [1, 2] && summary["canary"] == nil)
+        #expect((summary["decisions"] as? [[String: Any]])?.first?["action"] as? String == "promoted")
+        #expect(model["version"] as? String == "2")
+    }
+}
