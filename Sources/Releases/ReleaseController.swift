@@ -27,6 +27,11 @@ public final class ReleaseController: Sendable {
     public struct Summary: Sendable, Equatable {
         public var versions: [Int]
         public var release: ModelRelease
+
+        public init(versions: [Int], release: ModelRelease) {
+            self.versions = versions
+            self.release = release
+        }
     }
 
     private let store: any ReleaseStore

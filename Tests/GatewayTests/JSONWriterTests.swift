@@ -2,6 +2,8 @@ import Classifiers
 import Foundation
 import Gateway
 import ModelRuntime
+import Releases
+import Storage
 import Testing
 
 /// Every payload type as `JSONWriter` writes it, against `JSONEncoder` with the options the
@@ -67,6 +69,18 @@ import Testing
                     location: ["kind": "sagemaker", "endpoint": "distilbert-imdb", "region": "us-east-1"],
                     health: .init(RemoteHealth(breaker: .halfOpen, consecutiveFailures: 3, lastError: "timed \"out\"")),
                     fallback: "hate-speech"),
+            ]))
+        var release = ModelRelease(model: "hate-speech", stable: 1)
+        release.canary = .init(version: 2, weight: 10, stepStartedAt: Date(timeIntervalSince1970: 1_700_000_000))
+        release.record(
+            .init(
+                at: Date(timeIntervalSince1970: 1_700_000_060), action: .rolledBack, version: 2, automatic: true,
+                reason: "predicted labels \"shifted\"", figures: ["label_divergence": 0.4375, "canary_requests": 120]))
+        try Self.expectSameBytes(
+            ModelList(models: [
+                .init(
+                    name: "hate-speech", version: "1", labels: labels.names, state: "cold", location: ["kind": "local"],
+                    health: nil, fallback: nil, release: ReleaseSummary(.init(versions: [1, 2], release: release)))
             ]))
         try Self.expectSameBytes(ModelList(models: []))
         try Self.expectSameBytes(["status": "ok"])

@@ -19,6 +19,12 @@ import Testing
             ),
             ("plans:\n  p: {quota: 10/year, rate: 1, burst: 1}\n", "invalid quota '10/year'"),
             ("plans:\n  p: {rate: 1}\n", "plans.p: needs rate and burst"),
+            ("models:\n  m:\n    path: x\n    canary: {step: 0}\n", "models.m.canary.step: expected a whole number from 1 to 99"),
+            (
+                "models:\n  m:\n    path: x\n    canary: {max_label_divergence: 2}\n",
+                "models.m.canary.max_label_divergence: expected a number from 0 to 1"
+            ),
+            ("models:\n  m:\n    path: x\n    canary: {window: 3}\n", "models.m.canary.window: unknown key"),
             ("colour: blue\n", "colour: unknown key; expected one of: models, plans, routes, server"),
             ("server:\n  log_level: loud\n", "config.yaml:2: server.log_level: expected one of: trace, debug, info, notice"),
             ("server: [1, 2\n", "not valid YAML"),

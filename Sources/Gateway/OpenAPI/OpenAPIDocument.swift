@@ -33,6 +33,7 @@ enum OpenAPIDocument {
             "ServerTiming": header("Model load, inference, upstream and gateway time in milliseconds."),
             "ServedBy": header("The fallback model that answered instead of the one asked for."),
             "ColdStart": header("true when this request waited for the model to load."),
+            "ModelVersion": header("The version of the model that answered (`remote` for a remote model)."),
         ]
     }
 
@@ -71,6 +72,15 @@ enum OpenAPIDocument {
         let content = OpenAPISchemas.exchange(for: endpoint)
         var operation: [String: Any] = ["summary": content.summary]
         if endpoint.isKeyed { operation["security"] = [["apiKey": [String]()]] }
+        if endpoint.possibleFailures.contains(.unknownVersion) {
+            operation["parameters"] = [
+                [
+                    "name": "X-Magpie-Model-Version", "in": "header", "required": false, "schema": ["type": "string"],
+                    "description":
+                        "Pins a version of a versioned model instead of the one its release chooses (see GET /v1/models).",
+                ] as [String: Any]
+            ]
+        }
         if let request = content.request {
             operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": request]]]
         }
@@ -98,6 +108,7 @@ enum OpenAPIDocument {
             headers["Server-Timing"] = reference("ServerTiming", in: "headers")
             headers["X-Magpie-Served-By"] = reference("ServedBy", in: "headers")
             headers["X-Magpie-Cold-Start"] = reference("ColdStart", in: "headers")
+            headers["X-Magpie-Model-Version"] = reference("ModelVersion", in: "headers")
         }
         return headers
     }

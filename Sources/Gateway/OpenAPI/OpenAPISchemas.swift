@@ -27,7 +27,8 @@ enum OpenAPISchemas {
             return Exchange(summary: "This document.", successDescription: "OpenAPI 3.1.", response: ["type": "object"])
         case .listModels:
             return Exchange(
-                summary: "Served models: where each runs, its lifecycle state, and a remote model's health.",
+                summary:
+                    "Served models: where each runs, its lifecycle state, a remote model's health, and a versioned model's release.",
                 successDescription: "Models.", response: ref("ModelList", "schemas"))
         case .classify:
             return Exchange(
@@ -57,6 +58,7 @@ enum OpenAPISchemas {
         let ref = { (name: String) in OpenAPIDocument.reference(name) }
         let string: [String: Any] = ["type": "string"]
         let number: [String: Any] = ["type": "number"]
+        let integer: [String: Any] = ["type": "integer"]
         let labelScores: [String: Any] = ["type": "array", "items": ref("LabelScore")]
         return [
             "Message": object(["message": string, "error_type": string]),
@@ -90,8 +92,22 @@ enum OpenAPISchemas {
                             "breaker": ["type": "string", "enum": ["closed", "open", "half_open"]],
                             "consecutive_failures": ["type": "integer"], "last_error": string, "status": string,
                         ], optional: ["last_error"]),
-                    "fallback": string,
-                ], optional: ["health", "fallback"]),
+                    "fallback": string, "release": ref("Release"),
+                ], optional: ["health", "fallback", "release"]),
+            "Release": object(
+                [
+                    "versions": ["type": "array", "items": integer], "stable": integer,
+                    "canary": object(["version": integer, "weight": integer, "step_started_at": string]),
+                    "decisions": [
+                        "type": "array",
+                        "items": object([
+                            "at": string,
+                            "action": ["type": "string", "enum": ["canary_started", "stepped_up", "promoted", "rolled_back"]],
+                            "version": integer, "automatic": ["type": "boolean"], "reason": string,
+                            "figures": ["type": "object", "additionalProperties": number],
+                        ]),
+                    ],
+                ], optional: ["canary"]),
         ]
     }
 
