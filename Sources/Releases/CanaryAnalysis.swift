@@ -12,7 +12,8 @@ public enum CanaryAnalysis {
         case pass(figures: [String: Double])
     }
 
-    /// Checks in order: error rate, p99 latency, label distribution; the first failure decides.
+    /// Checks in order: error rate, p99 latency, label distribution, accuracy on feedback; the
+    /// first failure decides.
     public static func judge(
         canary: VersionObservations, stable: VersionObservations, policy: ReleasePolicy, stepAge: Duration
     ) -> Verdict {
@@ -53,8 +54,31 @@ public enum CanaryAnalysis {
                     figures: figures)
             }
         }
+        if canary.feedback >= policy.minimumFeedback, stable.feedback >= policy.minimumFeedback {
+            let z = twoProportionZ(canary.correct, canary.feedback, stable.correct, stable.feedback)
+            figures["canary_accuracy"] = canary.accuracy
+            figures["stable_accuracy"] = stable.accuracy
+            figures["canary_feedback"] = Double(canary.feedback)
+            figures["stable_feedback"] = Double(stable.feedback)
+            figures["accuracy_z"] = z
+            if stable.accuracy - canary.accuracy > policy.maxAccuracyDrop, z < -policy.accuracyZ {
+                return .fail(
+                    reason:
+                        "accuracy \(percent(canary.accuracy)) against stable's \(percent(stable.accuracy)) on feedback (z = \(format(z)); allowed: \(percent(policy.maxAccuracyDrop)) less)",
+                    figures: figures)
+            }
+        }
         guard canary.requests >= policy.minimumRequests, stepAge >= policy.minimumDuration else { return .wait }
         return .pass(figures: figures)
+    }
+
+    /// (p₁ − p₂) / √(p̂(1 − p̂)(1/n₁ + 1/n₂)) with the pooled proportion p̂; 0 when undefined.
+    public static func twoProportionZ(_ correct1: Int, _ total1: Int, _ correct2: Int, _ total2: Int) -> Double {
+        guard total1 > 0, total2 > 0 else { return 0 }
+        let pooled = Double(correct1 + correct2) / Double(total1 + total2)
+        let error = (pooled * (1 - pooled) * (1 / Double(total1) + 1 / Double(total2))).squareRoot()
+        guard error > 0 else { return 0 }
+        return (Double(correct1) / Double(total1) - Double(correct2) / Double(total2)) / error
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

@@ -117,6 +117,12 @@ public final class ReleaseController: Sendable {
         metrics.recordError(model: model, version: version)
     }
 
+    /// Feedback on an answer `version` gave: whether its label was the true one.
+    public func recordFeedback(model: String, version: Int, correct: Bool) {
+        window.withLock { $0[model, default: [:]][version, default: VersionObservations()].recordFeedback(correct: correct) }
+        metrics.recordFeedback(model: model, version: version, correct: correct)
+    }
+
     /// Serves a version published while the server runs.
     public func addVersion(_ version: Int, of model: String) {
         versions.withLock { versions in

@@ -55,6 +55,15 @@ public final class ReleaseMetrics: Sendable {
         collectors.withLock { $0[key] = $0[key] ?? made }
     }
 
+    func recordFeedback(model: String, version: Int, correct: Bool) {
+        registry.makeCounter(
+            descriptor: .init(
+                metricName: "magpie_model_version_feedback", unitName: "total",
+                helpText: "Labelled feedback per model version, by whether the answer was correct."),
+            labels: [("model", model), ("version", String(version)), ("outcome", correct ? "correct" : "wrong")]
+        ).increment()
+    }
+
     func recordDecision(model: String, action: String) {
         registry.makeCounter(
             descriptor: .init(

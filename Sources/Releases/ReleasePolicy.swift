@@ -16,6 +16,12 @@ public struct ReleasePolicy: Sendable, Equatable {
     /// The canary fails when the Jensen–Shannon divergence (in bits, 0–1) between its predicted
     /// labels and stable's exceeds this.
     public var maxLabelDivergence = 0.1
+    /// Feedback each version needs before accuracies are compared.
+    public var minimumFeedback = 30
+    /// The canary fails when its accuracy is lower than stable's by more than this…
+    public var maxAccuracyDrop = 0.02
+    /// …and a one-sided two-proportion z-test finds the drop significant at this z (1.645: 5%).
+    public var accuracyZ = 1.645
     /// Percentage points added to the canary's weight after each passed step; nil promotes the
     /// canary after its first step.
     public var step: Int?

@@ -8,6 +8,9 @@ public struct VersionObservations: Sendable, Equatable {
     public var labels: [String: Int] = [:]
     /// Texts per tenth of top score: index 9 holds scores from 0.9 to 1.
     public var scores = [Int](repeating: 0, count: 10)
+    /// Answers whose true label came back as feedback, and how many of them were right.
+    public var feedback = 0
+    public var correct = 0
 
     public init() {}
 
@@ -18,6 +21,13 @@ public struct VersionObservations: Sendable, Equatable {
         latency.record(duration)
         for label in predicted { labels[label, default: 0] += 1 }
         for score in topScores { scores[min(9, max(0, Int(score * 10)))] += 1 }
+    }
+
+    public var accuracy: Double { feedback == 0 ? 0 : Double(correct) / Double(feedback) }
+
+    public mutating func recordFeedback(correct right: Bool) {
+        feedback += 1
+        if right { correct += 1 }
     }
 
     public mutating func recordError() {

@@ -12,17 +12,22 @@ import Testing
 @Suite struct CanaryTests {
     /// Held-out tweets (after the fixture's 1,500 training rows), so stable predicts a real
     /// mixture of labels.
-    static let texts: [String] = {
+    static let heldOut: [(text: String, label: String)] = {
         let path = ModelFixture.repositoryRoot.appendingPathComponent("data/hate-speech/labeled_data.csv").path
         let dataset = try! LabeledDataset.read(path: path, textColumn: "tweet", labelColumn: "class")
-        return dataset.examples[2_000..<2_400].map(\.text)
+        let names = ["0": "Hate Speech", "1": "Offensive Language", "2": "Neither"]
+        return dataset.examples[2_000..<2_400].map { ($0.text, names[$0.label]!) }
     }()
+    static let texts = heldOut.map(\.text)
 
     /// A version that computes with the real artifact, then misbehaves.
     final class InjectedVersion: RemoteClassifier {
         enum Fault {
             case constantLabel(String)
             case slow(Duration)
+            /// Answers with its prediction for a random other tweet: the same mixture of labels
+            /// as stable, right only by chance.
+            case answersAnotherText
         }
 
         let model: LoadedModel
@@ -46,6 +51,9 @@ import Testing
                 }
             case .slow(let delay):
                 try? await Task.sleep(for: delay)
+            case .answersAnotherText:
+                let others = texts.map { _ in CanaryTests.texts.randomElement()! }
+                predictions = (try? model.classify(others).map(\.prediction)) ?? []
             }
             return RemoteAnswer(predictions: predictions, upstreamDuration: .zero, attempts: 1)
         }
@@ -83,21 +91,24 @@ import Testing
         return server
     }
 
-    /// `count` requests spread over `keys`, each with a tweet; returns the versions that answered.
-    static func traffic(_ server: LiveServer, keys: [String], count: Int) async throws -> [(
-        key: String, version: String, status: Int
-    )] {
+    /// `count` requests spread over `keys`, each with a tweet, each followed by its true label
+    /// as feedback when `feedback`; returns the versions that answered.
+    static func traffic(
+        _ server: LiveServer, keys: [String], count: Int, feedback: Bool = false
+    ) async throws -> [(key: String, version: String, status: Int)] {
         var answers: [(key: String, version: String, status: Int)] = []
         for index in 0..<count {
             let key = keys[index % keys.count]
-            let text = texts[index % texts.count].replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
-                of: "\"", with: "\\\""
-            )
-            .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(
-                of: "\r", with: " ")
-            let response = try await server.request(
-                "POST", "/v1/models/hate-speech/classify", key: key, json: #"{"text": "\#(text)"}"#)
+            let example = heldOut[index % heldOut.count]
+            let body = String(decoding: try JSONSerialization.data(withJSONObject: ["text": example.text]), as: UTF8.self)
+            let response = try await server.request("POST", "/v1/models/hate-speech/classify", key: key, json: body)
             answers.append((key, response.header("X-Magpie-Model-Version") ?? "", response.status))
+            if feedback, let id = response.header("X-Request-Id") {
+                let scored = try await server.request(
+                    "POST", "/v1/models/hate-speech/feedback", key: key,
+                    json: #"{"request_id": "\#(id)", "label": "\#(example.label)"}"#)
+                #expect(scored.status == 200)
+            }
         }
         return answers
     }
@@ -177,6 +188,9 @@ import Testing
     @Test func aGoodCanaryStepsUpAndIsPromoted() async throws {
         var policy = Self.policy
         policy.step = 40
+        // Both versions are the same artifact; in the parallel test run, only load noise could
+        // tell them apart, and that must not fail this canary.
+        policy.minimumLatencyIncrease = .milliseconds(500)
         let server = try await Self.server(weight: 20, policy: policy)
         let keys = try await Self.keys(server, 60)
         var actions: [ReleaseDecision.Action] = []
@@ -187,7 +201,8 @@ import Testing
             actions = try await server.store.release(of: "hate-speech")?.decisions.map(\.action) ?? []
         }
         // Promoted by hand to 1, the canary at 20%, stepped to 60%, then promoted (60 + 40 = 100%).
-        #expect(actions == [.promoted, .canaryStarted, .steppedUp, .promoted])
+        let reasons = try await server.store.release(of: "hate-speech")?.decisions.map(\.reason) ?? []
+        #expect(actions == [.promoted, .canaryStarted, .steppedUp, .promoted], "\(reasons)")
         let release = try #require(try await server.store.release(of: "hate-speech"))
         #expect(release.stable == 2 && release.canary == nil)
         let after = try await Self.traffic(server, keys: keys, count: 20)
@@ -199,5 +214,61 @@ import Testing
         #expect(summary["stable"] as? Int == 2 && summary["versions"] as? [Int] == [1, 2] && summary["canary"] == nil)
         #expect((summary["decisions"] as? [[String: Any]])?.first?["action"] as? String == "promoted")
         #expect(model["version"] as? String == "2")
+    }
+
+    @Test func aCanaryWithWorseAccuracyOnFeedbackIsRolledBack() async throws {
+        var policy = Self.policy
+        policy.minimumRequests = 1_000
+        policy.minimumFeedback = 40
+        let server = try await Self.server(fault: .answersAnotherText, policy: policy)
+        let keys = try await Self.keys(server, 30)
+        var decision: ReleaseDecision?
+        for _ in 0..<6 where decision == nil {
+            _ = try await Self.traffic(server, keys: keys, count: 60, feedback: true)
+            await server.releases!.analyze()
+            decision = try await Self.lastDecision(server).flatMap { $0.action == .rolledBack ? $0 : nil }
+        }
+        let rolledBack = try #require(decision)
+        #expect(rolledBack.reason.hasPrefix("accuracy"), "\(rolledBack.reason)")
+        let figures = rolledBack.figures
+        #expect((figures["stable_accuracy"] ?? 0) - (figures["canary_accuracy"] ?? 1) > 0.1, "\(figures)")
+        #expect((figures["accuracy_z"] ?? 0) < -policy.accuracyZ)
+    }
+
+    @Test func feedbackIsScoredOnceAgainstTheAnswerItNames() async throws {
+        let server = try await Self.server()
+        let key = try await server.key(quota: "100/day")
+        let answer = try await server.request(
+            "POST", "/v1/models/hate-speech/classify", key: key, json: #"{"texts": ["you are a bitch", "have a nice day"]}"#)
+        let id = try #require(answer.header("X-Request-Id"))
+        let results = try #require((answer.json as? [String: Any])?["results"] as? [[String: Any]])
+        let predicted = try #require(results[1]["label"] as? String)
+        let scored = try await server.request(
+            "POST", "/v1/models/hate-speech/feedback", key: key,
+            json: #"{"request_id": "\#(id)", "label": "Neither", "index": 1}"#)
+        #expect(scored.status == 200)
+        let body = try #require(scored.json as? [String: Any])
+        #expect(body["predicted"] as? String == predicted && body["correct"] as? Bool == (predicted == "Neither"))
+        #expect(body["version"] as? String == answer.header("X-Magpie-Model-Version"))
+        let cases: [(json: String, status: Int, errorType: String, message: String)] = [
+            (#"{"request_id": "\#(id)", "label": "Neither", "index": 1}"#, 422, "invalid_request", "was already recorded"),
+            (
+                #"{"request_id": "\#(id)", "label": "Spam"}"#, 422, "invalid_request",
+                "label 'Spam' is not one of the model's labels"
+            ),
+            (#"{"request_id": "nope", "label": "Neither"}"#, 404, "unknown_request", "no answer of model 'hate-speech'"),
+            (#"{"request_id": "\#(id)", "label": "Neither", "index": 2}"#, 404, "unknown_request", "with request id"),
+            (#"{"label": "Neither"}"#, 422, "invalid_request", "request_id must be"),
+            (#"{"request_id": "\#(id)", "label": "Neither", "colour": 1}"#, 422, "invalid_request", "unknown field 'colour'"),
+        ]
+        for (json, status, errorType, message) in cases {
+            let refused = try await server.request("POST", "/v1/models/hate-speech/feedback", key: key, json: json)
+            let body = refused.json as? [String: Any]
+            #expect(refused.status == status && body?["error_type"] as? String == errorType, "\(json)")
+            #expect((body?["message"] as? String)?.contains(message) == true, "\(String(describing: body))")
+        }
+        // Feedback is counted like a request: 1 classification, 1 scored and 6 refused after the key was checked.
+        let keyID = try #require(try await server.store.keys().first?.id)
+        #expect(try await server.store.usage(keyID: keyID, quota: .init(parsing: "100/day")) == 8)
     }
 }

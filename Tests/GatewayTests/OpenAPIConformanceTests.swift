@@ -92,6 +92,18 @@ import Testing
         }
         #expect(try await send("POST", "/v1/routes/by-task", key: key, json: #"{"task": "nope", "text": "x"}"#) == 422)
 
+        let feedback = "/v1/models/hate-speech/feedback"
+        let answered = try await server.request("POST", "/v1/models/hate-speech/classify", key: key, json: text)
+        let requestID = try #require(answered.header("X-Request-Id"))
+        #expect(try await send("POST", feedback, key: key, json: #"{"request_id": "\#(requestID)", "label": "Neither"}"#) == 200)
+        #expect(try await send("POST", feedback, json: #"{"request_id": "x", "label": "Neither"}"#) == 403)
+        #expect(try await send("POST", feedback, key: key, json: #"{"request_id": "x", "label": "Neither"}"#) == 404)
+        #expect(try await send("POST", feedback, key: key, json: #"{"request_id": "x"}"#) == 422)
+        #expect(try await send("POST", feedback, key: key, json: "{\"request_id\": ") == 400)
+        #expect(
+            try await send("POST", feedback, key: key, headers: ["Content-Type": "text/plain"], body: Data("{}".utf8)) == 415)
+        #expect(try await send("GET", feedback, key: key) == 405)
+
         let throttled = try await server.key(rate: 0.001, burst: 1)
         _ = try await send("POST", "/v1/infer/hate-speech", key: throttled, json: text)
         #expect(try await send("POST", "/v1/infer/hate-speech", key: throttled, json: text) == 429)

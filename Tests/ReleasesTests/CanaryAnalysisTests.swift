@@ -110,7 +110,9 @@ import Testing
         // P = (1, 0), Q = (1/2, 1/2): M = (3/4, 1/4); JS = ½·log2(4/3) + ½·(½·log2(2/3) + ½·log2(2)).
         let expected = 0.5 * log2(4.0 / 3) + 0.5 * (0.5 * log2(2.0 / 3) + 0.5)
         #expect(abs(Divergence.jensenShannon(["a": 4], ["a": 2, "b": 2]) - expected) < 1e-12)
-        #expect(Divergence.jensenShannon(["a": 4], ["a": 2, "b": 2]) == Divergence.jensenShannon(["a": 2, "b": 2], ["a": 4]))
+        #expect(
+            abs(Divergence.jensenShannon(["a": 4], ["a": 2, "b": 2]) - Divergence.jensenShannon(["a": 2, "b": 2], ["a": 4]))
+                < 1e-15)
     }
 
     @Test func latencyPercentilesAreWithinABucket() {
@@ -120,5 +122,30 @@ import Testing
         let seconds = Double(p99.components.attoseconds) * 1e-18 + Double(p99.components.seconds)
         #expect(seconds >= 0.099 && seconds <= 0.099 * 1.1, "\(seconds)")
         #expect(LatencyHistogram().percentile(0.99) == nil)
+    }
+
+    @Test func aSignificantlyLowerAccuracyOnFeedbackFails() {
+        var stable = Self.observations(requests: 400)
+        var canary = Self.observations(requests: 60)
+        for index in 0..<100 { stable.recordFeedback(correct: index < 80) }
+        for index in 0..<100 { canary.recordFeedback(correct: index < 60) }
+        guard
+            case .fail(let reason, let figures) = CanaryAnalysis.judge(
+                canary: canary, stable: stable, policy: policy, stepAge: .zero)
+        else {
+            Issue.record("60% against 80% on 100 answers each fails")
+            return
+        }
+        #expect(reason.hasPrefix("accuracy 60% against stable's 80%"))
+        // p̂ = 0.7: z = −0.2 / √(0.21 · 0.02) = −3.086.
+        #expect(abs((figures["accuracy_z"] ?? 0) + 3.0861) < 1e-3)
+        // 78% against 80% is neither large nor significant.
+        var close = Self.observations(requests: 60)
+        for index in 0..<100 { close.recordFeedback(correct: index < 78) }
+        #expect(CanaryAnalysis.judge(canary: close, stable: stable, policy: policy, stepAge: .zero) == .wait)
+        // Too little feedback compares nothing.
+        var few = Self.observations(requests: 60)
+        for _ in 0..<10 { few.recordFeedback(correct: false) }
+        #expect(CanaryAnalysis.judge(canary: few, stable: stable, policy: policy, stepAge: .zero) == .wait)
     }
 }

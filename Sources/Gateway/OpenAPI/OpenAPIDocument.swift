@@ -104,7 +104,7 @@ enum OpenAPIDocument {
             headers["RateLimit"] = reference("RateLimit", in: "headers")
             headers["RateLimit-Policy"] = reference("RateLimitPolicy", in: "headers")
         }
-        if endpoint.possibleFailures.contains(.unknownModel) {
+        if endpoint.classifies {
             headers["Server-Timing"] = reference("ServerTiming", in: "headers")
             headers["X-Magpie-Served-By"] = reference("ServedBy", in: "headers")
             headers["X-Magpie-Cold-Start"] = reference("ColdStart", in: "headers")

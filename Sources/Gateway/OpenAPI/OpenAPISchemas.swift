@@ -49,6 +49,12 @@ enum OpenAPISchemas {
                 summary: "Classify with the model a configured route chooses from a JSON field or a header.",
                 request: ref("ClassifyRequest", "schemas"), successDescription: "Predictions.",
                 response: ref("ClassifyResponse", "schemas"))
+        case .feedback:
+            return Exchange(
+                summary:
+                    "Record the true label of an earlier answer (by its X-Request-Id): accuracy per version, which a canary's analysis compares.",
+                request: ref("FeedbackRequest", "schemas"), successDescription: "The prediction scored.",
+                response: ref("Feedback", "schemas"))
         case .preflight:
             return Exchange(summary: "CORS preflight.", successDescription: "Preflight.", response: ["type": "object"])
         }
@@ -81,6 +87,16 @@ enum OpenAPISchemas {
             ],
             "InvocationsRequest": object(["inputs": ["oneOf": [ref("Text"), ref("Texts")]]]),
             "InferRequest": object(["text": ref("Text")]),
+            "FeedbackRequest": object(
+                [
+                    "request_id": ["type": "string", "minLength": 1], "label": ["type": "string", "minLength": 1],
+                    "index": integer,
+                ],
+                optional: ["index"]),
+            "Feedback": object([
+                "request_id": string, "model": string, "version": string, "predicted": string, "label": string,
+                "correct": ["type": "boolean"],
+            ]),
             "ModelList": object(["models": ["type": "array", "items": ref("Model")]]),
             "Model": object(
                 [

@@ -199,3 +199,39 @@ package struct ModelList: JSONWritable, Encodable {
         writer.object { members in members.member("models") { models.write(to: &$0) } }
     }
 }
+
+/// `POST /v1/models/{model}/feedback`'s answer: what was predicted, by which version, and
+/// whether it was right.
+package struct FeedbackResponse: JSONWritable, Encodable {
+    var requestID: String
+    var model: String
+    var version: String
+    var predicted: String
+    var label: String
+    var correct: Bool
+
+    package init(requestID: String, model: String, version: String, predicted: String, label: String, correct: Bool) {
+        self.requestID = requestID
+        self.model = model
+        self.version = version
+        self.predicted = predicted
+        self.label = label
+        self.correct = correct
+    }
+
+    package func write(to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("correct") { $0.bool(correct) }
+            members.member("label") { $0.string(label) }
+            members.member("model") { $0.string(model) }
+            members.member("predicted") { $0.string(predicted) }
+            members.member("request_id") { $0.string(requestID) }
+            members.member("version") { $0.string(version) }
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case correct, label, model, predicted, version
+        case requestID = "request_id"
+    }
+}

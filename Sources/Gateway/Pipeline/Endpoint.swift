@@ -15,6 +15,8 @@ package enum Endpoint: Equatable {
     case infer(model: String)
     /// `POST /v1/routes/{route}`: a configured route choosing the model per request.
     case routed(route: String)
+    /// `POST /v1/models/{model}/feedback`: the true label of an earlier answer.
+    case feedback(model: String)
     /// `OPTIONS` on any `/v1/` path: a CORS preflight.
     case preflight
 
@@ -22,7 +24,7 @@ package enum Endpoint: Equatable {
     package var isKeyed: Bool {
         switch self {
         case .health, .ready, .metrics, .openAPI, .preflight: false
-        case .listModels, .classify, .invocations, .infer, .routed: true
+        case .listModels, .classify, .invocations, .infer, .routed, .feedback: true
         }
     }
 
@@ -38,6 +40,7 @@ package enum Endpoint: Equatable {
         case .invocations: "invocations"
         case .infer: "infer"
         case .routed: "routed"
+        case .feedback: "feedback"
         case .preflight: "preflight"
         }
     }
@@ -52,6 +55,7 @@ package enum Endpoint: Equatable {
         Route("/v1/models", [.get]) { _ in .listModels },
         Route("/v1/models/{model}/classify", [.post]) { .classify(model: $0[0]) },
         Route("/v1/models/{model}/invocations", [.post]) { .invocations(model: $0[0]) },
+        Route("/v1/models/{model}/feedback", [.post]) { .feedback(model: $0[0]) },
         Route("/v1/infer/{model}", [.post]) { .infer(model: $0[0]) },
         Route("/v1/routes/{route}", [.post]) { .routed(route: $0[0]) },
     ]
@@ -113,6 +117,15 @@ package enum Endpoint: Equatable {
     /// The failures a request to this endpoint can meet, for its description: every row of the
     /// error table that the pipeline can produce on the way to its answer. (A 405 belongs to
     /// the methods a path does not answer, which the description does not list.)
+    /// Whether the endpoint classifies texts, and so answers with the model's headers
+    /// (`X-Magpie-Model-Version`, `X-Magpie-Cold-Start`, `Server-Timing`).
+    package var classifies: Bool {
+        switch self {
+        case .classify, .invocations, .infer, .routed: true
+        default: false
+        }
+    }
+
     package var possibleFailures: [GatewayError.Kind] {
         var kinds: [GatewayError.Kind] = [.shuttingDown, .internalError]
         if isKeyed { kinds += [.forbidden, .tooManyFailedKeys, .throttled, .quotaExceeded, .storeUnavailable] }
@@ -128,6 +141,11 @@ package enum Endpoint: Equatable {
                 .upstreamTimeout, .circuitOpen,
             ]
             if case .routed = self { kinds += [.unknownRoute, .unknownChoice] }
+        case .feedback:
+            kinds += [
+                .unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel,
+                .unknownRequest,
+            ]
         default: break
         }
         return kinds

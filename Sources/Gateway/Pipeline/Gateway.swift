@@ -27,6 +27,7 @@ public final class Gateway: Sendable {
     let openAPIDocument: [UInt8]
     private let readiness = Readiness()
     private let requestIDs = RequestIDGenerator()
+    private let answers = AnswerLog()
 
     /// - Parameters:
     ///   - models: the served models, described at start, for `GET /v1/models` and fallbacks.
@@ -155,6 +156,9 @@ public final class Gateway: Sendable {
         case .listModels:
             _ = try await admit(request, model: nil)
             return try await listModels()
+        case .feedback(let model):
+            _ = try await admit(request, model: model)
+            return try recordFeedback(model: model, try parseJSONObject(request))
         case .classify, .invocations, .infer, .routed:
             let (model, admission, input) = try await admitAndParse(endpoint, request)
             outcome.model = model
@@ -175,6 +179,9 @@ public final class Gateway: Sendable {
             outcome.version = served.version
             outcome.usage = served.usage
             outcome.upstream = served.upstream
+            answers.remember(
+                requestID: requestID,
+                .init(model: served.model, version: served.version, labels: served.predictions.map(\.label)))
             if served.usage.startedLoad, let load = served.usage.loadDuration {
                 metrics.recordColdStart(model: served.model, load: load)
             }
@@ -190,6 +197,44 @@ public final class Gateway: Sendable {
             response.headers[Self.serverTimingHeader] = timings.joined(separator: ", ")
             return response
         }
+    }
+
+    /// Scores `{"request_id", "label", "index"?}` against the remembered answer: accuracy per
+    /// version, which the canary analysis compares.
+    private func recordFeedback(model: String, _ object: [String: JSONValue]) throws(GatewayError) -> GatewayResponse {
+        if let unknown = object.keys.sorted().first(where: { !["request_id", "label", "index"].contains($0) }) {
+            throw .invalidRequest("unknown field '\(unknown)'; send request_id, label and, for a batch, index")
+        }
+        guard case .string(let requestID)? = object["request_id"], !requestID.isEmpty else {
+            throw .invalidRequest("request_id must be the X-Request-Id of an earlier answer, as a string")
+        }
+        guard case .string(let label)? = object["label"], !label.isEmpty else {
+            throw .invalidRequest("label must be the text's true label, as a string")
+        }
+        var index = 0
+        switch object["index"] {
+        case nil: break
+        case .number(let value)? where value >= 0 && value == value.rounded() && value < 1_000_000: index = Int(value)
+        case let other?: throw .invalidRequest("index must be the text's position in the batch, a whole number, not \(other)")
+        }
+        let labels = models[model]?.labels ?? []
+        if !labels.isEmpty, !labels.contains(label) {
+            throw .invalidRequest("label '\(label)' is not one of the model's labels: \(labels.joined(separator: ", "))")
+        }
+        let answer: AnswerLog.Answer
+        switch answers.score(requestID: requestID, model: model, index: index) {
+        case .unknown: throw .unknownRequest(model: model, requestID: requestID, remembered: answers.capacity)
+        case .alreadyScored: throw .invalidRequest("feedback for request '\(requestID)' (text \(index)) was already recorded")
+        case .found(let found): answer = found
+        }
+        let predicted = answer.labels[index]
+        if let version = Int(answer.version) {
+            releases?.recordFeedback(model: model, version: version, correct: predicted == label)
+        }
+        return Self.json(
+            FeedbackResponse(
+                requestID: requestID, model: model, version: answer.version, predicted: predicted, label: label,
+                correct: predicted == label))
     }
 
     /// One model's answer to a request's texts.

@@ -8,6 +8,8 @@ public enum GatewayError: Error, Equatable {
     case unknownModel(String, known: [String])
     /// `X-Magpie-Model-Version` names no version of the model.
     case unknownVersion(model: String, version: String, known: [Int])
+    /// Feedback names a request id this server does not remember answering for the model.
+    case unknownRequest(model: String, requestID: String, remembered: Int)
     case unknownRoute(String, known: [String])
     case unsupportedMediaType(String?)
     case bodyTooLarge(limit: Int)
@@ -66,6 +68,8 @@ public enum GatewayError: Error, Equatable {
             "no model named '\(name)' (models: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
         case .unknownVersion(let model, let version, let known):
             "model '\(model)' has no version '\(version)' (versions: \(known.isEmpty ? "none; it is not versioned" : known.map(String.init).joined(separator: ", ")))"
+        case .unknownRequest(let model, let requestID, let remembered):
+            "no answer of model '\(model)' with request id '\(requestID)' is remembered; the server that answered keeps its last \(remembered) answers"
         case .unknownRoute(let name, let known):
             "no route named '\(name)' (routes: \(known.isEmpty ? "none" : known.joined(separator: ", ")))"
         case .unsupportedMediaType(let type): "content type \(type.map { "'\($0)'" } ?? "missing"); send application/json"

@@ -9,6 +9,7 @@ extension GatewayError {
         case methodNotAllowed = "method_not_allowed"
         case unknownModel = "unknown_model"
         case unknownVersion = "unknown_version"
+        case unknownRequest = "unknown_request"
         case unknownRoute = "unknown_route"
         case unsupportedMediaType = "unsupported_media_type"
         case bodyTooLarge = "body_too_large"
@@ -34,7 +35,7 @@ extension GatewayError {
 
         public var status: HTTPResponse.Status {
             switch self {
-            case .routeNotFound, .unknownModel, .unknownVersion, .unknownRoute: .notFound
+            case .routeNotFound, .unknownModel, .unknownVersion, .unknownRequest, .unknownRoute: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .unsupportedMediaType: .unsupportedMediaType
             case .bodyTooLarge: .contentTooLarge
@@ -58,6 +59,7 @@ extension GatewayError {
             case .methodNotAllowed: "the path does not answer this method (see Allow)"
             case .unknownModel: "no model of that name is served"
             case .unknownVersion: "X-Magpie-Model-Version names no version of the model"
+            case .unknownRequest: "the feedback's request_id is not an answer of this model the server remembers"
             case .unknownRoute: "no route of that name is configured"
             case .unsupportedMediaType: "the body is not application/json"
             case .bodyTooLarge: "the body is over the configured limit"
@@ -101,6 +103,7 @@ extension GatewayError {
         case .methodNotAllowed: .methodNotAllowed
         case .unknownModel: .unknownModel
         case .unknownVersion: .unknownVersion
+        case .unknownRequest: .unknownRequest
         case .unknownRoute: .unknownRoute
         case .unsupportedMediaType: .unsupportedMediaType
         case .bodyTooLarge: .bodyTooLarge

@@ -232,7 +232,7 @@ struct ServeConfiguration {
         var policy = ReleasePolicy()
         let keys: Set<String> = [
             "min_requests", "min_duration", "early_requests", "max_error_rate_increase", "max_latency_ratio",
-            "min_latency_increase_ms", "max_label_divergence", "step",
+            "min_latency_increase_ms", "max_label_divergence", "min_feedback", "max_accuracy_drop", "step",
         ]
         for (key, value) in try canary.entries(allowed: keys) {
             switch key {
@@ -243,6 +243,8 @@ struct ServeConfiguration {
             case "max_latency_ratio": policy.maxLatencyRatio = try value.positiveNumber
             case "min_latency_increase_ms": policy.minimumLatencyIncrease = .milliseconds(try value.int(in: 0...600_000))
             case "max_label_divergence": policy.maxLabelDivergence = try value.fraction
+            case "min_feedback": policy.minimumFeedback = try value.int(in: 1...10_000_000)
+            case "max_accuracy_drop": policy.maxAccuracyDrop = try value.fraction
             default: policy.step = try value.int(in: 1...99)
             }
         }
