@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "AWSClient", targets: ["AWSClient"]),
         .library(name: "RemoteModels", targets: ["RemoteModels"]),
         .library(name: "Releases", targets: ["Releases"]),
+        .library(name: "Retraining", targets: ["Retraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,7 @@ let package = Package(
                 "ModelRuntime",
                 "Releases",
                 "RemoteModels",
+                "Retraining",
                 "Storage",
                 "TextFeatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -213,6 +215,18 @@ let package = Package(
             dependencies: [
                 "LoadTesting", "JSONValues", "MagpieTestSupport", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "Retraining",
+            dependencies: [
+                "AWSClient", "Classifiers", "Digests", "JSONValues", "ModelRuntime", "Releases", "Storage", "TextFeatures",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RetrainingTests",
+            dependencies: [
+                "Retraining", "Storage", "Classifiers", "Digests", "ModelRuntime", "AWSClient", "MagpieTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "ReleasesTests",

@@ -5,16 +5,20 @@ import Foundation
 ///
 /// A model's folder holds numbered versions, each an artifact with its manifest:
 /// `models/NAME/1/`, `models/NAME/2/`, …. A folder that is itself an artifact (the layout
-/// before versions) is version 1.
+/// before versions) is version 1, and may hold versions from 2 on beside its files, as
+/// retraining publishes them.
 public enum ModelCatalog {
     /// A discovered artifact: how to serve it and what it is.
     public struct Entry: Sendable {
         public var deployment: ModelDeployment
         public var manifest: ModelManifest
+        /// The model's folder, which holds its versions (new ones appear there).
+        public var folder: String
 
-        public init(deployment: ModelDeployment, manifest: ModelManifest) {
+        public init(deployment: ModelDeployment, manifest: ModelManifest, folder: String) {
             self.deployment = deployment
             self.manifest = manifest
+            self.folder = folder
         }
     }
 
@@ -42,12 +46,18 @@ public enum ModelCatalog {
             deployment.name = defaults.name.isEmpty ? manifest.name : defaults.name
             deployment.path = folder
             deployment.version = version
-            return Entry(deployment: deployment, manifest: manifest)
+            return Entry(deployment: deployment, manifest: manifest, folder: path)
         }
-        if isArtifact(path) { return [try entry(path, version: 1)] }
         let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        let numbered = children.compactMap { child in versionNumber(child).map { ($0, path + "/" + child) } }
+        var numbered = children.compactMap { child in versionNumber(child).map { ($0, path + "/" + child) } }
             .filter { isArtifact($0.1) }.sorted { $0.0 < $1.0 }
+        if isArtifact(path) {
+            if numbered.first?.0 == 1 {
+                throw ModelRuntimeError.loadFailed(
+                    model: path, reason: "\(path) is an artifact (version 1) and also holds a folder 1/; keep one of them")
+            }
+            numbered.insert((1, path), at: 0)
+        }
         let entries = try numbered.map { try entry($0.1, version: $0.0) }
         if let first = entries.first, let other = entries.first(where: { $0.deployment.name != first.deployment.name }) {
             throw ModelRuntimeError.loadFailed(

@@ -42,14 +42,20 @@ public final class ReleaseController: Sendable {
     private let versions: Mutex<[String: [Int]]>
     private let releases = Mutex<[String: ModelRelease]>([:])
     private let window = Mutex<[String: [Int: VersionObservations]]>([:])
+    private let discoverVersions: (@Sendable (_ model: String) -> [Int])?
 
     /// - Parameters:
     ///   - versions: the versions on disk of each versioned model.
     ///   - policies: each model's canary policy; the others get `defaultPolicy`.
+    ///   - discoverVersions: looks again for a model's versions on disk (and makes them
+    ///     servable), when its release names one this process does not know: a version another
+    ///     replica's retraining published.
     public init(
         store: any ReleaseStore, versions: [String: [Int]], policies: [String: ReleasePolicy] = [:],
-        defaultPolicy: ReleasePolicy = ReleasePolicy(), metrics: ReleaseMetrics, logger: Logger
+        defaultPolicy: ReleasePolicy = ReleasePolicy(), metrics: ReleaseMetrics, logger: Logger,
+        discoverVersions: (@Sendable (_ model: String) -> [Int])? = nil
     ) {
+        self.discoverVersions = discoverVersions
         self.store = store
         self.versions = Mutex(versions.mapValues { $0.sorted() })
         self.policies = policies
@@ -76,9 +82,12 @@ public final class ReleaseController: Sendable {
     /// canary for `weight`% of sticky keys, else stable. Nil for a model without versions
     /// (a remote one).
     public func choose(model: String, stickyKey: String?, pinned: String?) throws(ReleaseError) -> Choice? {
-        guard let release = releases.withLock({ $0[model] }) else { return nil }
+        guard var release = releases.withLock({ $0[model] }) else { return nil }
+        let available = versions.withLock { $0[model] ?? [] }
+        // A release naming a version this process cannot find (yet) serves what it has.
+        if !available.contains(release.stable), let newest = available.last { release.stable = newest }
+        if let canary = release.canary, !available.contains(canary.version) { release.canary = nil }
         if let pinned {
-            let available = versions.withLock { $0[model] ?? [] }
             guard let version = Int(pinned), available.contains(version) else {
                 throw .unknownVersion(model: model, version: pinned, known: available)
             }
@@ -234,6 +243,11 @@ public final class ReleaseController: Sendable {
     /// Takes `release` as current. A new canary or a new step starts a new analysis window, so
     /// each step is judged on its own traffic.
     private func adopt(_ release: ModelRelease) {
+        let named = [release.stable] + (release.canary.map { [$0.version] } ?? [])
+        let known = versions.withLock { $0[release.model] ?? [] }
+        if named.contains(where: { !known.contains($0) }), let discoverVersions {
+            for version in discoverVersions(release.model) { addVersion(version, of: release.model) }
+        }
         let previous = releases.withLock { releases in
             let previous = releases[release.model]
             if (previous?.revision ?? -1) <= release.revision { releases[release.model] = release }

@@ -53,13 +53,31 @@ struct GatewayAssembly {
             }
         }
         // Without a database (local experiments), releases live in this process only.
+        let registry = registry
+        let templates = Dictionary(
+            models.compactMap { entry in entry.folder.map { (entry.deployment.name, (entry.deployment, $0)) } },
+            uniquingKeysWith: { first, _ in first })
         releases = ReleaseController(
             store: store ?? MemoryStore(), versions: ServedModels.versions(models), policies: configuration.releasePolicies,
-            metrics: ReleaseMetrics(registry: metrics.registry), logger: logger)
+            metrics: ReleaseMetrics(registry: metrics.registry), logger: logger,
+            discoverVersions: { model in
+                guard let (template, folder) = templates[model] else { return [] }
+                return Self.serveVersions(of: model, in: folder, like: template, registry: registry)
+            })
         gateway = Gateway(
             registry: registry, models: Array(served.values), store: store, releases: releases, routes: configuration.routes,
             limits: configuration.limits,
             cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics,
             failOpen: configuration.failOpen)
+    }
+
+    /// Registers every version in `folder` the registry does not serve yet, configured like
+    /// `template`; returns all the versions found.
+    static func serveVersions(
+        of model: String, in folder: String, like template: ModelDeployment, registry: ModelRegistry
+    ) -> [Int] {
+        guard let found = try? ModelCatalog.versions(at: folder, defaults: template) else { return [] }
+        for entry in found { registry.add(entry.deployment) }
+        return found.compactMap(\.deployment.version)
     }
 }

@@ -9,7 +9,7 @@ struct Magpie: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self, ServeCommand.self,
-            KeysCommand.self, ModelsCommand.self,
+            KeysCommand.self, ModelsCommand.self, WatchCommand.self,
             PlansCommand.self, LambdaCommand.self, PackageCommand.self, BenchCommand.self,
         ]
     )

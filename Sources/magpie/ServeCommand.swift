@@ -7,6 +7,7 @@ import Hummingbird
 import Logging
 import ModelRuntime
 import Releases
+import Retraining
 import ServiceLifecycle
 import Storage
 
@@ -107,13 +108,19 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         try await assembly.releases.prepare()
         let (gateway, registry, releases) = (assembly.gateway, assembly.registry, assembly.releases)
+        let retrainers = try Retrainers.make(
+            configuration, models: served, store: store, environment: ProcessInfo.processInfo.environment, logger: logger,
+            registry: registry, releases: releases)
         let host = configuration.host
         let names = served.map(\.deployment.name).joined(separator: ", ")
         let reloads = certificate.map { CertificateReloadOnHangup(certificate: $0, logger: logger) }
         let scheme = certificate == nil ? "http" : "https"
         let server = try HummingbirdHost.server(
             gateway: gateway, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
-            tls: certificate, services: [ModelLifecycleService(registry: registry, releases: releases, gateway: gateway)],
+            tls: certificate,
+            services: [
+                ModelLifecycleService(registry: registry, releases: releases, retrainers: retrainers, gateway: gateway)
+            ],
             logger: logger
         ) { port in
             logger.notice("listening", metadata: ["address": "\(scheme)://\(host):\(port)", "models": "\(names)"])
@@ -130,10 +137,12 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// Loads provisioned models, then marks the gateway ready; until the server shuts down,
-/// unloads idle models and follows model releases (refresh, canary analysis).
+/// unloads idle models, follows model releases (refresh, canary analysis) and retrains models
+/// whose sources receive new datasets.
 struct ModelLifecycleService: Service {
     let registry: ModelRegistry
     let releases: ReleaseController
+    let retrainers: [Retrainer]
     let gateway: Gateway
 
     func run() async throws {
@@ -143,6 +152,7 @@ struct ModelLifecycleService: Service {
             await withDiscardingTaskGroup { group in
                 group.addTask { await registry.runIdleUnloader() }
                 group.addTask { await releases.run() }
+                for retrainer in retrainers { group.addTask { await retrainer.run() } }
             }
         }
     }

@@ -11,6 +11,8 @@ enum ServedModels {
     struct Entry {
         var deployment: ModelDeployment
         var manifest: ModelManifest?
+        /// A local model's folder, where new versions appear.
+        var folder: String?
     }
 
     static func resolve(_ configuration: ServeConfiguration) throws -> [Entry] {
@@ -27,7 +29,7 @@ enum ServedModels {
                         "models.\(deployment.name).path: \(deployment.path) holds no model artifact, neither a manifest.json nor numbered version folders (1/, 2/, …)"
                     )
                 }
-                entries += versions.map { Entry(deployment: $0.deployment, manifest: $0.manifest) }
+                entries += versions.map { Entry(deployment: $0.deployment, manifest: $0.manifest, folder: $0.folder) }
             }
             return entries
         }
@@ -41,7 +43,7 @@ enum ServedModels {
                 "no model artifacts under \(configuration.modelsDirectory); train one with `magpie train --output \(configuration.modelsDirectory)/NAME`"
             )
         }
-        return entries.map { Entry(deployment: $0.deployment, manifest: $0.manifest) }
+        return entries.map { Entry(deployment: $0.deployment, manifest: $0.manifest, folder: $0.folder) }
     }
 
     /// The versions of each versioned (local) model, oldest first.

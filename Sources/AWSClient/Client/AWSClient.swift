@@ -66,7 +66,8 @@ public final class AWSClient: Sendable {
             let credentials = try await self.credentials.credentials()
             var request = SignableRequest(
                 method: method, path: path, query: query, headers: [("Host", host)] + headers, body: body)
-            signer.sign(&request, credentials: credentials, date: Date())
+            // S3 requires the payload's hash in x-amz-content-sha256; other services ignore it.
+            signer.sign(&request, credentials: credentials, date: Date(), signsBody: service == .s3)
             let answer = try await transport.send(
                 method: method, url: endpoint + request.target,
                 headers: request.headers.filter { $0.name != "Host" } + unsignedHeaders,

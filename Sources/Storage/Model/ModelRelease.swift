@@ -14,8 +14,43 @@ public struct ModelRelease: Sendable, Codable, Equatable {
     public var revision: Int
     /// The most recent decisions, oldest first, at most `decisionLimit`.
     public var decisions: [ReleaseDecision]
+    /// Every dataset retraining has taken up, by its SHA-256: the same file twice makes one
+    /// version, and a claim shows which process is training it.
+    public var datasets: [String: DatasetRecord]
 
     public static let decisionLimit = 50
+
+    /// A dataset retraining took up, and what came of it.
+    public struct DatasetRecord: Sendable, Codable, Equatable {
+        public enum Status: String, Sendable, Codable {
+            case training, published, rejected
+        }
+
+        /// The file's name in its source.
+        public var name: String
+        public var status: Status
+        public var at: Date
+        /// `HOST:PID` of the process training it, while `training`.
+        public var owner: String?
+        /// The version it became, when `published`.
+        public var version: Int?
+        /// Why it was rejected, when `rejected`.
+        public var reason: String?
+        public var figures: [String: Double]
+
+        public init(
+            name: String, status: Status, at: Date, owner: String? = nil, version: Int? = nil, reason: String? = nil,
+            figures: [String: Double] = [:]
+        ) {
+            self.name = name
+            self.status = status
+            self.at = at
+            self.owner = owner
+            self.version = version
+            self.reason = reason
+            self.figures = figures
+        }
+    }
 
     public struct Canary: Sendable, Codable, Equatable {
         public var version: Int
@@ -37,6 +72,19 @@ public struct ModelRelease: Sendable, Codable, Equatable {
         self.previousStables = []
         self.revision = 0
         self.decisions = []
+        self.datasets = [:]
+    }
+
+    /// Releases written before retraining have no `datasets`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(String.self, forKey: .model)
+        stable = try container.decode(Int.self, forKey: .stable)
+        canary = try container.decodeIfPresent(Canary.self, forKey: .canary)
+        previousStables = try container.decode([Int].self, forKey: .previousStables)
+        revision = try container.decode(Int.self, forKey: .revision)
+        decisions = try container.decode([ReleaseDecision].self, forKey: .decisions)
+        datasets = try container.decodeIfPresent([String: DatasetRecord].self, forKey: .datasets) ?? [:]
     }
 
     /// Appends `decision`, dropping the oldest beyond `decisionLimit`.

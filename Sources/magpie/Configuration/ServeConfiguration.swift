@@ -5,6 +5,7 @@ import HTTPTypes
 import Logging
 import ModelRuntime
 import Releases
+import Retraining
 import Storage
 import Yams
 
@@ -74,11 +75,13 @@ struct ServeConfiguration {
     var routes: [ModelRoute] = []
     /// Each model's canary policy (`models.NAME.canary`); the others use the defaults.
     var releasePolicies: [String: ReleasePolicy] = [:]
+    /// Each model's retraining (`models.NAME.retrain`).
+    var retrainPolicies: [String: RetrainPolicy] = [:]
     var plans: [UsagePlan] = []
 
     static let modelKeys: Set<String> = [
         "path", "idle_timeout", "provisioned", "max_concurrency", "max_queue", "sagemaker", "http", "headers_from_env",
-        "timeout", "max_attempts", "circuit_breaker", "fallback", "canary",
+        "timeout", "max_attempts", "circuit_breaker", "fallback", "canary", "retrain",
     ]
 
     /// Applies the YAML file at `path`.
@@ -102,6 +105,12 @@ struct ServeConfiguration {
                 models = try entries.map { try deployment(named: $0.key, $0.reader) }
                 for (name, model) in entries {
                     if let policy = try Self.releasePolicy(model) { releasePolicies[name] = policy }
+                    if let policy = try Self.retrainPolicy(model) {
+                        guard models.first(where: { $0.name == name })?.remote == nil else {
+                            throw model.error("a remote model is trained elsewhere; retrain applies to artifacts", key: "retrain")
+                        }
+                        retrainPolicies[name] = policy
+                    }
                 }
             case "routes": routes = try reader.entries(allowed: nil).map { try route(named: $0.key, $0.reader) }
             default: plans = try reader.entries(allowed: nil).map { try plan(named: $0.key, $0.reader) }
@@ -183,7 +192,7 @@ struct ServeConfiguration {
             case "max_concurrency": deployment.maxConcurrency = try value.int(in: 1...100_000)
             case "max_queue": deployment.maxQueue = try value.int(in: 0...1_000_000)
             case "fallback": deployment.fallback = try value.string
-            case "canary": break  // read by `releasePolicy`
+            case "canary", "retrain": break  // read by `releasePolicy` and `retrainPolicy`
             case "sagemaker", "http":
                 guard target == nil else { throw value.error("give sagemaker or http, not both") }
                 target = key == "sagemaker" ? try Self.sageMakerTarget(value) : try Self.httpTarget(value)
@@ -246,6 +255,35 @@ struct ServeConfiguration {
             case "min_feedback": policy.minimumFeedback = try value.int(in: 1...10_000_000)
             case "max_accuracy_drop": policy.maxAccuracyDrop = try value.fraction
             default: policy.step = try value.int(in: 1...99)
+            }
+        }
+        return policy
+    }
+
+    /// `models.NAME.retrain`: where new datasets land and how versions trained on them are
+    /// gated; nil when absent.
+    static func retrainPolicy(_ model: YAMLReader) throws -> RetrainPolicy? {
+        guard let section = try model.entries(allowed: nil).first(where: { $0.key == "retrain" })?.reader else { return nil }
+        let keys: Set<String> = [
+            "source", "max_regression", "merge", "poll", "canary_weight", "holdout_fraction", "min_rows_per_label",
+        ]
+        let entries = try section.entries(allowed: keys)
+        guard let source = try entries.first(where: { $0.key == "source" })?.reader.string, !source.isEmpty else {
+            throw section.error("needs source: a folder or s3://BUCKET/PREFIX where new datasets land")
+        }
+        if source.hasPrefix("s3://"), source.dropFirst(5).prefix(while: { $0 != "/" }).isEmpty {
+            throw section.error("source \(source): give s3://BUCKET/PREFIX", key: "source")
+        }
+        var policy = RetrainPolicy(source: source)
+        for (key, value) in entries {
+            switch key {
+            case "source": break
+            case "max_regression": policy.maxRegression = try value.fraction
+            case "merge": policy.merge = try value.bool
+            case "poll": policy.pollInterval = .seconds(try value.int(in: 1...86_400))
+            case "canary_weight": policy.canaryWeight = try value.int(in: 1...100)
+            case "holdout_fraction": policy.holdoutFraction = try value.fraction
+            default: policy.minimumRowsPerLabel = try value.int(in: 1...1_000_000)
             }
         }
         return policy

@@ -1,0 +1,23 @@
+/// Why a dataset was not trained, or a source cannot be read, worded for the operator.
+public enum RetrainingError: Error, Equatable, CustomStringConvertible {
+    case invalidSource(String)
+    case unreadable(source: String, name: String)
+    /// The dataset's rows or fields are wrong: the message names the file, row and field.
+    case badData(String)
+    case unknownLabel(file: String, line: Int, column: String, label: String, known: [String])
+    case tooFewRows(file: String, label: String, rows: Int, minimum: Int)
+    case unsupportedRecipe(model: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .invalidSource(let text): "retrain.source '\(text)': give a folder or s3://BUCKET/PREFIX"
+        case .unreadable(let source, let name): "\(source): cannot read \(name)"
+        case .badData(let message): message
+        case .unknownLabel(let file, let line, let column, let label, let known):
+            "\(file):\(line): \(column) '\(label)' is not one of the model's labels (\(known.joined(separator: ", ")))"
+        case .tooFewRows(let file, let label, let rows, let minimum):
+            "\(file): label '\(label)' has \(rows) training rows; retraining needs at least \(minimum) of each label"
+        case .unsupportedRecipe(let model, let reason): "model '\(model)' cannot be retrained: \(reason)"
+        }
+    }
+}
