@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "LambdaRuntime",
             dependencies: [
-                "Gateway", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "Gateway", "Releases", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]),
@@ -246,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "MagpieCLITests",
             dependencies: [
-                "magpie", "Classifiers", "Storage", "MagpieTestSupport",
+                "magpie", "AWSClient", "Classifiers", "Storage", "MagpieTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
     ],

@@ -22,6 +22,8 @@ public struct LambdaPackage: Sendable {
     /// API or a Function URL; behind the template's REST API, API Gateway checks keys.
     public var database: String?
     public var appName: String
+    /// Adds the models bucket and the training function (`SAMTemplate.retrain`).
+    public var retrain: Bool
 
     /// Where a function behind an HTTP API keeps keys and quota counters.
     public enum KeyStoreKind: String, Sendable, CaseIterable {
@@ -37,8 +39,9 @@ public struct LambdaPackage: Sendable {
 
     public init(
         executable: String, models: [String], remotes: [SageMakerProxy] = [], api: SAMTemplate.API = .rest,
-        keyStore: KeyStoreKind = .sqlite, configuration: String?, database: String?, appName: String
+        keyStore: KeyStoreKind = .sqlite, configuration: String?, database: String?, appName: String, retrain: Bool = false
     ) {
+        self.retrain = retrain
         self.executable = executable
         self.models = models
         self.remotes = remotes
@@ -117,7 +120,7 @@ public struct LambdaPackage: Sendable {
         let served = (names.keys + remotes.map(\.name)).sorted()
         let text = SAMTemplate(
             api: api, architecture: architecture, models: served, sageMakerEndpoints: remotes.map(\.endpoint),
-            keyTable: keyStore == .dynamoDB, environment: environment, defaultAppName: appName
+            keyTable: keyStore == .dynamoDB, environment: environment, defaultAppName: appName, retrain: retrain
         ).text
         do { try text.write(to: template, atomically: true, encoding: .utf8) } catch {
             throw .writeFailed(template.path, reason: "\(error)")

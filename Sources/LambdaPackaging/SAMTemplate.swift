@@ -26,11 +26,15 @@ public struct SAMTemplate: Sendable {
     /// Environment variables of the function besides the `Environment` parameter's.
     public var environment: [(name: String, value: String)]
     public var defaultAppName: String
+    /// Whether the stack retrains on new datasets: a models bucket, a training function, and the
+    /// serving function's models read from the bucket (see `SAMTemplate+Retraining.swift`).
+    public var retrain: Bool
 
     public init(
         api: API, architecture: String, models: [String], sageMakerEndpoints: [String], keyTable: Bool = false,
-        environment: [(name: String, value: String)], defaultAppName: String
+        environment: [(name: String, value: String)], defaultAppName: String, retrain: Bool = false
     ) {
+        self.retrain = retrain
         self.api = api
         self.architecture = architecture
         self.models = models
@@ -66,13 +70,16 @@ public struct SAMTemplate: Sendable {
             \(parameters)
             Resources:
             \(apiResources)
-            \(keyTable ? Self.keyTableResource : "")
+            \(hasTable ? Self.keyTableResource : "")
+            \(retrain ? Self.modelBucketResource : "")
             \(function(events: events))
+            \(retrain ? trainingFunction : "")
             \(Self.functionErrorAlarm)
             \(apiAlarm)
             Outputs:
             \(outputs)
-            \(keyTable ? Self.keyTableOutput : "")
+            \(hasTable ? Self.keyTableOutput : "")
+            \(retrain ? Self.modelBucketOutput : "")
               FunctionName:
                 Value: !Ref Function
 
@@ -82,8 +89,11 @@ public struct SAMTemplate: Sendable {
     /// The function, its alias and canary deployment, and (for remote models) the one IAM
     /// statement that lets it call exactly the named endpoints.
     func function(events: String) -> String {
-        var variableLines = environment.map { "          \($0.name): \(Self.quoted($0.value))" }
-        if keyTable { variableLines.append(#"          MAGPIE_DATABASE: !Sub "dynamodb://${KeyTable}""#) }
+        // With retraining, the models come from the bucket rather than the package.
+        var variableLines = environment.filter { !retrain || $0.name != "MAGPIE_MODELS" }
+            .map { "          \($0.name): \(Self.quoted($0.value))" }
+        if hasTable { variableLines.append(#"          MAGPIE_DATABASE: !Sub "dynamodb://${KeyTable}""#) }
+        if retrain { variableLines.append(#"          MAGPIE_MODELS: !Sub "s3://\#(Self.modelBucketName)/models/""#) }
         let variables = variableLines.joined(separator: "\n")
         return """
               Function:
@@ -117,6 +127,9 @@ public struct SAMTemplate: Sendable {
             """
     }
 
+    /// The table holds keys (an HTTP API's) and, with retraining, the model releases.
+    var hasTable: Bool { keyTable || retrain }
+
     /// No statement at all without remote models or a key table: the function then needs only
     /// SAM's basic execution role (CloudWatch Logs).
     var policies: String {
@@ -135,6 +148,7 @@ public struct SAMTemplate: Sendable {
                 """)
         }
         if keyTable { statements.append(Self.keyTableStatement) }
+        if retrain { statements.append(Self.readModelsStatement) }
         guard !statements.isEmpty else { return "" }
         return """
                   Policies:

@@ -1,5 +1,6 @@
 import Gateway
 import HTTPTypes
+import Releases
 
 /// Answers API Gateway proxy events (payload 1.0 and 2.0) through the same `Gateway` that
 /// `magpie serve` runs: same routes, payloads, validation, CORS and errors.
@@ -12,6 +13,9 @@ public struct APIGatewayHandler: LambdaHandler {
     }
 
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
+        // A canary started, stepped or ended meanwhile applies to this warm environment too, and
+        // the canary is judged on what this environment served.
+        await gateway.releases?.followIfStale()
         let event = try APIGatewayAdapter.event(from: invocation.event)
         var request = try APIGatewayAdapter.request(from: event)
         // The X-Ray trace of this invocation reaches remote models and the log line, as a

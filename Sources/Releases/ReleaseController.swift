@@ -43,6 +43,7 @@ public final class ReleaseController: Sendable {
     private let releases = Mutex<[String: ModelRelease]>([:])
     private let window = Mutex<[String: [Int: VersionObservations]]>([:])
     private let discoverVersions: (@Sendable (_ model: String) -> [Int])?
+    private let lastRefresh = Mutex<ContinuousClock.Instant?>(nil)
 
     /// - Parameters:
     ///   - versions: the versions on disk of each versioned model.
@@ -154,13 +155,25 @@ public final class ReleaseController: Sendable {
     /// Reads the releases again: a canary started, stepped or ended by another replica or by
     /// `magpie models` applies here within one refresh.
     public func refresh() async {
+        lastRefresh.withLock { $0 = .now }
         do {
-            for release in try await store.releases() where versions.withLock({ $0[release.model] != nil }) {
-                adopt(release)
+            // One read per served model, not a scan of the whole store.
+            for model in versions.withLock({ $0.keys.sorted() }) {
+                if let release = try await store.release(of: model) { adopt(release) }
             }
         } catch {
             logger.warning("cannot read model releases; keeping the last ones read", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Refreshes and analyzes when the last refresh is older than `maxAge`: how a Lambda
+    /// execution environment, which runs no timers between invocations, follows releases and
+    /// judges the canary on the requests it served.
+    public func followIfStale(maxAge: Duration = .seconds(1)) async {
+        let due = lastRefresh.withLock { last in last.map { $0.duration(to: .now) > maxAge } ?? true }
+        guard due else { return }
+        await refresh()
+        await analyze()
     }
 
     /// Judges every running canary and writes what the judgement decides.

@@ -18,8 +18,10 @@ public final class Retrainer: Sendable {
     let source: any DatasetSource
     let store: any ReleaseStore
     let logger: Logger
-    /// Serves a published version at once in this process (the registry and the release controller).
-    let publish: @Sendable (_ version: Int, _ path: String) -> Void
+    /// Makes a published version servable: in `serve`, at once in this process (the registry
+    /// and the release controller); on Lambda, by uploading it to the models bucket. A failure
+    /// rejects the dataset with its reason.
+    let publish: @Sendable (_ version: Int, _ path: String) async throws -> Void
     /// `HOST:PID`, naming this process in claims.
     let owner: String
 
@@ -28,7 +30,7 @@ public final class Retrainer: Sendable {
 
     public init(
         model: String, folder: String, policy: RetrainPolicy, source: any DatasetSource, store: any ReleaseStore,
-        logger: Logger, publish: @escaping @Sendable (_ version: Int, _ path: String) -> Void
+        logger: Logger, publish: @escaping @Sendable (_ version: Int, _ path: String) async throws -> Void
     ) {
         self.model = model
         self.folder = folder
@@ -137,7 +139,12 @@ public final class Retrainer: Sendable {
             }
             switch outcome {
             case .published(let published):
-                publish(published.version, published.path)
+                do {
+                    try await publish(published.version, published.path)
+                } catch {
+                    try? FileManager.default.removeItem(atPath: published.path)
+                    throw RetrainingError.publishFailed(version: published.version, reason: "\(error)")
+                }
                 record = .init(name: name, status: .published, at: Date(), version: published.version, figures: published.figures)
             case .rejected(let reason, let figures):
                 record = .init(name: name, status: .rejected, at: Date(), reason: reason, figures: figures)

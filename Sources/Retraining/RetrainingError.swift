@@ -7,6 +7,7 @@ public enum RetrainingError: Error, Equatable, CustomStringConvertible {
     case unknownLabel(file: String, line: Int, column: String, label: String, known: [String])
     case tooFewRows(file: String, label: String, rows: Int, minimum: Int)
     case unsupportedRecipe(model: String, reason: String)
+    case publishFailed(version: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +19,7 @@ public enum RetrainingError: Error, Equatable, CustomStringConvertible {
         case .tooFewRows(let file, let label, let rows, let minimum):
             "\(file): label '\(label)' has \(rows) training rows; retraining needs at least \(minimum) of each label"
         case .unsupportedRecipe(let model, let reason): "model '\(model)' cannot be retrained: \(reason)"
+        case .publishFailed(let version, let reason): "version \(version) could not be published: \(reason)"
         }
     }
 }

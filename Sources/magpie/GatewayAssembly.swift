@@ -21,7 +21,7 @@ struct GatewayAssembly {
     ///     overrides, and remote models' header values.
     init(
         configuration: ServeConfiguration, models: [ServedModels.Entry], store: (any SharedStore)?,
-        environment: [String: String], logger: Logger
+        releaseStore: (any SharedStore)? = nil, environment: [String: String], logger: Logger
     ) throws {
         let metrics = GatewayMetrics()
         var remotes: [String: RemoteModel] = [:]
@@ -58,7 +58,8 @@ struct GatewayAssembly {
             models.compactMap { entry in entry.folder.map { (entry.deployment.name, (entry.deployment, $0)) } },
             uniquingKeysWith: { first, _ in first })
         releases = ReleaseController(
-            store: store ?? MemoryStore(), versions: ServedModels.versions(models), policies: configuration.releasePolicies,
+            store: releaseStore ?? store ?? MemoryStore(), versions: ServedModels.versions(models),
+            policies: configuration.releasePolicies,
             metrics: ReleaseMetrics(registry: metrics.registry), logger: logger,
             discoverVersions: { model in
                 guard let (template, folder) = templates[model] else { return [] }

@@ -5,6 +5,7 @@ import Gateway
 import LambdaRuntime
 import Logging
 import ModelRuntime
+import Retraining
 import Storage
 
 struct LambdaCommand: AsyncParsableCommand {
@@ -43,7 +44,7 @@ struct LambdaCommand: AsyncParsableCommand {
 
     /// Everything a cold start does: configuration, keys, models (loaded now when
     /// provisioned, else on first use), and the gateway that every warm invocation reuses.
-    static func handler(environment: [String: String], logger: Logger) async throws -> APIGatewayHandler {
+    static func handler(environment: [String: String], logger: Logger) async throws -> any LambdaHandler {
         let taskRoot = environment["LAMBDA_TASK_ROOT"] ?? FileManager.default.currentDirectoryPath
         func inTaskRoot(_ path: String) -> String { path.hasPrefix("/") ? path : taskRoot + "/" + path }
         var configuration = ServeConfiguration()
@@ -53,6 +54,19 @@ struct LambdaCommand: AsyncParsableCommand {
         configuration.deploymentDefaults.idleTimeout = nil
         if let file = environment["MAGPIE_CONFIG"] { try configuration.apply(file: inTaskRoot(file)) }
         try configuration.apply(environment: environment)
+        let bucket = try S3ModelMirror.make(configuration.modelsDirectory, environment: environment)
+        if environment["MAGPIE_FUNCTION"] == "training" {
+            return try await trainingHandler(configuration, models: bucket, environment: environment, logger: logger)
+        }
+        if let bucket {
+            // Models from the bucket, copied to /tmp once per execution environment; loading
+            // each checks its files' SHA-256 against its manifest.
+            let local = NSTemporaryDirectory() + "magpie-models-" + sha256Hex(Data(configuration.modelsDirectory.utf8)).prefix(16)
+            let fetched = try await bucket.download(to: local)
+            logger.notice(
+                "models copied from S3", metadata: ["source": "\(configuration.modelsDirectory)", "files": "\(fetched)"])
+            configuration.modelsDirectory = local
+        }
         configuration.modelsDirectory = inTaskRoot(configuration.modelsDirectory)
         configuration.models = configuration.models.map { model in
             var model = model
@@ -68,8 +82,15 @@ struct LambdaCommand: AsyncParsableCommand {
             return entry
         }
         let store = keyCheck ? try await keyStore(configuration, inTaskRoot: inTaskRoot, logger: logger) : nil
+        // Without key checks, a shared database still holds the releases the training function writes.
+        var releaseStore: (any SharedStore)? = store
+        switch try StoreLocation(parsing: configuration.database) {
+        case .sqlite, .memory: break
+        case let shared: if releaseStore == nil { releaseStore = try await shared.open(logger: logger, environment: environment) }
+        }
         let assembly = try GatewayAssembly(
-            configuration: configuration, models: served, store: store, environment: environment, logger: logger)
+            configuration: configuration, models: served, store: store, releaseStore: releaseStore, environment: environment,
+            logger: logger)
         let (gateway, registry) = (assembly.gateway, assembly.registry)
         try await assembly.releases.prepare()
         try await registry.loadProvisioned()
@@ -78,6 +99,31 @@ struct LambdaCommand: AsyncParsableCommand {
             "initialized",
             metadata: ["models": "\(served.map(\.deployment.name).joined(separator: ", "))", "key_check": "\(keyCheck)"])
         return APIGatewayHandler(gateway: gateway)
+    }
+
+    /// The training function: `MAGPIE_MODELS` and `MAGPIE_DATASETS` (default: `datasets/` in the
+    /// models bucket) in S3, and the shared store that the serving functions read releases from.
+    static func trainingHandler(
+        _ configuration: ServeConfiguration, models: S3ModelMirror?, environment: [String: String], logger: Logger
+    ) async throws -> DatasetEventHandler {
+        guard let models else {
+            throw ValidationError(
+                "MAGPIE_FUNCTION=training needs MAGPIE_MODELS=s3://BUCKET/models/, where versions are read and published")
+        }
+        let datasetsLocation = environment["MAGPIE_DATASETS"] ?? "s3://\(models.bucket)/datasets/"
+        guard let datasets = try S3ModelMirror.make(datasetsLocation, environment: environment) else {
+            throw ValidationError("MAGPIE_DATASETS=\(datasetsLocation): give s3://BUCKET/PREFIX")
+        }
+        let location = try StoreLocation(parsing: configuration.database)
+        if case .sqlite = location {
+            throw ValidationError(
+                "MAGPIE_FUNCTION=training needs a shared MAGPIE_DATABASE (dynamodb://TABLE or postgres://…) for the releases the serving functions read"
+            )
+        }
+        let store = try await location.open(logger: logger, environment: environment)
+        logger.notice("initialized", metadata: ["function": "training", "models": "s3://\(models.bucket)/\(models.prefix)"])
+        return DatasetEventHandler(
+            models: models, datasets: datasets, store: store, policies: configuration.retrainPolicies, logger: logger)
     }
 
     /// The task root is read-only, so the key database is copied to /tmp, which lives as long

@@ -50,6 +50,11 @@ struct PackageCommand: ParsableCommand {
         var keyStore: String = "sqlite"
 
         @Option(help: "The template's default AppName, the prefix of every resource name.") var appName: String = "magpie"
+        @Flag(
+            help:
+                "Retrain on new datasets: a models bucket (datasets/NAME/, models/NAME/VERSION/), a training function on its S3 events, and the serving function reading versions and releases from the bucket and the stack's table."
+        )
+        var retrain = false
 
         func run() throws {
             guard let api = SAMTemplate.API(rawValue: api) else {
@@ -68,7 +73,7 @@ struct PackageCommand: ParsableCommand {
                 let package = LambdaPackage(
                     executable: executable ?? Self.runningExecutable, models: models,
                     remotes: try remotes.map(SageMakerProxy.init(parsing:)), api: api, keyStore: keyStore, configuration: config,
-                    database: database, appName: appName)
+                    database: database, appName: appName, retrain: retrain)
                 summary = try package.write(to: output)
             } catch { throw ValidationError(error.description) }
             print(
@@ -79,6 +84,14 @@ struct PackageCommand: ParsableCommand {
                 Wrote \(summary.template)
                 Deploy: scripts/deploy --package \(output) --environment dev --bucket BUCKET
                 """)
+            if retrain {
+                print(
+                    """
+                    Then upload the models the functions serve and retrain, and drop datasets beside them:
+                      aws s3 sync MODELS/ s3://\(appName)-dev-models-ACCOUNT/models/
+                      aws s3 cp new.csv s3://\(appName)-dev-models-ACCOUNT/datasets/NAME/new.csv
+                    """)
+            }
             if keyStore == .dynamoDB {
                 print(
                     """

@@ -274,9 +274,11 @@ public final class Gateway: Sendable {
         do {
             var served = try await serve(model, registryKey: "\(model)@\(choice.version)", texts, context: context)
             served.version = String(choice.version)
+            // A version's first request also loads it; that one-time cost is not its latency.
+            let latency = start.duration(to: clock.now) - (served.usage.loadDuration ?? .zero)
             releases.recordAnswer(
                 model: model, version: choice.version, labels: served.predictions.map(\.label),
-                scores: served.predictions.map(\.score), latency: start.duration(to: clock.now))
+                scores: served.predictions.map(\.score), latency: latency)
             return served
         } catch let error as GatewayError {
             if case .overloaded = error { throw error }
