@@ -42,17 +42,17 @@ import Testing
         let aws = try DynamoDBFixture.environment(moto).merging(["AWS_ENDPOINT_URL_S3": try moto.string("endpoint")]) { $1 }
         let s3 = S3(client: try AWSClient(service: .s3, environment: aws))
         let bucket = "magpie-dev-models-\(UUID().uuidString.prefix(8).lowercased())"
-        try await s3.createBucket(bucket, deadline: .now + .seconds(30))
+        try await s3.createBucket(bucket, deadline: .now + .seconds(120))
         for file in ["manifest.json", "weights.bin"] {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: ModelFixture.artifact + "/" + file))
             try await s3.putObject(
-                bucket: bucket, key: "models/hate-speech/1/" + file, body: [UInt8](bytes), deadline: .now + .seconds(30))
+                bucket: bucket, key: "models/hate-speech/1/" + file, body: [UInt8](bytes), deadline: .now + .seconds(120))
         }
         let dataset = try workspace.hateSpeechSlice(perClass: 300, name: "new.csv")
         try await s3.putObject(
             bucket: bucket, key: "datasets/hate-speech/new.csv",
             body: [UInt8](try Data(contentsOf: URL(fileURLWithPath: dataset))),
-            deadline: .now + .seconds(30))
+            deadline: .now + .seconds(120))
         let table = DynamoDBFixture.location()
         let functionEnvironment = aws.merging([
             "MAGPIE_MODELS": "s3://\(bucket)/models/", "MAGPIE_DATABASE": table,
@@ -76,7 +76,7 @@ import Testing
             (try JSONSerialization.jsonObject(with: Data(trained[0].body.utf8)) as? [String: Any])?["results"] as? [[String: Any]]
         )
         #expect(results.first?["outcome"] as? String == "published" && results.first?["version"] as? Int == 2, "\(results)")
-        let listed = try await s3.listObjects(bucket: bucket, prefix: "models/hate-speech/", deadline: .now + .seconds(30)).map(
+        let listed = try await s3.listObjects(bucket: bucket, prefix: "models/hate-speech/", deadline: .now + .seconds(120)).map(
             \.key)
         #expect(
             listed.contains("models/hate-speech/2/manifest.json") && listed.contains("models/hate-speech/holdout.jsonl"),

@@ -189,20 +189,20 @@ import Testing
         }
         let checked = S3(client: try AWSClient(service: .s3, environment: signed))
         let probe = "magpie-\(UUID().uuidString.prefix(8).lowercased())"
-        try await checked.createBucket(probe, deadline: .now + .seconds(30))
-        try await checked.putObject(bucket: probe, key: "datasets/a.csv", body: Array("x".utf8), deadline: .now + .seconds(30))
+        try await checked.createBucket(probe, deadline: .now + .seconds(120))
+        try await checked.putObject(bucket: probe, key: "datasets/a.csv", body: Array("x".utf8), deadline: .now + .seconds(120))
         #expect(
-            try await checked.getObject(bucket: probe, key: "datasets/a.csv", deadline: .now + .seconds(30)) == Array("x".utf8))
+            try await checked.getObject(bucket: probe, key: "datasets/a.csv", deadline: .now + .seconds(120)) == Array("x".utf8))
         let s3 = S3(client: try AWSClient(service: .s3, environment: environment))
         let bucket = "magpie-\(UUID().uuidString.prefix(8).lowercased())"
-        try await s3.createBucket(bucket, deadline: .now + .seconds(30))
+        try await s3.createBucket(bucket, deadline: .now + .seconds(120))
         let setup = try Setup()
         let csv = Array(Self.csv(Self.later(1_500..<3_500)).utf8)
         try await s3.putObject(
-            bucket: bucket, key: "datasets/hate-speech/2026-12/first.csv", body: csv, deadline: .now + .seconds(30))
+            bucket: bucket, key: "datasets/hate-speech/2026-12/first.csv", body: csv, deadline: .now + .seconds(120))
         try await s3.putObject(
-            bucket: bucket, key: "datasets/hate-speech/readme.txt", body: Array("not data".utf8), deadline: .now + .seconds(30))
-        try await s3.putObject(bucket: bucket, key: "datasets/other/x.csv", body: csv, deadline: .now + .seconds(30))
+            bucket: bucket, key: "datasets/hate-speech/readme.txt", body: Array("not data".utf8), deadline: .now + .seconds(120))
+        try await s3.putObject(bucket: bucket, key: "datasets/other/x.csv", body: csv, deadline: .now + .seconds(120))
         let source = try DatasetSources.make("s3://\(bucket)/datasets/hate-speech/", environment: environment)
         #expect(try await source.list() == ["datasets/hate-speech/2026-12/first.csv"])
         let record = try #require(await setup.retrainer(source: source).poll())
@@ -210,5 +210,24 @@ import Testing
         let manifest = try ModelArtifact.manifest(at: setup.folder + "/2")
         #expect(manifest.trainingData.file == "s3://\(bucket)/datasets/hate-speech/2026-12/first.csv")
         #expect(manifest.trainingData.sha256 == sha256Hex(csv))
+    }
+
+    @Test func mergeTrainsOnEveryPublishedDatasetAndTheNewOne() async throws {
+        let setup = try Setup()
+        var policy = RetrainPolicy(source: setup.datasets)
+        policy.maxRegression = 0.2
+        policy.merge = true
+        let retrainer = setup.retrainer(policy: policy)
+        try setup.drop("a.csv", Self.later(1_500..<2_500))
+        let first = try #require(await retrainer.poll())
+        #expect(first.version == 2, "\(first.reason ?? "")")
+        _ = try await setup.store.promote(model: "hate-speech", version: 2, versions: [1, 2])
+        try setup.drop("b.csv", Self.later(2_500..<3_000))
+        let second = try #require(await retrainer.poll())
+        #expect(second.version == 3, "\(second.reason ?? "")")
+        let holdout = try LabeledDataset.read(path: setup.folder + "/holdout.jsonl", textColumn: "text", labelColumn: "label")
+        // a.csv less its hold-out (made from it), and all of b.csv.
+        let manifest = try ModelArtifact.manifest(at: setup.folder + "/3")
+        #expect(manifest.trainingData.rowsUsed == 1_000 - holdout.examples.count + 500)
     }
 }
