@@ -7,8 +7,8 @@ import Testing
 @Suite(.serialized) struct BotocoreCrossCheckTests {
     let server: HelperProcess
 
-    init() throws {
-        server = try HelperProcess(script: "scripts/aws/sigv4_crosscheck.py")
+    init() async throws {
+        server = try await HelperProcess.start(script: "scripts/aws/sigv4_crosscheck.py")
     }
 
     func client(signingName: String, token: String? = nil) throws -> AWSClient {

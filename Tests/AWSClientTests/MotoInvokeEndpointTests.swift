@@ -9,8 +9,8 @@ import Testing
     let moto: HelperProcess
     let environment: [String: String]
 
-    init() throws {
-        moto = try HelperProcess(script: "scripts/aws/moto_with_auth.py")
+    init() async throws {
+        moto = try await HelperProcess.start(script: "scripts/aws/moto_with_auth.py")
         environment = [
             "AWS_ACCESS_KEY_ID": try moto.string("access_key_id"), "AWS_SECRET_ACCESS_KEY": try moto.string("secret_access_key"),
             "AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": try moto.string("endpoint"), "AWS_EC2_METADATA_DISABLED": "true",

@@ -20,7 +20,7 @@ import Testing
     init() async throws {
         backend = try await LiveServer()
         let backendKey = try await backend.key()
-        standIn = try HelperProcess(
+        standIn = try await HelperProcess.start(
             script: "scripts/sagemaker_standin.py",
             arguments: [
                 "--magpie-url", "http://127.0.0.1:\(backend.port)", "--magpie-key", backendKey, "--cold-for", "1.5",

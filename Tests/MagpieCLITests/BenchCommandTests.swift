@@ -7,11 +7,11 @@ import Testing
     @Test func benchesAServedModelWithKeyAndTextsAndPrintsAJSONReport() async throws {
         let workspace = try Workspace()
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "none", rate: 100_000, burst: 100_000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "none", rate: 100_000, burst: 100_000)
         let server = try ServeProcessTests.Server(models: ModelFixture.directory, database: database)
         defer { server.process.terminate() }
         let texts = try workspace.write("texts.txt", "I love you all\nyou are \"trash\"\n\nhave a lovely day\n")
-        let result = try await MagpieProcess.runDetached([
+        let result = try await MagpieProcess.run([
             "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--header", "x-api-key: \(key)", "--texts",
             texts, "--requests", "120", "--concurrency", "3", "--json",
         ])
@@ -26,7 +26,7 @@ import Testing
         #expect(Set(latency.keys) == ["min", "p50", "p90", "p99", "p99_9", "max", "mean"])
         #expect(latency["min"]! > 0 && latency["min"]! <= latency["p50"]! && latency["p50"]! <= latency["max"]!)
 
-        let unkeyed = try await MagpieProcess.runDetached([
+        let unkeyed = try await MagpieProcess.run([
             "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--body", #"{"text": "hi"}"#, "--requests", "10",
         ])
         #expect(unkeyed.status == 0)
@@ -57,13 +57,13 @@ import Testing
     @Test func coldStartsAfterIdleUnloadsAreMeasuredBesideTheWarmRun() async throws {
         let workspace = try Workspace()
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "none", rate: 100_000, burst: 100_000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "none", rate: 100_000, burst: 100_000)
         let server = try ServeProcessTests.Server(arguments: [
             "--models", ModelFixture.directory, "--database", database, "--port", "0", "--idle-timeout", "1",
         ])
         defer { server.process.terminate() }
         let html = workspace.path("report.html")
-        let result = try await MagpieProcess.runDetached([
+        let result = try await MagpieProcess.run([
             "bench", "http://127.0.0.1:\(server.port)/v1/infer/hate-speech", "--header", "x-api-key: \(key)", "--body",
             #"{"text": "I love you all"}"#, "--cold-start", "2", "--idle", "2.5s", "--requests", "50", "--json", "--html", html,
         ])
@@ -97,16 +97,18 @@ import Testing
         (["http://127.0.0.1:1/x", "--cold-start", "2"], "--cold-start needs either --restart-command or --idle"),
         (["http://127.0.0.1:1/x", "--method", "GE T"], "--method 'GE T' is not an HTTP method"),
     ])
-    func badInputIsAClearError(_ arguments: [String], _ message: String) throws {
-        let result = try MagpieProcess.run(["bench"] + arguments)
+    func badInputIsAClearError(_ arguments: [String], _ message: String) async throws {
+        let result = try await MagpieProcess.run(["bench"] + arguments)
         #expect(result.status != 0)
         #expect(result.standardError.contains(message), "\(result.standardError)")
     }
 
-    @Test func aTemplateWithoutTheTextIsRefused() throws {
+    @Test func aTemplateWithoutTheTextIsRefused() async throws {
         let workspace = try Workspace()
         let texts = try workspace.write("texts.txt", "one\ntwo\n")
-        let result = try MagpieProcess.run(["bench", "http://127.0.0.1:1/x", "--texts", texts, "--template", #"{"text": 1}"#])
+        let result = try await MagpieProcess.run([
+            "bench", "http://127.0.0.1:1/x", "--texts", texts, "--template", #"{"text": 1}"#,
+        ])
         #expect(result.status != 0)
         #expect(result.standardError.contains("it has no $TEXT"), "\(result.standardError)")
     }

@@ -19,12 +19,12 @@ import Testing
         let sentences: [Sentence]
     }
 
-    func train(_ workspace: Workspace, encoder: String, perClass: Int, extra: [String] = []) throws -> (
+    func train(_ workspace: Workspace, encoder: String, perClass: Int, extra: [String] = []) async throws -> (
         model: String, result: MagpieProcess.Result
     ) {
         let data = try workspace.hateSpeechSlice(perClass: perClass)
         let model = workspace.path("model-\(UUID().uuidString.prefix(8))")
-        let result = try MagpieProcess.run(
+        let result = try await MagpieProcess.run(
             [
                 "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--label-names", labelNames,
                 "--encoder", encoder, "--output", model,
@@ -49,11 +49,11 @@ import Testing
         return exponentials.map { $0 / total }
     }
 
-    @Test func trainsAHeadOnMiniLMEmbeddingsThatPredictsAsTheReferenceEmbeddingsDo() throws {
+    @Test func trainsAHeadOnMiniLMEmbeddingsThatPredictsAsTheReferenceEmbeddingsDo() async throws {
         let workspace = try Workspace()
         let miniLM = try ReferenceFiles.miniLM().path
         let report = workspace.path("report.json")
-        let (model, train) = try train(
+        let (model, train) = try await train(
             workspace, encoder: miniLM, perClass: 40, extra: ["--holdout", "0.25", "--report", report])
         #expect(train.status == 0, "\(train.standardError)")
         #expect(train.standardOutput.contains("Hold-out evaluation (30 rows"))
@@ -82,7 +82,7 @@ import Testing
         let sentences = try JSONDecoder().decode(
             Embeddings.self, from: Data(contentsOf: try ReferenceFiles.testVector("minilm/embeddings.json"))
         ).sentences.filter { !$0.truncated && !$0.text.allSatisfy(\.isWhitespace) && !$0.text.contains("\n") }.prefix(12)
-        let predict = try MagpieProcess.run(["predict", "--model", model] + sentences.map(\.text))
+        let predict = try await MagpieProcess.run(["predict", "--model", model] + sentences.map(\.text))
         #expect(predict.status == 0, "\(predict.standardError)")
         let lines = predict.standardOutput.split(separator: "\n")
         #expect(lines.count == sentences.count)
@@ -95,7 +95,7 @@ import Testing
             }
         }
 
-        let evaluate = try MagpieProcess.run([
+        let evaluate = try await MagpieProcess.run([
             "evaluate", "--model", model, "--data", workspace.path("slice.csv"), "--text-column", "tweet", "--label-column",
             "class", "--json",
         ])
@@ -104,49 +104,49 @@ import Testing
         #expect(metrics["count"] as? Int == 120)
         #expect((metrics["accuracy"] as? Double ?? 0) >= 0.7, "training-set accuracy: \(metrics)")
 
-        let describe = try MagpieProcess.run(["describe", "--model", model])
+        let describe = try await MagpieProcess.run(["describe", "--model", model])
         #expect(describe.status == 0, "\(describe.standardError)")
         #expect(describe.standardOutput.contains("logistic-regression on 384-dimension embeddings"))
         #expect(describe.standardOutput.contains("Encoder: \(encoder.path) (bert, mean pooling, normalized, 256 tokens"))
     }
 
-    @Test func aBundledEncoderTravelsWithTheModelAndAChangedOneIsRefused() throws {
+    @Test func aBundledEncoderTravelsWithTheModelAndAChangedOneIsRefused() async throws {
         let workspace = try Workspace()
         let copy = workspace.directory.appendingPathComponent("encoder-copy")
         try FileManager.default.copyItem(at: try ReferenceFiles.miniLM(), to: copy)
 
-        let (bundledModel, bundled) = try train(workspace, encoder: copy.path, perClass: 8, extra: ["--bundle-encoder"])
+        let (bundledModel, bundled) = try await train(workspace, encoder: copy.path, perClass: 8, extra: ["--bundle-encoder"])
         #expect(bundled.status == 0, "\(bundled.standardError)")
-        let (referencingModel, referencing) = try train(workspace, encoder: copy.path, perClass: 8)
+        let (referencingModel, referencing) = try await train(workspace, encoder: copy.path, perClass: 8)
         #expect(referencing.status == 0, "\(referencing.standardError)")
-        let before = try MagpieProcess.run(["predict", "--model", bundledModel, "what a lovely day"])
+        let before = try await MagpieProcess.run(["predict", "--model", bundledModel, "what a lovely day"])
         #expect(before.status == 0, "\(before.standardError)")
 
         let config = copy.appendingPathComponent("config.json")
         try (String(contentsOf: config, encoding: .utf8) + "\n").write(to: config, atomically: true, encoding: .utf8)
-        let changed = try MagpieProcess.run(["predict", "--model", referencingModel, "what a lovely day"])
+        let changed = try await MagpieProcess.run(["predict", "--model", referencingModel, "what a lovely day"])
         #expect(changed.status != 0)
         #expect(changed.standardError.contains("config.json differs from the encoder the model was trained on"))
 
         try FileManager.default.removeItem(at: copy)
-        let missing = try MagpieProcess.run(["predict", "--model", referencingModel, "what a lovely day"])
+        let missing = try await MagpieProcess.run(["predict", "--model", referencingModel, "what a lovely day"])
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("encoder folder \(copy.path) is missing"))
-        let after = try MagpieProcess.run(["predict", "--model", bundledModel, "what a lovely day"])
+        let after = try await MagpieProcess.run(["predict", "--model", bundledModel, "what a lovely day"])
         #expect(after.status == 0, "\(after.standardError)")
         #expect(after.standardOutput == before.standardOutput)
     }
 
-    @Test func optionsThatNeedNGramsAreRefusedWithAnEncoder() throws {
+    @Test func optionsThatNeedNGramsAreRefusedWithAnEncoder() async throws {
         let workspace = try Workspace()
         let miniLM = try ReferenceFiles.miniLM().path
-        let (_, naiveBayes) = try train(workspace, encoder: miniLM, perClass: 2, extra: ["--algorithm", "naive-bayes"])
+        let (_, naiveBayes) = try await train(workspace, encoder: miniLM, perClass: 2, extra: ["--algorithm", "naive-bayes"])
         #expect(naiveBayes.status != 0)
         #expect(naiveBayes.standardError.contains("--algorithm naive-bayes needs n-gram counts"))
-        let (_, nGrams) = try train(workspace, encoder: miniLM, perClass: 2, extra: ["--word-ngrams", "1-3"])
+        let (_, nGrams) = try await train(workspace, encoder: miniLM, perClass: 2, extra: ["--word-ngrams", "1-3"])
         #expect(nGrams.status != 0)
         #expect(nGrams.standardError.contains("with --encoder the features are embeddings"))
-        let (_, missing) = try train(workspace, encoder: workspace.path("no-such-encoder"), perClass: 2)
+        let (_, missing) = try await train(workspace, encoder: workspace.path("no-such-encoder"), perClass: 2)
         #expect(missing.status != 0)
         #expect(missing.standardError.contains("no-such-encoder/config.json is missing"))
     }

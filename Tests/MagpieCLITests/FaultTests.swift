@@ -51,8 +51,8 @@ import Testing
     }
 
     /// The key's count this period, from `magpie keys list` (one key in the database).
-    static func usage(_ database: String) throws -> Int {
-        let listed = try MagpieProcess.run(["keys", "list", "--database", database])
+    static func usage(_ database: String) async throws -> Int {
+        let listed = try await MagpieProcess.run(["keys", "list", "--database", database])
         let row = try #require(listed.standardOutput.split(separator: "\n").dropFirst().first, "\(listed.standardOutput)")
         let usage = try #require(row.split(separator: " ").first { $0.contains("/") && !$0.contains(":") })
         return try #require(Int(usage.split(separator: "/")[0]))
@@ -72,9 +72,9 @@ import Testing
         try #require(Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", disk]) == 0)
         defer { Self.run("/bin/umount", ["-l", disk]) }
         let database = disk + "/magpie.sqlite"
-        let key = try ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 1000, burst: 1000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 1000, burst: 1000)
         let server = try ServeProcessTests.Server(models: try Self.models(in: workspace), database: database)
-        defer { _ = server.terminate() }
+        defer { server.process.terminate() }
         var admitted = try await server.classify("hello", key: key).status == 200 ? 1 : 0
         #expect(admitted == 1)
 
@@ -98,9 +98,9 @@ import Testing
         for index in 0..<10 where try await server.classify("again \(index)", key: key).status == 200 { recovered += 1 }
         #expect(recovered == 10)
         admitted += recovered
-        #expect(server.terminate() == 0)
+        #expect(await server.terminate() == 0)
         #expect(try Self.integrityCheck(database) == "ok")
-        #expect(try Self.usage(database) == admitted)
+        await #expect(try Self.usage(database) == admitted)
     }
 
     /// Another process holds SQLite's write lock: requests get 503 `store_unavailable` after the
@@ -108,9 +108,9 @@ import Testing
     @Test func aLockedDatabaseFailsClosedAndRecovers() async throws {
         let workspace = try Workspace()
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 1000, burst: 1000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 1000, burst: 1000)
         let server = try ServeProcessTests.Server(models: try Self.models(in: workspace), database: database)
-        defer { _ = server.terminate() }
+        defer { server.process.terminate() }
         #expect(try await server.classify("hello", key: key).status == 200)
 
         let locker = Process()
@@ -129,9 +129,9 @@ import Testing
         let (status, body) = try await server.classify("while locked", key: key)
         #expect(status == 503 && Self.errorType(body) == "store_unavailable", "\(status) \(body)")
         try input.fileHandleForWriting.close()
-        locker.waitUntilExit()
+        await locker.exit()
         #expect(try await server.classify("after", key: key).status == 200)
-        #expect(server.terminate() == 0)
+        #expect(await server.terminate() == 0)
         #expect(try Self.integrityCheck(database) == "ok")
     }
 
@@ -149,9 +149,9 @@ import Testing
               steady: {path: \(workspace.path("other"))}
             """)
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 1000, burst: 1000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 1000, burst: 1000)
         let server = try ServeProcessTests.Server(arguments: ["--config", config, "--database", database, "--port", "0"])
-        defer { _ = server.terminate() }
+        defer { server.process.terminate() }
         #expect(try await server.post("/v1/infer/fragile", ["text": "hello"], key: key).status == 200)
         try await Task.sleep(for: .seconds(3))
         let weights = URL(fileURLWithPath: "\(models)/hate-speech/weights.bin")
@@ -172,7 +172,7 @@ import Testing
         let workspace = try Workspace()
         let models = try Self.models(in: workspace)
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 100_000, burst: 100_000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 100_000, burst: 100_000)
         let server = try ServeProcessTests.Server(models: models, database: database)
         let (port, pid) = (server.port, server.process.processIdentifier)
         let admitted = await withTaskGroup(of: Int.self) { group in
@@ -196,13 +196,13 @@ import Testing
             }
             return await group.reduce(0, +)
         }
-        server.process.waitUntilExit()
+        await server.process.exit()
         #expect(try Self.integrityCheck(database) == "ok")
         let restarted = try ServeProcessTests.Server(models: models, database: database)
-        defer { _ = restarted.terminate() }
+        defer { restarted.process.terminate() }
         #expect(try await restarted.classify("after", key: key).status == 200)
-        #expect(restarted.terminate() == 0)
-        let total = try Self.usage(database)
+        #expect(await restarted.terminate() == 0)
+        let total = try await Self.usage(database)
         // Counted before answered: at most the requests in flight at the kill were counted unanswered.
         #expect(total >= admitted + 1 && total <= admitted + 1 + 16, "counted \(total), admitted \(admitted) + 1")
     }

@@ -27,10 +27,10 @@ import Testing
             Expected.self, from: Data(contentsOf: try ReferenceFiles.testVector("distilbert-tiny/expected.json")))
     }
 
-    @Test func predictGivesPyTorchsProbabilities() throws {
+    @Test func predictGivesPyTorchsProbabilities() async throws {
         let model = try ReferenceFiles.testVector("distilbert-tiny").path
         let items = Array(try expected().items.prefix(5))
-        let predict = try MagpieProcess.run(["predict", "--model", model] + items.map(\.text))
+        let predict = try await MagpieProcess.run(["predict", "--model", model] + items.map(\.text))
         #expect(predict.status == 0, "\(predict.standardError)")
         let lines = predict.standardOutput.split(separator: "\n")
         #expect(lines.count == items.count)
@@ -43,9 +43,9 @@ import Testing
         }
     }
 
-    @Test func aTextLongerThanTheModelIsTruncatedAndSaysSo() throws {
+    @Test func aTextLongerThanTheModelIsTruncatedAndSaysSo() async throws {
         let model = try ReferenceFiles.testVector("distilbert-tiny").path
-        let predict = try MagpieProcess.run(["predict", "--model", model, String(repeating: "word ", count: 600)])
+        let predict = try await MagpieProcess.run(["predict", "--model", model, String(repeating: "word ", count: 600)])
         #expect(predict.status == 0, "\(predict.standardError)")
         #expect(predict.standardOutput.contains(#""truncated":true"#))
     }
@@ -53,13 +53,13 @@ import Testing
     /// Labelled with the reference's own predictions, the file must score accuracy 1. The
     /// reference cut its inputs at 128 tokens and Magpie at the model's 512, so texts the
     /// reference cut are left out.
-    @Test func evaluateScoresTheFolderOnALabelledFile() throws {
+    @Test func evaluateScoresTheFolderOnALabelledFile() async throws {
         let workspace = try Workspace()
         let items = try expected().items.filter { !$0.text.allSatisfy(\.isWhitespace) && $0.inputIds.count < 128 }
         let rows = items.map { item in "\"\(item.text.replacingOccurrences(of: "\"", with: "\"\""))\",\(item.label)" }
         let data = workspace.path("labelled.csv")
         try (["text,label"] + rows).joined(separator: "\n").write(toFile: data, atomically: true, encoding: .utf8)
-        let evaluate = try MagpieProcess.run([
+        let evaluate = try await MagpieProcess.run([
             "evaluate", "--model", try ReferenceFiles.testVector("distilbert-tiny").path, "--data", data, "--text-column", "text",
             "--label-column", "label", "--json",
         ])
@@ -69,8 +69,8 @@ import Testing
         #expect(metrics["accuracy"] as? Double == 1)
     }
 
-    @Test func anEncoderWithoutAHeadIsRefusedClearly() throws {
-        let predict = try MagpieProcess.run(["predict", "--model", try ReferenceFiles.miniLM().path, "text"])
+    @Test func anEncoderWithoutAHeadIsRefusedClearly() async throws {
+        let predict = try await MagpieProcess.run(["predict", "--model", try ReferenceFiles.miniLM().path, "text"])
         #expect(predict.status != 0)
         #expect(predict.standardError.contains("no classification head"))
     }

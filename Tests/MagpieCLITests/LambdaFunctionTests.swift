@@ -67,7 +67,7 @@ import ZIPFoundation
     @Test func packagedBootstrapAnswersRestAndHTTPAPIEventsAndReportsMalformedOnes() async throws {
         let release = try MagpieProcess.releaseExecutable()
         let workspace = try Workspace()
-        let packaged = try MagpieProcess.run(
+        let packaged = try await MagpieProcess.run(
             ["package", "lambda", "--model", ModelFixture.artifact, "--output", workspace.path("dist")], executable: release)
         try #require(packaged.status == 0, "\(packaged.standardError)")
         #expect(packaged.standardOutput.contains("function.zip"))
@@ -141,7 +141,8 @@ import ZIPFoundation
         try FileManager.default.createDirectory(
             at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
-        let key = try ServeProcessTests.createKey(in: workspace.path("magpie.sqlite"), quota: "100/day", rate: 100, burst: 100)
+        let key = try await ServeProcessTests.createKey(
+            in: workspace.path("magpie.sqlite"), quota: "100/day", rate: 100, burst: 100)
         let bootstrap = workspace.directory.appendingPathComponent("bootstrap")
         try FileManager.default.copyItem(at: MagpieProcess.executable, to: bootstrap)
 
@@ -172,17 +173,18 @@ import ZIPFoundation
         try FileManager.default.createDirectory(
             at: workspace.directory.appendingPathComponent("upstream"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("upstream/hate-speech"))
-        let upstreamKey = try ServeProcessTests.createKey(
+        let upstreamKey = try await ServeProcessTests.createKey(
             in: workspace.path("upstream.sqlite"), quota: "none", rate: 1000, burst: 1000)
         let upstream = try ServeProcessTests.Server(
             models: workspace.path("upstream"), database: workspace.path("upstream.sqlite"))
-        defer { _ = upstream.terminate() }
-        let standIn = try HelperProcess(
+        defer { upstream.process.terminate() }
+        let standIn = try await HelperProcess.start(
             script: "scripts/sagemaker_standin.py",
             arguments: ["--magpie-url", "http://127.0.0.1:\(upstream.port)", "--magpie-key", upstreamKey])
 
-        let key = try ServeProcessTests.createKey(in: workspace.path("keys.sqlite"), quota: "100/day", rate: 100, burst: 100)
-        let packaged = try MagpieProcess.run(
+        let key = try await ServeProcessTests.createKey(
+            in: workspace.path("keys.sqlite"), quota: "100/day", rate: 100, burst: 100)
+        let packaged = try await MagpieProcess.run(
             [
                 "package", "lambda", "--model", ModelFixture.artifact, "--remote", "sentiment=sagemaker:distilbert-imdb",
                 "--api", "http", "--database", workspace.path("keys.sqlite"), "--output", workspace.path("dist"),
@@ -230,8 +232,8 @@ import ZIPFoundation
         try FileManager.default.createDirectory(
             at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
-        let database = try PostgresFixture.database()
-        let key = try ServeProcessTests.createKey(in: database, quota: "3/day", rate: 100, burst: 100)
+        let database = try await PostgresFixture.database()
+        let key = try await ServeProcessTests.createKey(in: database, quota: "3/day", rate: 100, burst: 100)
         let bootstrap = workspace.directory.appendingPathComponent("bootstrap")
         try FileManager.default.copyItem(at: MagpieProcess.executable, to: bootstrap)
         let event = Array(Self.httpEvent(headers: #""content-type": "application/json", "x-api-key": "\#(key)""#).utf8)
@@ -258,7 +260,7 @@ import ZIPFoundation
     @Test func packagedHTTPAPIFunctionCountsExactlyInTheStacksTable() async throws {
         let release = try MagpieProcess.releaseExecutable()
         let workspace = try Workspace()
-        let packaged = try MagpieProcess.run(
+        let packaged = try await MagpieProcess.run(
             [
                 "package", "lambda", "--model", ModelFixture.artifact, "--api", "http", "--key-store", "dynamodb", "--output",
                 workspace.path("dist"),
@@ -267,8 +269,8 @@ import ZIPFoundation
         let template = try String(contentsOfFile: workspace.path("dist/template.yaml"), encoding: .utf8)
         #expect(template.contains(#"MAGPIE_DATABASE: !Sub "dynamodb://${KeyTable}""#))
         let table = DynamoDBFixture.location()
-        let aws = try DynamoDBFixture.environment()
-        let key = try ServeProcessTests.createKey(in: table, quota: "5/day", rate: 100, burst: 100, environment: aws)
+        let aws = try await DynamoDBFixture.environment()
+        let key = try await ServeProcessTests.createKey(in: table, quota: "5/day", rate: 100, burst: 100, environment: aws)
 
         let taskRoot = workspace.directory.appendingPathComponent("task")
         try FileManager.default.unzipItem(at: URL(fileURLWithPath: workspace.path("dist/function.zip")), to: taskRoot)

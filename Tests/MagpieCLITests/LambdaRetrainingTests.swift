@@ -26,7 +26,7 @@ import Testing
     @Test func aDatasetInS3IsRetrainedByTheTrainingFunctionAndServedFromTheBucket() async throws {
         let release = try MagpieProcess.releaseExecutable()
         let workspace = try Workspace()
-        let packaged = try MagpieProcess.run(
+        let packaged = try await MagpieProcess.run(
             ["package", "lambda", "--model", ModelFixture.artifact, "--retrain", "--output", workspace.path("dist")],
             executable: release)
         try #require(packaged.status == 0, "\(packaged.standardError)")
@@ -38,8 +38,9 @@ import Testing
         let bootstrap = taskRoot.appendingPathComponent("bootstrap")
 
         // moto with authentication off: its own check refuses S3 listings with a prefix.
-        let moto = try HelperProcess(script: "scripts/aws/moto_with_auth.py", environment: ["MAGPIE_MOTO_AUTH": "off"])
-        let aws = try DynamoDBFixture.environment(moto).merging(["AWS_ENDPOINT_URL_S3": try moto.string("endpoint")]) { $1 }
+        let moto = try await HelperProcess.start(
+            script: "scripts/aws/moto_with_auth.py", environment: ["MAGPIE_MOTO_AUTH": "off"])
+        let aws = try await DynamoDBFixture.environment(moto).merging(["AWS_ENDPOINT_URL_S3": try moto.string("endpoint")]) { $1 }
         let s3 = S3(client: try AWSClient(service: .s3, environment: aws))
         let bucket = "magpie-dev-models-\(UUID().uuidString.prefix(8).lowercased())"
         try await s3.createBucket(bucket, deadline: .now + .seconds(120))

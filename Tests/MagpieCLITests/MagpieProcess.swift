@@ -1,5 +1,6 @@
 import Classifiers
 import Foundation
+import MagpieTestSupport
 import Testing
 
 /// Runs the built `magpie` executable as a user would, capturing its output.
@@ -32,8 +33,16 @@ struct MagpieProcess {
         return release
     }
 
+    /// Runs magpie to its exit on a thread of its own: waiting for a long command would
+    /// otherwise hold one of the few cooperative threads every concurrent test shares.
     static func run(
         _ arguments: [String], input: String? = nil, environment: [String: String] = [:], executable: URL = executable
+    ) async throws -> Result {
+        try await offThePool { try runBlocking(arguments, input: input, environment: environment, executable: executable) }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String], input: String?, environment: [String: String], executable: URL
     ) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw MissingExecutable(path: executable.path)
@@ -57,16 +66,6 @@ struct MagpieProcess {
         return Result(
             status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))
-    }
-
-    /// `run` on a thread of its own, for async tests: waiting for a long command would
-    /// otherwise hold one of the few cooperative threads every concurrent test shares.
-    static func runDetached(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try run(arguments, environment: environment) })
-            }
-        }
     }
 
     struct MissingExecutable: Error, CustomStringConvertible {

@@ -10,8 +10,8 @@ import Testing
 @Suite(.serialized) struct ModelReleaseCLITests {
     typealias Server = ServeProcessTests.Server
 
-    static func models(_ arguments: [String], database: String, workspace: Workspace) throws -> MagpieProcess.Result {
-        try MagpieProcess.run(["models"] + arguments + ["--database", database, "--models", workspace.path("models")])
+    static func models(_ arguments: [String], database: String, workspace: Workspace) async throws -> MagpieProcess.Result {
+        try await MagpieProcess.run(["models"] + arguments + ["--database", database, "--models", workspace.path("models")])
     }
 
     /// The version that answered each key, once per key.
@@ -39,27 +39,28 @@ import Testing
 
     @Test func aCanaryStartedByHandServesItsShareSurvivesARestartAndRollsBack() async throws {
         let workspace = try Workspace()
-        try ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech/1")
+        try await ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech/1")
         try FileManager.default.copyItem(
             atPath: workspace.path("models/hate-speech/1"), toPath: workspace.path("models/hate-speech/2"))
         let database = workspace.path("magpie.sqlite")
-        var keys = [try ServeProcessTests.createKey(in: database, quota: "10000/day", rate: 1000, burst: 1000)]
+        var keys = await [try ServeProcessTests.createKey(in: database, quota: "10000/day", rate: 1000, burst: 1000)]
         for index in 1..<24 {
-            let created = try MagpieProcess.run([
+            let created = try await MagpieProcess.run([
                 "keys", "create", "--database", database, "--name", "k\(index)", "--plan", "plan",
             ])
             keys.append(try #require(created.standardOutput.split(separator: "\n").last.map(String.init)))
         }
 
-        let listed = try Self.models(["list"], database: database, workspace: workspace)
+        let listed = try await Self.models(["list"], database: database, workspace: workspace)
         #expect(listed.standardOutput.contains("hate-speech  1, 2"), "\(listed.standardOutput)")
         let first = try Server(models: workspace.path("models"), database: database)
         // The first server records the newest version as stable.
         #expect(try await Self.versions(first, keys: keys).allSatisfy { $0 == "2" })
-        #expect(try Self.models(["promote", "hate-speech", "1"], database: database, workspace: workspace).status == 0)
+        await #expect(try Self.models(["promote", "hate-speech", "1"], database: database, workspace: workspace).status == 0)
         #expect(try await Self.waitFor(first, keys: keys) { $0.allSatisfy { $0 == "1" } }.allSatisfy { $0 == "1" })
 
-        let started = try Self.models(["canary", "hate-speech", "2", "--weight", "50"], database: database, workspace: workspace)
+        let started = try await Self.models(
+            ["canary", "hate-speech", "2", "--weight", "50"], database: database, workspace: workspace)
         #expect(
             started.status == 0 && started.standardOutput.contains("version 2 is the canary at 50%"), "\(started.standardError)")
         // Once the server has read the canary (within a second), every key keeps its side.
@@ -69,23 +70,23 @@ import Testing
         #expect(Set(split) == ["1", "2"], "both versions answer: \(split)")
         // Sticky: each key keeps its version.
         #expect(try await Self.versions(first, keys: keys) == split)
-        #expect(first.terminate() == 0)
+        #expect(await first.terminate() == 0)
 
         // A restarted server resumes the canary where it was.
         let second = try Server(models: workspace.path("models"), database: database)
         #expect(try await Self.versions(second, keys: keys) == split)
-        let shown = try Self.models(["show", "hate-speech"], database: database, workspace: workspace)
+        let shown = try await Self.models(["show", "hate-speech"], database: database, workspace: workspace)
         #expect(shown.standardOutput.contains("canary:   2 at 50%"), "\(shown.standardOutput)")
         #expect(shown.standardOutput.contains("canary_started") && shown.standardOutput.contains("by hand"))
 
-        let rolledBack = try Self.models(["rollback", "hate-speech"], database: database, workspace: workspace)
+        let rolledBack = try await Self.models(["rollback", "hate-speech"], database: database, workspace: workspace)
         #expect(rolledBack.status == 0 && rolledBack.standardOutput.contains("stable is version 1; no canary"))
         #expect(try await Self.waitFor(second, keys: keys) { $0.allSatisfy { $0 == "1" } }.allSatisfy { $0 == "1" })
-        #expect(second.terminate() == 0)
+        #expect(await second.terminate() == 0)
 
-        let refused = try Self.models(["canary", "hate-speech", "3"], database: database, workspace: workspace)
+        let refused = try await Self.models(["canary", "hate-speech", "3"], database: database, workspace: workspace)
         #expect(refused.status != 0 && refused.standardError.contains("model 'hate-speech' has no version '3' (versions: 1, 2)"))
-        let unknown = try Self.models(["show", "sentiment"], database: database, workspace: workspace)
+        let unknown = try await Self.models(["show", "sentiment"], database: database, workspace: workspace)
         #expect(
             unknown.status != 0 && unknown.standardError.contains("no versioned model named 'sentiment' (models: hate-speech)"))
     }

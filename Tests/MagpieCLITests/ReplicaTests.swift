@@ -93,17 +93,22 @@ import Testing
         ///   other tests sharing one.
         init(
             replicas count: Int, backend: Backend = .postgres, databaseTimeoutSeconds: Int? = 30, moto: HelperProcess? = nil
-        ) throws {
+        ) async throws {
             switch backend {
             case .postgres:
-                database = try PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
+                database = try await PostgresFixture.database(timeoutSeconds: databaseTimeoutSeconds)
                 environment = [:]
                 dedicatedMoto = nil
             case .dynamodb:
-                let moto = try moto ?? HelperProcess(script: "scripts/aws/moto_with_auth.py")
+                let server: HelperProcess
+                if let moto {
+                    server = moto
+                } else {
+                    server = try await HelperProcess.start(script: "scripts/aws/moto_with_auth.py")
+                }
                 database = DynamoDBFixture.location()
-                environment = try DynamoDBFixture.environment(moto)
-                dedicatedMoto = moto
+                environment = try await DynamoDBFixture.environment(server)
+                dedicatedMoto = server
             }
             workspace = try Workspace()
             try FileManager.default.createDirectory(
@@ -118,14 +123,14 @@ import Testing
             }
         }
 
-        func key(quota: String) throws -> (id: String, secret: String) {
-            let plan = try MagpieProcess.run(
+        func key(quota: String) async throws -> (id: String, secret: String) {
+            let plan = try await MagpieProcess.run(
                 [
                     "plans", "create", "--database", database, "--name", "plan", "--quota", quota, "--rate", "100000", "--burst",
                     "100000",
                 ], environment: environment)
             try #require(plan.status == 0, "\(plan.standardError)")
-            let created = try MagpieProcess.run(
+            let created = try await MagpieProcess.run(
                 ["keys", "create", "--database", database, "--name", "k", "--plan", "plan"], environment: environment)
             try #require(created.status == 0, "\(created.standardError)")
             let lines = created.standardOutput.split(separator: "\n")
@@ -134,15 +139,15 @@ import Testing
         }
 
         /// The key's count this period, as `magpie keys list` reads it from the database.
-        func usage() throws -> Int {
-            let listed = try MagpieProcess.run(["keys", "list", "--database", database], environment: environment)
+        func usage() async throws -> Int {
+            let listed = try await MagpieProcess.run(["keys", "list", "--database", database], environment: environment)
             let row = try #require(listed.standardOutput.split(separator: "\n").dropFirst().first)
             let usage = try #require(row.split(separator: " ").first { $0.contains("/") && !$0.contains(":") })
             return try #require(Int(usage.split(separator: "/")[0]))
         }
 
         func stop() {
-            for replica in replicas where replica.process.isRunning { _ = replica.terminate() }
+            for replica in replicas where replica.process.isRunning { replica.process.terminate() }
         }
     }
 
@@ -153,24 +158,24 @@ import Testing
     /// 96 clients over 3 replicas send 600 requests against a quota of 250: exactly 250 are
     /// admitted, every other one is `429 Limit Exceeded`, and the database says 250.
     @Test(arguments: Backend.allCases) func threeReplicasAdmitExactlyTheQuota(_ backend: Backend) async throws {
-        let cluster = try Cluster(replicas: 3, backend: backend)
+        let cluster = try await Cluster(replicas: 3, backend: backend)
         defer { cluster.stop() }
-        let key = try cluster.key(quota: "250/day")
+        let key = try await cluster.key(quota: "250/day")
         let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 96, perClient: 6)
         #expect(outcomes.count == 576)
         #expect(Self.count(outcomes, .status(200, errorType: nil)) == 250)
         #expect(Self.count(outcomes, .status(429, errorType: "quota_exceeded")) == 576 - 250)
         #expect(Set(outcomes.filter { $0.outcome == .status(200, errorType: nil) }.map(\.port)).count == 3)
-        #expect(try cluster.usage() == 250)
+        await #expect(try cluster.usage() == 250)
     }
 
     /// SIGKILL of one replica while 96 clients load all three: every admitted request is
     /// counted once, and only requests in flight on the killed replica may be counted without
     /// an answer.
     @Test(arguments: Backend.allCases) func aKilledReplicaLosesAndDoublesNothing(_ backend: Backend) async throws {
-        let cluster = try Cluster(replicas: 3, backend: backend)
+        let cluster = try await Cluster(replicas: 3, backend: backend)
         defer { cluster.stop() }
-        let key = try cluster.key(quota: "100000/day")
+        let key = try await cluster.key(quota: "100000/day")
         let victim = cluster.replicas[2].process
         let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 96, perClient: 8) {
             kill(victim.processIdentifier, SIGKILL)
@@ -179,7 +184,7 @@ import Testing
         let unanswered = Self.count(outcomes, .noAnswer)
         #expect(unanswered > 0, "the kill came after the load")
         #expect(admitted + unanswered == outcomes.count, "\(outcomes.filter { $0.outcome != .status(200, errorType: nil) })")
-        let counted = try cluster.usage()
+        let counted = try await cluster.usage()
         #expect(counted >= admitted && counted <= admitted + 32, "counted \(counted), admitted \(admitted)")
     }
 
@@ -188,15 +193,16 @@ import Testing
     /// without a restart of Magpie, and the quota stays exact.
     @Test(arguments: Backend.allCases) func aDatabaseOutageGives503sThenServiceResumes(_ backend: Backend) async throws {
         // The outage must not reach other tests' stores: DynamoDB gets a moto of its own.
-        let moto = backend == .dynamodb ? try HelperProcess(script: "scripts/aws/moto_with_auth.py") : nil
-        let cluster = try Cluster(replicas: 2, backend: backend, databaseTimeoutSeconds: nil, moto: moto)
+        let moto = backend == .dynamodb ? try await HelperProcess.start(script: "scripts/aws/moto_with_auth.py") : nil
+        let cluster = try await Cluster(replicas: 2, backend: backend, databaseTimeoutSeconds: nil, moto: moto)
         defer { cluster.stop() }
-        let key = try cluster.key(quota: "400/day")
-        let server = try moto ?? PostgresFixture.server.get()
+        let key = try await cluster.key(quota: "400/day")
+        let server: HelperProcess
+        if let moto { server = moto } else { server = try await PostgresFixture.server }
         let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 32, perClient: 20) {
-            #expect(server.command("stop") == "stopped")
+            #expect(await server.command("stop") == "stopped")
             try? await Task.sleep(for: .seconds(2))
-            #expect(server.command("start") == "started")
+            #expect(await server.command("start") == "started")
         }
         let unavailable = Self.count(outcomes, .status(503, errorType: "store_unavailable"))
         let admitted = Self.count(outcomes, .status(200, errorType: nil))
@@ -207,18 +213,18 @@ import Testing
         #expect(
             Self.count(afterwards, .status(200, errorType: nil))
                 + Self.count(afterwards, .status(429, errorType: "quota_exceeded")) == 20)
-        let counted = try cluster.usage()
+        let counted = try await cluster.usage()
         let admittedInAll = admitted + Self.count(afterwards, .status(200, errorType: nil))
         #expect(counted <= 400 && counted >= admittedInAll && counted <= admittedInAll + unavailable)
     }
 
     /// Revoked through the CLI (any replica's store): the next request on every replica is 403.
     @Test(arguments: Backend.allCases) func aRevokedKeyIsRefusedByEveryReplica(_ backend: Backend) async throws {
-        let cluster = try Cluster(replicas: 3, backend: backend)
+        let cluster = try await Cluster(replicas: 3, backend: backend)
         defer { cluster.stop() }
-        let key = try cluster.key(quota: "1000/day")
+        let key = try await cluster.key(quota: "1000/day")
         for port in cluster.ports { #expect(await Self.infer(port: port, key: key.secret) == .status(200, errorType: nil)) }
-        let revoked = try MagpieProcess.run(
+        let revoked = try await MagpieProcess.run(
             ["keys", "revoke", "--database", cluster.database, key.id], environment: cluster.environment)
         try #require(revoked.status == 0, "\(revoked.standardError)")
         for port in cluster.ports {

@@ -8,12 +8,12 @@ import Testing
 
     @Test func aDroppedDatasetBecomesACanaryThenStableWithNoRequestFailing() async throws {
         let workspace = try Workspace()
-        try ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech/1")
+        try await ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech/1")
         try FileManager.default.createDirectory(atPath: workspace.path("datasets"), withIntermediateDirectories: true)
         let database = workspace.path("magpie.sqlite")
-        var keys = [try ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 1000, burst: 1000)]
+        var keys = await [try ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 1000, burst: 1000)]
         for index in 1..<20 {
-            let created = try MagpieProcess.run([
+            let created = try await MagpieProcess.run([
                 "keys", "create", "--database", database, "--name", "k\(index)", "--plan", "plan",
             ])
             keys.append(try #require(created.standardOutput.split(separator: "\n").last.map(String.init)))
@@ -43,7 +43,7 @@ import Testing
                 let body = try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
                 if let version = body?["version"] as? String { versions.insert(version) }
             }
-            let shown = try MagpieProcess.run([
+            let shown = try await MagpieProcess.run([
                 "models", "show", "hate-speech", "--database", database, "--models", workspace.path("models"),
             ])
             if shown.standardOutput.contains("stable:   2") {
@@ -55,12 +55,12 @@ import Testing
         #expect(stable == 2, "version 2 did not become stable in time")
         #expect(statuses.allSatisfy { $0 == 200 }, "\(Set(statuses))")
         #expect(versions == ["1", "2"])
-        let shown = try MagpieProcess.run([
+        let shown = try await MagpieProcess.run([
             "models", "show", "hate-speech", "--database", database, "--models", workspace.path("models"),
         ])
         #expect(shown.standardOutput.contains("retrained on 2026-12-03.csv"), "\(shown.standardOutput)")
         #expect(shown.standardOutput.contains("promoted") && shown.standardOutput.contains("analysis"))
-        #expect(server.terminate() == 0)
+        #expect(await server.terminate() == 0)
         #expect(server.loggedText.contains(#""message":"retraining finished""#))
     }
 }

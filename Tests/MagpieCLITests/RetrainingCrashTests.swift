@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized) struct RetrainingCrashTests {
     @Test func aKillDuringTrainingLeavesNoVersionAndTheRestartRedoesIt() async throws {
         let workspace = try Workspace()
-        try ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech/1")
+        try await ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech/1")
         try FileManager.default.createDirectory(atPath: workspace.path("datasets"), withIntermediateDirectories: true)
         let slice = try workspace.hateSpeechSlice(perClass: 400, name: "large.csv")
         try FileManager.default.moveItem(atPath: slice, toPath: workspace.path("datasets/large.csv"))
@@ -35,19 +35,19 @@ import Testing
         }
         try #require(logged.contains(#""message":"retraining""#), "\(logged)")
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        await first.exit()
         #expect(first.terminationReason == .uncaughtSignal, "training finished before the kill: \(logged)")
         let folders = try FileManager.default.contentsOfDirectory(atPath: workspace.path("models/hate-speech"))
         #expect(!folders.contains("2"), "\(folders)")
 
-        let second = try MagpieProcess.run(arguments)
+        let second = try await MagpieProcess.run(arguments)
         #expect(second.status == 0, "\(second.standardError)")
         #expect(
             second.standardOutput.contains("datasets/large.csv published as version 2")
                 || second.standardOutput.contains("large.csv published as version 2"), "\(second.standardOutput)")
         let after = try FileManager.default.contentsOfDirectory(atPath: workspace.path("models/hate-speech"))
         #expect(after.contains("2") && !after.contains { $0.hasPrefix(".staging-") }, "\(after)")
-        let shown = try MagpieProcess.run([
+        let shown = try await MagpieProcess.run([
             "models", "show", "hate-speech", "--database", workspace.path("magpie.sqlite"), "--models", workspace.path("models"),
         ])
         #expect(shown.standardOutput.contains("canary:   2 at 10%"), "\(shown.standardOutput)")

@@ -4,7 +4,7 @@ import Testing
 /// `magpie serve --config`: a bad file fails at start naming the key; a good one serves its
 /// models, routes and plans.
 @Suite(.serialized) struct ServeConfigurationTests {
-    @Test func invalidConfigurationsNameTheOffendingKey() throws {
+    @Test func invalidConfigurationsNameTheOffendingKey() async throws {
         let workspace = try Workspace()
         let cases: [(yaml: String, message: String)] = [
             ("server:\n  prot: 8080\n", "config.yaml:2: server.prot: unknown key; expected one of:"),
@@ -70,11 +70,11 @@ import Testing
         ]
         for (yaml, message) in cases {
             let path = try workspace.write("config.yaml", yaml)
-            let result = try MagpieProcess.run(["serve", "--config", path, "--database", workspace.path("db.sqlite")])
+            let result = try await MagpieProcess.run(["serve", "--config", path, "--database", workspace.path("db.sqlite")])
             #expect(result.status != 0, "\(yaml)")
             #expect(result.standardError.contains(message), "\(yaml): \(result.standardError)")
         }
-        let environment = try MagpieProcess.run(
+        let environment = try await MagpieProcess.run(
             ["serve", "--database", workspace.path("db.sqlite")], environment: ["MAGPIE_PORT": "eighty"])
         #expect(environment.standardError.contains("MAGPIE_PORT: expected a whole number from 0 to 65535, got 'eighty'"))
     }

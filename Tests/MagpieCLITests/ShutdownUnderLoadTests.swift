@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func sigtermUnderLoadFinishesBegunRequestsAndExitsZero() async throws {
-        let (_, database, key, server) = try ServeProcessTests.keyedServer(
+        let (_, database, key, server) = try await ServeProcessTests.keyedServer(
             quota: "1000000/day", rate: 100_000, burst: 100_000)
         let port = server.port
         let answeredSoFar = AnsweredCount()
@@ -67,7 +67,7 @@ import Testing
         }
         let signalled = clock.now
         kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
+        await server.process.exit()
         let shutdown = signalled.duration(to: clock.now)
         var total = Tally()
         for client in clients {
@@ -81,7 +81,7 @@ import Testing
         #expect(shutdown < .seconds(10), "shutdown took \(shutdown)")
         #expect(total.unexpected.isEmpty, "\(total.unexpected.prefix(5))")
         #expect(total.answered >= 40)
-        let listed = try MagpieProcess.run(["keys", "list", "--database", database])
+        let listed = try await MagpieProcess.run(["keys", "list", "--database", database])
         #expect(listed.standardOutput.contains(" \(total.answered)/1000000/day "), "\(total) vs \(listed.standardOutput)")
         #expect(server.loggedText.contains(#""message":"shutting down""#))
     }
@@ -90,7 +90,7 @@ import Testing
     /// hold the process: it exits 0 about `timeouts.shutdown` after SIGTERM.
     @Test func theShutdownBoundFromTheConfigurationEndsAStalledRequest() async throws {
         let workspace = try Workspace()
-        try ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
+        try await ServeProcessTests.trainModel(named: "hate-speech", in: workspace, at: "models/hate-speech")
         let config = try workspace.write("config.yaml", "server:\n  timeouts: {shutdown: 1, request: 60, body_gap: 60}\n")
         let server = try Server(arguments: [
             "--config", config, "--models", workspace.path("models"), "--database", workspace.path("magpie.sqlite"),
@@ -104,7 +104,7 @@ import Testing
         let clock = ContinuousClock()
         let signalled = clock.now
         kill(server.process.processIdentifier, SIGTERM)
-        server.process.waitUntilExit()
+        await server.process.exit()
         let shutdown = signalled.duration(to: clock.now)
         #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "\(server.loggedText)")
         // 1 s of drain, 1 s for closing, then cancelled: well under the default bound of 10 s.

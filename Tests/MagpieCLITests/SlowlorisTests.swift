@@ -13,11 +13,11 @@ import Testing
         try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
         let config = try workspace.write("magpie.yaml", "server:\n  timeouts: {head: 2}\n")
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 1000, burst: 1000)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 1000, burst: 1000)
         let server = try ServeProcessTests.Server(arguments: [
             "--config", config, "--models", workspace.path("models"), "--database", database, "--port", "0",
         ])
-        defer { _ = server.terminate() }
+        defer { server.process.terminate() }
         let attackers = try (0..<2_000).map { _ in
             let attacker = try RawConnection(port: server.port)
             attacker.send("POST /v1/infer/hate-speech HTTP/1.1\r\nHost: magpie\r\nContent-Type: application/json\r\n")

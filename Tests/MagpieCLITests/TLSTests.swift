@@ -39,12 +39,12 @@ import Testing
 
     static func server(
         _ files: (certificate: String, key: String), in workspace: Workspace, arguments: [String] = []
-    ) throws -> (ServeProcessTests.Server, key: String) {
+    ) async throws -> (ServeProcessTests.Server, key: String) {
         try FileManager.default.createDirectory(
             at: workspace.directory.appendingPathComponent("models"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: ModelFixture.artifact, toPath: workspace.path("models/hate-speech"))
         let database = workspace.path("magpie.sqlite")
-        let key = try ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
+        let key = try await ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
         let server = try ServeProcessTests.Server(
             arguments: [
                 "--models", workspace.path("models"), "--database", database, "--port", "0", "--tls-cert", files.certificate,
@@ -58,8 +58,8 @@ import Testing
     @Test func servesHTTP2AndHTTP11WithModernTLSAndHSTS() async throws {
         let workspace = try Workspace()
         let files = try Self.certificate("magpie-one", in: workspace)
-        let (server, key) = try Self.server(files, in: workspace)
-        defer { _ = server.terminate() }
+        let (server, key) = try await Self.server(files, in: workspace)
+        defer { server.process.terminate() }
         let url = "https://127.0.0.1:\(server.port)"
         for (flag, version) in [("--http2", "2"), ("--http1.1", "1.1")] {
             let (status, output) = try Self.run(
@@ -81,7 +81,7 @@ import Testing
         #expect(cipher.hasPrefix("ECDHE-") && (cipher.contains("GCM") || cipher.contains("CHACHA20")), "\(probe)")
         #expect(probe["alpn"] as? String == "h2")
         // magpie bench speaks https too, trusting the test's certificate.
-        let bench = try MagpieProcess.run([
+        let bench = try await MagpieProcess.run([
             "bench", url + "/health", "--method", "GET", "--cacert", files.certificate, "--requests", "50", "--concurrency", "2",
         ])
         #expect(bench.status == 0 && bench.standardOutput.contains("200: 50"), "\(bench.standardOutput)\(bench.standardError)")
@@ -98,8 +98,8 @@ import Testing
         let workspace = try Workspace()
         let files = try Self.certificate("magpie-limit", in: workspace)
         let config = try workspace.write("config.yaml", "server:\n  max_connections: 3\n")
-        let (server, _) = try Self.server(files, in: workspace, arguments: ["--config", config])
-        defer { _ = server.terminate() }
+        let (server, _) = try await Self.server(files, in: workspace, arguments: ["--config", config])
+        defer { server.process.terminate() }
         let result = Self.json(
             try Self.run("python3", ["scripts/tls_client.py", "limit", "\(server.port)", files.certificate, "3"]).output)
         #expect(result["held"] as? [String] == ["h2", "h2", "h2"], "\(result)")
@@ -117,9 +117,9 @@ import Testing
         let served = (certificate: workspace.path("served.pem"), key: workspace.path("served-key.pem"))
         try FileManager.default.copyItem(atPath: first.certificate, toPath: served.certificate)
         try FileManager.default.copyItem(atPath: first.key, toPath: served.key)
-        let (server, _) = try Self.server(served, in: workspace)
-        defer { _ = server.terminate() }
-        let open = try HelperProcess(
+        let (server, _) = try await Self.server(served, in: workspace)
+        defer { server.process.terminate() }
+        let open = try await HelperProcess.start(
             script: "scripts/tls_client.py", arguments: ["keep-alive", "\(server.port)", first.certificate])
         #expect(open.announcement["first"] as? Int == 200)
 
@@ -132,7 +132,8 @@ import Testing
         let after = Self.json(
             try Self.run("python3", ["scripts/tls_client.py", "handshakes", "\(server.port)", second.certificate]).output)
         #expect(after["subject"] as? String == "magpie-two")
-        #expect(Self.json(open.command("again"))["second"] as? Int == 200, "the connection from before the reload was dropped")
+        #expect(
+            Self.json(await open.command("again"))["second"] as? Int == 200, "the connection from before the reload was dropped")
 
         try FileManager.default.removeItem(atPath: served.key)
         try FileManager.default.copyItem(atPath: first.key, toPath: served.key)
@@ -144,13 +145,13 @@ import Testing
         #expect(kept["subject"] as? String == "magpie-two")
     }
 
-    @Test func badFilesAreRefusedAtStartNamingTheFile() throws {
+    @Test func badFilesAreRefusedAtStartNamingTheFile() async throws {
         let workspace = try Workspace()
         let files = try Self.certificate("magpie-one", in: workspace)
-        let missing = try MagpieProcess.run(["serve", "--port", "0", "--tls-cert", files.certificate])
+        let missing = try await MagpieProcess.run(["serve", "--port", "0", "--tls-cert", files.certificate])
         #expect(missing.status != 0 && missing.standardError.contains("--tls-cert and --tls-key go together"))
         let notPEM = try workspace.write("not.pem", "hello")
-        let refused = try MagpieProcess.run([
+        let refused = try await MagpieProcess.run([
             "serve", "--models", workspace.path("none"), "--database", "memory://", "--port", "0", "--tls-cert", notPEM,
             "--tls-key", files.key,
         ])

@@ -4,12 +4,12 @@ import Testing
 @Suite(.serialized) struct TrainEvaluatePredictTests {
     let labelNames = "0=Hate Speech,1=Offensive Language,2=Neither"
 
-    @Test func trainsEvaluatesAndPredictsThroughTheCLI() throws {
+    @Test func trainsEvaluatesAndPredictsThroughTheCLI() async throws {
         let workspace = try Workspace()
         let data = try workspace.hateSpeechSlice(perClass: 120)
         let model = workspace.path("model")
         let report = workspace.path("report.json")
-        let train = try MagpieProcess.run([
+        let train = try await MagpieProcess.run([
             "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--label-names", labelNames,
             "--folds", "3", "--holdout", "0.2", "--seed", "7", "--name", "hate-speech", "--output", model, "--report", report,
         ])
@@ -30,7 +30,7 @@ import Testing
                 "Hate Speech", "Offensive Language", "Neither",
             ])
 
-        let evaluate = try MagpieProcess.run([
+        let evaluate = try await MagpieProcess.run([
             "evaluate", "--model", model, "--data", data, "--text-column", "tweet", "--label-column", "class", "--json",
         ])
         #expect(evaluate.status == 0, "\(evaluate.standardError)")
@@ -47,7 +47,7 @@ import Testing
         #expect(matrix.map { $0.reduce(0, +) } == [120, 120, 120])
         #expect((metrics["accuracy"] as! Double) > 0.8, "training-set accuracy of a fitted model")
 
-        let predict = try MagpieProcess.run(["predict", "--model", model, "have a lovely day", "you stupid bitch"])
+        let predict = try await MagpieProcess.run(["predict", "--model", model, "have a lovely day", "you stupid bitch"])
         #expect(predict.status == 0, "\(predict.standardError)")
         let predictions = predict.standardOutput.split(separator: "\n").map {
             try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
@@ -61,17 +61,17 @@ import Testing
         #expect(predictions[0]["label"] as? String == "Neither")
         #expect(predictions[1]["label"] as? String == "Offensive Language")
 
-        let fromStandardInput = try MagpieProcess.run(
+        let fromStandardInput = try await MagpieProcess.run(
             ["predict", "--model", model], input: "have a lovely day\n\nyou stupid bitch\n")
         #expect(fromStandardInput.standardOutput == predict.standardOutput)
     }
 
-    @Test func sameDataOptionsAndSeedGiveAByteIdenticalArtifact() throws {
+    @Test func sameDataOptionsAndSeedGiveAByteIdenticalArtifact() async throws {
         let workspace = try Workspace()
         let data = try workspace.hateSpeechSlice(perClass: 60)
         var digests: [Data] = []
         for name in ["first", "second"] {
-            let result = try MagpieProcess.run(
+            let result = try await MagpieProcess.run(
                 [
                     "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--folds", "2", "--name", "m",
                     "--output", workspace.path(name),
@@ -85,11 +85,11 @@ import Testing
         #expect(digests[1] == digests[3])
     }
 
-    @Test func naturalModeTrainsOnItsOwnFeatures() throws {
+    @Test func naturalModeTrainsOnItsOwnFeatures() async throws {
         let workspace = try Workspace()
         let data = try workspace.hateSpeechSlice(perClass: 60)
         let model = workspace.path("natural")
-        let train = try MagpieProcess.run([
+        let train = try await MagpieProcess.run([
             "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--algorithm", "naive-bayes",
             "--naive-bayes-variant", "natural", "--output", model,
         ])

@@ -3,14 +3,18 @@ import Foundation
 /// One moto server per test process (`scripts/aws/moto_with_auth.py`: request authentication
 /// on, signatures checked with botocore), and a fresh table per test.
 public enum DynamoDBFixture {
-    public static let server: Result<HelperProcess, any Error> = Result {
-        try HelperProcess(script: "scripts/aws/moto_with_auth.py")
+    /// Started once, by the first test that asks; the others await the same start.
+    private static let starting = Task { try await HelperProcess.start(script: "scripts/aws/moto_with_auth.py") }
+
+    public static var server: HelperProcess {
+        get async throws { try await starting.value }
     }
 
     /// The AWS settings a process needs to reach moto's DynamoDB (the shared server, or
     /// `moto`, one a test stops and starts), and nothing from the machine's own configuration.
-    public static func environment(_ dedicated: HelperProcess? = nil) throws -> [String: String] {
-        let moto = try dedicated ?? server.get()
+    public static func environment(_ dedicated: HelperProcess? = nil) async throws -> [String: String] {
+        let moto: HelperProcess
+        if let dedicated { moto = dedicated } else { moto = try await server }
         return [
             "AWS_ACCESS_KEY_ID": try moto.string("access_key_id"), "AWS_SECRET_ACCESS_KEY": try moto.string("secret_access_key"),
             "AWS_REGION": try moto.string("region"), "AWS_ENDPOINT_URL_DYNAMODB": try moto.string("endpoint"),

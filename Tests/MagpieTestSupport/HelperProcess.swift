@@ -1,8 +1,12 @@
 import Foundation
 
-/// A helper server written in Python (moto, the SageMaker stand-in): started with its standard
-/// input on a pipe, it announces itself with one JSON line on standard output and serves until
-/// that pipe closes, so it dies with the test process even when a test crashes.
+/// A helper server written in Python (moto, PostgreSQL, the SageMaker stand-in): started with its
+/// standard input on a pipe, it announces itself with one JSON line on standard output and serves
+/// until that pipe closes, so it dies with the test process even when a test crashes.
+///
+/// Starting one takes seconds (Python imports moto; initdb runs), and so can a command. Both wait
+/// on a thread of their own: tests run on a cooperative pool as wide as the machine has cores, and
+/// a few blocked waits there would stall every other test, whose deadlines then expire.
 public final class HelperProcess: @unchecked Sendable {
     public let announcement: [String: Any]
     private let process: Process
@@ -19,7 +23,13 @@ public final class HelperProcess: @unchecked Sendable {
     }
 
     /// Runs `python3 script arguments…` from the repository root and waits for its line.
-    public init(script: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    public static func start(
+        script: String, arguments: [String] = [], environment: [String: String] = [:]
+    ) async throws -> HelperProcess {
+        try await offThePool { try HelperProcess(script: script, arguments: arguments, environment: environment) }
+    }
+
+    private init(script: String, arguments: [String], environment: [String: String]) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", ModelFixture.repositoryRoot.appendingPathComponent(script).path] + arguments
@@ -40,11 +50,13 @@ public final class HelperProcess: @unchecked Sendable {
 
     /// Sends one line of control (e.g. `restart` to the PostgreSQL helper) and returns the
     /// helper's one-line answer.
-    public func command(_ line: String) -> String {
-        commandLock.lock()
-        defer { commandLock.unlock() }
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
-        return Self.readLine(output)
+    public func command(_ line: String) async -> String {
+        await offThePool { [self] in
+            commandLock.lock()
+            defer { commandLock.unlock() }
+            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+            return Self.readLine(output)
+        }
     }
 
     private static func readLine(_ pipe: Pipe) -> String {
@@ -66,5 +78,27 @@ public final class HelperProcess: @unchecked Sendable {
         try? input.fileHandleForWriting.close()
         process.terminate()
         process.waitUntilExit()
+    }
+}
+
+/// Runs blocking work (waiting for a process or a pipe) on a new thread and resumes with its
+/// result, leaving the cooperative threads that every concurrent test shares free.
+public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
+    }
+}
+
+/// `offThePool` for work that cannot fail.
+public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: work()) }
+    }
+}
+
+extension Process {
+    /// `waitUntilExit` off the cooperative pool.
+    public func exit() async {
+        await offThePool { [self] in waitUntilExit() }
     }
 }

@@ -181,10 +181,12 @@ import Testing
     /// moto with authentication off, since moto's check refuses a ListObjectsV2 with a prefix
     /// even from boto3.
     @Test func datasetsInS3AreTrainedLikeFolders() async throws {
-        let signed = try DynamoDBFixture.environment().merging(
-            ["AWS_ENDPOINT_URL_S3": try DynamoDBFixture.server.get().string("endpoint")]) { $1 }
-        let open = try HelperProcess(script: "scripts/aws/moto_with_auth.py", environment: ["MAGPIE_MOTO_AUTH": "off"])
-        let environment = try DynamoDBFixture.environment(open).merging(["AWS_ENDPOINT_URL_S3": try open.string("endpoint")]) {
+        let signed = try await DynamoDBFixture.environment().merging(
+            ["AWS_ENDPOINT_URL_S3": try await DynamoDBFixture.server.string("endpoint")]) { $1 }
+        let open = try await HelperProcess.start(
+            script: "scripts/aws/moto_with_auth.py", environment: ["MAGPIE_MOTO_AUTH": "off"])
+        let environment = try await DynamoDBFixture.environment(open).merging(["AWS_ENDPOINT_URL_S3": try open.string("endpoint")]
+        ) {
             $1
         }
         let checked = S3(client: try AWSClient(service: .s3, environment: signed))

@@ -11,8 +11,8 @@ import Testing
 @Suite struct DynamoDBStoreTests {
     let environment: [String: String]
 
-    init() throws {
-        environment = try DynamoDBFixture.environment()
+    init() async throws {
+        environment = try await DynamoDBFixture.environment()
     }
 
     func describe(_ table: String) async throws -> [String: JSONValue] {

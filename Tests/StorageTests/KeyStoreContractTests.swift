@@ -21,10 +21,14 @@ import Testing
         case .memory:
             return (MemoryStore(), nil)
         case .postgres:
-            return (try await StoreLocation(parsing: try PostgresFixture.database()).open(logger: Logger(label: "test")), nil)
+            return (
+                try await StoreLocation(parsing: try await PostgresFixture.database()).open(logger: Logger(label: "test")), nil
+            )
         case .dynamodb:
             let location = try StoreLocation(parsing: DynamoDBFixture.location())
-            return (try await location.open(logger: Logger(label: "test"), environment: try DynamoDBFixture.environment()), nil)
+            return (
+                try await location.open(logger: Logger(label: "test"), environment: try await DynamoDBFixture.environment()), nil
+            )
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
 /// over its limit decided one by one, a revoked key, a key without quota.
 @Suite struct PostgresQuotaBatchTests {
     @Test func aMixedBatchIsDecidedAsOneRequestAtATimeWouldBe() async throws {
-        let store = try await PostgresStore.connect(url: try PostgresFixture.database(), logger: Logger(label: "test"))
+        let store = try await PostgresStore.connect(url: try await PostgresFixture.database(), logger: Logger(label: "test"))
         defer { Task { await store.close() } }
         try await store.createPlan(try UsagePlan(name: "three", quota: try Quota(parsing: "3/day"), rate: 100, burst: 100))
         try await store.createPlan(try UsagePlan(name: "many", quota: try Quota(parsing: "100/day"), rate: 100, burst: 100))
