@@ -47,10 +47,13 @@ public enum CanaryAnalysis {
         if canaryAnswers >= policy.earlyRequests, stableAnswers >= policy.earlyRequests {
             let divergence = Divergence.jensenShannon(canary.labels, stable.labels)
             figures["label_divergence"] = divergence
-            if divergence > policy.maxLabelDivergence {
+            let test = Divergence.chiSquare(canary.labels, stable.labels)
+            let critical = Divergence.chiSquareCriticalValue(degreesOfFreedom: test.degreesOfFreedom, z: policy.labelShiftZ)
+            figures["label_chi_square"] = test.statistic
+            if divergence > policy.maxLabelDivergence, test.degreesOfFreedom > 0, test.statistic > critical {
                 return .fail(
                     reason:
-                        "predicted labels shifted: Jensen-Shannon divergence \(format(divergence)) from stable's (allowed: \(format(policy.maxLabelDivergence)))",
+                        "predicted labels shifted: Jensen-Shannon divergence \(format(divergence)) from stable's (allowed: \(format(policy.maxLabelDivergence))), chi-square \(format(test.statistic)) over \(format(critical))",
                     figures: figures)
             }
         }

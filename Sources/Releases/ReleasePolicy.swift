@@ -14,8 +14,12 @@ public struct ReleasePolicy: Sendable, Equatable {
     /// …and more than this much slower, so that noise on sub-millisecond models is no failure.
     public var minimumLatencyIncrease: Duration = .milliseconds(25)
     /// The canary fails when the Jensen–Shannon divergence (in bits, 0–1) between its predicted
-    /// labels and stable's exceeds this.
+    /// labels and stable's exceeds this…
     public var maxLabelDivergence = 0.1
+    /// …and a chi-square test of homogeneity finds the two tallies different at this z (2.326:
+    /// 1%), so that a few dozen answers of a good canary, which can differ from stable's by
+    /// chance, do not roll it back.
+    public var labelShiftZ = 2.326
     /// Feedback each version needs before accuracies are compared.
     public var minimumFeedback = 30
     /// The canary fails when its accuracy is lower than stable's by more than this…

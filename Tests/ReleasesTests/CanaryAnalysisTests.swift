@@ -104,6 +104,36 @@ import Testing
                 == .wait)
     }
 
+    @Test func aSmallSampleThatDiffersByChanceIsNoShift() {
+        var lenient = policy
+        lenient.maxLabelDivergence = 0.04
+        let stable = Self.observations(requests: 400, labels: ["a": 240, "b": 120, "c": 40])
+        // JS 0.052 bits, over the threshold; chi-square 8.25 with 2 degrees of freedom, p ≈ 0.016.
+        let canary = Self.observations(requests: 20, labels: ["a": 8, "b": 6, "c": 6])
+        #expect(Divergence.jensenShannon(canary.labels, stable.labels) > lenient.maxLabelDivergence)
+        #expect(CanaryAnalysis.judge(canary: canary, stable: stable, policy: lenient, stepAge: .zero) == .wait)
+        // Twice the sample with the same shares is significant.
+        let larger = Self.observations(requests: 40, labels: ["a": 16, "b": 12, "c": 12])
+        guard case .fail(let reason, _) = CanaryAnalysis.judge(canary: larger, stable: stable, policy: lenient, stepAge: .zero)
+        else {
+            Issue.record("40 answers with these shares are a shift")
+            return
+        }
+        #expect(reason.hasPrefix("predicted labels shifted"))
+    }
+
+    @Test func chiSquareOfHomogeneityAndItsCriticalValue() {
+        // scipy.stats.chi2_contingency([[10, 20, 5], [30, 15, 5]], correction=False)[0]
+        let test = Divergence.chiSquare(["a": 10, "b": 20, "c": 5], ["a": 30, "b": 15, "c": 5])
+        #expect(abs(test.statistic - 8.326530612244897) < 1e-9 && test.degreesOfFreedom == 2)
+        #expect(Divergence.chiSquare(["a": 5], ["a": 7]).degreesOfFreedom == 0)
+        // scipy.stats.chi2.ppf(0.99, k) for k = 1, 2, 5: 6.635, 9.210, 15.086.
+        for (k, exact) in [(1, 6.6348966010212145), (2, 9.21034037197618), (5, 15.08627246938899)] {
+            let approximate = Divergence.chiSquareCriticalValue(degreesOfFreedom: k, z: 2.326)
+            #expect(abs(approximate - exact) / exact < 0.03, "\(k): \(approximate)")
+        }
+    }
+
     @Test func jensenShannonDivergenceInBits() {
         #expect(Divergence.jensenShannon(["a": 3, "b": 1], ["a": 30, "b": 10]) == 0)
         #expect(Divergence.jensenShannon(["a": 1], ["b": 5]) == 1)
