@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "RemoteModels", targets: ["RemoteModels"]),
         .library(name: "Releases", targets: ["Releases"]),
         .library(name: "Retraining", targets: ["Retraining"]),
+        .library(name: "FineTuning", targets: ["FineTuning"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -50,6 +51,7 @@ let package = Package(
                 "Classifiers",
                 "Digests",
                 "Encoders",
+                "FineTuning",
                 "Gateway",
                 "GatewayHost",
                 "LambdaPackaging",
@@ -123,6 +125,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
+        .target(name: "FineTuning", dependencies: ["Classifiers", "COpenBLAS", "Encoders"]),
         .target(
             name: "Releases",
             dependencies: [
@@ -191,6 +194,9 @@ let package = Package(
         .testTarget(
             name: "StorageTests", dependencies: ["Storage", "MagpieTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
+        .testTarget(
+            name: "FineTuningTests",
+            dependencies: ["Classifiers", "Encoders", "FineTuning", "MagpieTestSupport", "TextFeatures"]),
         .target(
             name: "MagpieTestSupport",
             dependencies: [

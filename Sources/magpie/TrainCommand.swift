@@ -1,6 +1,7 @@
 import ArgumentParser
 import Classifiers
 import Encoders
+import FineTuning
 import Foundation
 import TextFeatures
 
@@ -14,7 +15,9 @@ struct TrainCommand: ParsableCommand {
 
             With --encoder, the features are a Hugging Face encoder's sentence embeddings (the \
             encoder stays frozen) and the classifier is logistic regression; the n-gram options do \
-            not apply.
+            not apply. With --encoder and --fine-tune, every weight of the encoder trains with a \
+            classification head (AdamW, linear warmup and decay, clipping at 1.0), and the output \
+            is a Hugging Face folder.
             """
     )
 
@@ -64,8 +67,32 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Encoder: copy the encoder's files into the artifact, so it works without the original folder.")
     var bundleEncoder = false
 
-    @Option(help: "Encoder: texts per forward pass.")
-    var batchSize = 32
+    @Option(help: "Encoder: texts per forward pass (default 32), or per update with --fine-tune (default 16).")
+    var batchSize: Int?
+
+    @Flag(help: "Encoder: fine-tune every weight with a classification head; writes a Hugging Face folder.")
+    var fineTune = false
+
+    @Option(help: "Fine-tuning: passes over the training texts.")
+    var epochs = FineTuningSettings().epochs
+
+    @Option(help: "Fine-tuning: AdamW's peak learning rate.")
+    var learningRate = FineTuningSettings().learningRate
+
+    @Option(help: "Fine-tuning: tokens per text, [CLS] and [SEP] included; longer texts are cut.")
+    var maxLength = FineTuningSettings().maxLength
+
+    @Option(help: "Fine-tuning: the share of updates that warm the learning rate up from zero.")
+    var warmup = FineTuningSettings().warmup
+
+    @Option(help: "Fine-tuning: AdamW's decoupled weight decay (not on biases nor LayerNorm).")
+    var weightDecay = FineTuningSettings().weightDecay
+
+    @Option(help: "Fine-tuning: the stratified share of rows held out to validate each epoch (0: none).")
+    var validation = 0.1
+
+    @Option(help: "Fine-tuning: threads for the matrix products and attention. Default: every core.")
+    var threads: Int?
 
     @Option(help: "Stratified k-fold cross-validation with this many folds.")
     var folds: Int?
@@ -97,7 +124,17 @@ struct TrainCommand: ParsableCommand {
         if let minDocumentFrequency, minDocumentFrequency < 1 {
             throw ValidationError("--min-document-frequency must be at least 1")
         }
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if fineTune {
+            guard encoder != nil else { throw ValidationError("--fine-tune trains an encoder: give it with --encoder DIR") }
+            if folds != nil || holdout != nil {
+                throw ValidationError("--fine-tune validates on its own split: use --validation, not --folds or --holdout")
+            }
+            if !(0..<1).contains(validation) {
+                throw ValidationError("--validation must be a fraction in [0, 1) (got \(validation))")
+            }
+            if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        }
         if encoder != nil {
             if algorithm != .logisticRegression {
                 throw ValidationError(
@@ -148,7 +185,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let started = ContinuousClock.now
         let (dataset, labelSet, labels) = try readData()
-        if let encoder {
+        if let encoder, fineTune {
+            try fineTune(encoder: encoder, dataset: dataset, labelSet: labelSet, labels: labels)
+        } else if let encoder {
             try trainEncoderHead(encoder: encoder, dataset: dataset, labelSet: labelSet, labels: labels, started: started)
         } else {
             try trainNGramModel(dataset: dataset, labelSet: labelSet, labels: labels, started: started)

@@ -31,6 +31,12 @@ public struct EncoderConfiguration: Sendable, Equatable {
     public var labels: [String]?
     /// Whether the folder holds a `*ForSequenceClassification` head.
     public var isSequenceClassifier: Bool
+    /// Dropout probabilities fine-tuning uses: after the embeddings and each sublayer, on the
+    /// attention probabilities, and before the classifier (BERT's `classifier_dropout` falls
+    /// back to its hidden dropout; DistilBERT's is `seq_classif_dropout`).
+    public var hiddenDropout: Float
+    public var attentionDropout: Float
+    public var classifierDropout: Float
 
     public var headSize: Int { hiddenSize / headCount }
 
@@ -67,6 +73,9 @@ public struct EncoderConfiguration: Sendable, Equatable {
             tokenTypeCount = try required(file.typeVocabSize ?? 2, "type_vocab_size")
             layerNormEpsilon = Float(file.layerNormEps ?? 1e-12)
             activationName = file.hiddenAct ?? "gelu"
+            hiddenDropout = Float(file.hiddenDropoutProb ?? 0.1)
+            attentionDropout = Float(file.attentionProbsDropoutProb ?? 0.1)
+            classifierDropout = Float(file.classifierDropout ?? file.hiddenDropoutProb ?? 0.1)
             if let positions = file.positionEmbeddingType, positions != "absolute" {
                 throw .unsupportedSetting(path: path, key: "position_embedding_type", value: positions)
             }
@@ -78,6 +87,9 @@ public struct EncoderConfiguration: Sendable, Equatable {
             tokenTypeCount = 0
             layerNormEpsilon = 1e-12
             activationName = file.activation ?? "gelu"
+            hiddenDropout = Float(file.dropout ?? 0.1)
+            attentionDropout = Float(file.attentionDropout ?? 0.1)
+            classifierDropout = Float(file.seqClassifDropout ?? 0.2)
         }
         maxPositions = try required(file.maxPositionEmbeddings ?? 512, "max_position_embeddings")
         vocabularySize = try required(file.vocabSize, "vocab_size")
@@ -132,6 +144,8 @@ private struct ConfigurationFile: Decodable {
     var layerNormEps: Double?
     var hiddenAct, activation, positionEmbeddingType: String?
     var id2label: [String: String]?
+    var hiddenDropoutProb, attentionProbsDropoutProb, classifierDropout: Double?
+    var dropout, attentionDropout, seqClassifDropout: Double?
 
     enum CodingKeys: String, CodingKey {
         case modelType = "model_type"
@@ -152,5 +166,11 @@ private struct ConfigurationFile: Decodable {
         case activation
         case positionEmbeddingType = "position_embedding_type"
         case id2label
+        case hiddenDropoutProb = "hidden_dropout_prob"
+        case attentionProbsDropoutProb = "attention_probs_dropout_prob"
+        case classifierDropout = "classifier_dropout"
+        case dropout
+        case attentionDropout = "attention_dropout"
+        case seqClassifDropout = "seq_classif_dropout"
     }
 }

@@ -4,11 +4,11 @@ import Dispatch
 /// parts of the forward pass OpenBLAS does not thread itself: small products run band by band
 /// and the per-head attention products. On `SpinningWorkers` when they are free, else on
 /// `concurrentPerform`.
-enum Parallel {
+package enum Parallel {
     /// Calls `body(index, worker)` with each index of `0..<count`, spread over at most
     /// `threads` threads in contiguous chunks; `worker` (below `threads`) tells a thread's
     /// scratch space apart. On one thread, in order on the caller's.
-    static func forEach(_ count: Int, threads: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
+    package static func forEach(_ count: Int, threads: Int, _ body: (_ index: Int, _ worker: Int) -> Void) {
         let workers = min(threads, count)
         guard workers > 1 else {
             for index in 0..<count { body(index, 0) }

@@ -1,0 +1,57 @@
+/// Every trainable tensor of a network in one contiguous buffer, with a gradient buffer of the
+/// same layout: the optimizer, gradient clipping and checkpoints then work on two flat arrays,
+/// and each layer reads its tensors through offsets.
+public final class ParameterSet: @unchecked Sendable {
+    /// One tensor: its Hugging Face name, shape, place in the buffers, and whether AdamW's
+    /// weight decay applies to it (not to biases nor LayerNorm, as in BERT's recipe).
+    public struct Parameter: Sendable, Equatable {
+        public let name: String
+        public let shape: [Int]
+        public let offset: Int
+        public let decays: Bool
+
+        public var count: Int { shape.reduce(1, *) }
+    }
+
+    public private(set) var parameters: [Parameter] = []
+    public let count: Int
+    public let values: UnsafeMutablePointer<Float>
+    public let gradients: UnsafeMutablePointer<Float>
+    private let index: [String: Int]
+
+    /// Lays out `tensors` in order, filled with zeros.
+    init(_ tensors: [(name: String, shape: [Int], decays: Bool)]) {
+        var offset = 0
+        var index: [String: Int] = [:]
+        for tensor in tensors {
+            index[tensor.name] = parameters.count
+            parameters.append(Parameter(name: tensor.name, shape: tensor.shape, offset: offset, decays: tensor.decays))
+            offset += tensor.shape.reduce(1, *)
+        }
+        count = offset
+        self.index = index
+        values = .allocate(capacity: max(offset, 1))
+        values.initialize(repeating: 0, count: offset)
+        gradients = .allocate(capacity: max(offset, 1))
+        gradients.initialize(repeating: 0, count: offset)
+    }
+
+    deinit {
+        values.deallocate()
+        gradients.deallocate()
+    }
+
+    public func parameter(named name: String) -> Parameter? { index[name].map { parameters[$0] } }
+
+    /// A copy of one tensor's values, for tests and checkpoints.
+    public func values(of name: String) -> [Float]? {
+        parameter(named: name).map { Array(UnsafeBufferPointer(start: values + $0.offset, count: $0.count)) }
+    }
+
+    /// A copy of one tensor's gradient.
+    public func gradients(of name: String) -> [Float]? {
+        parameter(named: name).map { Array(UnsafeBufferPointer(start: gradients + $0.offset, count: $0.count)) }
+    }
+
+    public func zeroGradients() { gradients.update(repeating: 0, count: count) }
+}

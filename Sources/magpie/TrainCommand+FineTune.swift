@@ -1,0 +1,72 @@
+import Classifiers
+import Encoders
+import FineTuning
+import Foundation
+import TextFeatures
+
+extension TrainCommand {
+    /// `train --encoder DIR --fine-tune`: trains every weight of the encoder with a
+    /// classification head, validates after each epoch on a stratified split, and writes the
+    /// best epoch as a Hugging Face folder.
+    func fineTune(encoder path: String, dataset: LabeledDataset, labelSet: LabelSet, labels: [Int]) throws {
+        let source = URL(fileURLWithPath: path)
+        let settings = try fineTuningSettings()
+        BLASThreads.set(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        Progress.say("loading encoder \(path) for fine-tuning (\(labelSet.count) labels, \(BLASThreads.count) threads)")
+        let network = try SequenceClassifierNetwork.load(
+            directory: source, labelCount: labelSet.count, seed: settings.seed, threads: BLASThreads.count)
+        let tokenizer: WordPieceTokenizer
+        do { tokenizer = try WordPieceTokenizer(directory: source) } catch { throw EncoderError.tokenizer(error) }
+        let maxLength = min(settings.maxLength, network.layout.configuration.maxPositions)
+        let encoded = dataset.examples.map { tokenizer.encode($0.text, maxLength: maxLength) }
+        let truncated = encoded.filter(\.isTruncated).count
+        Progress.say(
+            "tokenized \(encoded.count) texts at \(maxLength) tokens: \(truncated) cut, \(encoded.map(\.ids.count).reduce(0, +) / max(encoded.count, 1)) tokens on average"
+        )
+        let split =
+            validation > 0
+            ? StratifiedSplit.holdout(labels: labels, classCount: labelSet.count, fraction: validation, seed: settings.seed)
+            : (train: Array(labels.indices), test: [])
+        func examples(_ indices: [Int]) -> FineTuner.Examples {
+            FineTuner.Examples(sequences: indices.map { encoded[$0].ids }, labels: indices.map { labels[$0] })
+        }
+        let tuner = try FineTuner(
+            network: network, settings: settings, labelNames: labelSet.names, training: examples(split.train),
+            validation: split.test.isEmpty ? nil : examples(split.test))
+        Progress.say(
+            "fine-tuning on \(split.train.count) texts, validating on \(split.test.count): \(settings.epochs) epochs of \(tuner.totalSteps / settings.epochs) steps, batch \(settings.batchSize), learning rate \(settings.learningRate)"
+        )
+        var lastLine = ContinuousClock.now - .seconds(60)
+        let reports = try tuner.run(
+            onStep: { step in
+                guard ContinuousClock.now - lastLine >= .seconds(5) || step.step == step.totalSteps else { return }
+                lastLine = .now
+                Progress.say(FineTuningProgress.stepLine(step))
+            },
+            onEpoch: { Progress.say(FineTuningProgress.epochLine($0)) })
+        Progress.say("writing \(output)")
+        try HuggingFaceFolder.write(
+            network, labelNames: labelSet.names, maxLength: maxLength, source: source, to: URL(fileURLWithPath: output))
+        if let best = reports.last(where: \.isBest), let metrics = best.validation {
+            print("Validation (epoch \(best.epoch) of \(reports.count), the one kept):")
+            print(MetricsTable.classification(metrics))
+        }
+        print(
+            "Fine-tuned \(URL(fileURLWithPath: output).standardizedFileURL.path) in \(String(format: "%.0f", reports.map(\.seconds).reduce(0, +))) s; peak memory \(FineTuningProgress.peakMemoryMegabytes()) MB"
+        )
+    }
+
+    func fineTuningSettings() throws -> FineTuningSettings {
+        var settings = FineTuningSettings()
+        settings.epochs = epochs
+        settings.batchSize = batchSize ?? 16
+        settings.learningRate = learningRate
+        settings.maxLength = maxLength
+        settings.warmup = warmup
+        settings.weightDecay = weightDecay
+        settings.balancedClassWeights = classWeighting == .balanced
+        settings.seed = seed
+        try settings.validate()
+        return settings
+    }
+}
