@@ -5,8 +5,8 @@ Both fine-tune all-MiniLM-L6-v2 with a new 2-class head on the same IMDB reviews
 tokens (almost every review is longer, so every batch is 16 × 128 tokens and no padding
 favours either side), batch 16, AdamW at 5e-5 with 6% warmup, dropout as configured,
 gradient clipping at 1.0, on 2 threads. PyTorch's rate is timed over the updates after its
-first; Magpie's is the rate its last progress line reports. The sgemm rate of OpenBLAS
-(numpy's, 2 threads, 1024² matrices) is measured in the same run, and each side's rate is
+first; Magpie's is the rate its last progress line reports. The peak sgemm rate of
+OpenBLAS (numpy's, 2 threads, 1024² matrices, best of 7 rounds) is measured in the same run, and each side's rate is
 turned into GFLOP/s with 3× the forward pass's FLOPs per example.
 
     scripts/bench-fine-tuning [--examples 320] [--magpie .build/release/magpie]
@@ -32,11 +32,15 @@ def sgemm_gflops():
     a = np.random.default_rng(0).standard_normal((1024, 1024), dtype=np.float32)
     b = a.T.copy()
     a @ b
-    runs = 20
-    start = time.perf_counter()
-    for _ in range(runs):
-        a @ b
-    return 2 * 1024**3 * runs / (time.perf_counter() - start) / 1e9
+    # The best of several rounds: the machine is shared and noisy, and the peak is the figure.
+    best = 0.0
+    for _ in range(7):
+        runs = 10
+        start = time.perf_counter()
+        for _ in range(runs):
+            a @ b
+        best = max(best, 2 * 1024**3 * runs / (time.perf_counter() - start) / 1e9)
+    return best
 
 
 def forward_flops_per_example(config):

@@ -25,10 +25,11 @@ enum FineTuningProgress {
             ? String(format: "%dh%02dm", whole / 3600, whole / 60 % 60) : String(format: "%dm%02ds", whole / 60, whole % 60)
     }
 
-    /// The process's peak resident memory (`ru_maxrss`, kilobytes on Linux).
+    /// The process's peak resident memory (`VmHWM`), which, unlike `ru_maxrss`, does not
+    /// count what the parent that started it held before `exec`.
     static func peakMemoryMegabytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss / 1024
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
     }
 }

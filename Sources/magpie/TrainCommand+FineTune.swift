@@ -11,10 +11,13 @@ extension TrainCommand {
     func fineTune(encoder path: String, dataset: LabeledDataset, labelSet: LabelSet, labels: [Int]) throws {
         let source = URL(fileURLWithPath: path)
         let settings = try fineTuningSettings()
-        BLASThreads.set(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        Progress.say("loading encoder \(path) for fine-tuning (\(labelSet.count) labels, \(BLASThreads.count) threads)")
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        // The network spreads its products over its own workers; see `MatrixProducts`.
+        BLASThreads.set(1)
+        AllocatorTuning.applyForTraining()
+        Progress.say("loading encoder \(path) for fine-tuning (\(labelSet.count) labels, \(workers) threads)")
         let network = try SequenceClassifierNetwork.load(
-            directory: source, labelCount: labelSet.count, seed: settings.seed, threads: BLASThreads.count)
+            directory: source, labelCount: labelSet.count, seed: settings.seed, threads: workers)
         let tokenizer: WordPieceTokenizer
         do { tokenizer = try WordPieceTokenizer(directory: source) } catch { throw EncoderError.tokenizer(error) }
         let maxLength = min(settings.maxLength, network.layout.configuration.maxPositions)

@@ -1,27 +1,46 @@
 import COpenBLAS
+import Encoders
 
 /// Row-major products through OpenBLAS, named by what the backward pass needs of them.
+///
+/// The layers' products split their output rows across `threads` workers (the same spinning
+/// workers attention runs on), each calling a one-threaded OpenBLAS. With OpenBLAS's own
+/// threads as well, two pools took turns on two cores: OpenBLAS's idle threads spun in
+/// `sched_yield` through attention and the element-wise steps, a quarter of a training
+/// step's CPU time. Run OpenBLAS on one thread (`BLASThreads.set(1)`) while training.
 enum MatrixProducts {
+    /// Fewer output rows than this per worker are not worth a second thread.
+    static let minimumRowsPerWorker = 32
+
     /// `c[m×n] = alpha·op(a)·op(b) + beta·c`, where `op` transposes when asked. Leading
     /// dimensions default to packed rows; attention passes the hidden size to walk one head.
     static func gemm(
         _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
         m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-        alpha: Float = 1, beta: Float = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+        alpha: Float = 1, beta: Float = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil, threads: Int = 1
     ) {
-        cblas_sgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? (transposeA ? m : k)), b,
-            Int32(ldb ?? (transposeB ? k : n)), beta, c, Int32(ldc ?? n))
+        let lda = lda ?? (transposeA ? m : k)
+        let ldb = ldb ?? (transposeB ? k : n)
+        let ldc = ldc ?? n
+        let workers = max(1, min(threads, m / minimumRowsPerWorker))
+        Parallel.forEach(workers, threads: workers) { worker, _ in
+            let first = worker * m / workers
+            let rows = (worker + 1) * m / workers - first
+            // Rows of op(a) are rows of a, or columns of a when it is transposed.
+            let band = transposeA ? a + first : a + first * lda
+            cblas_sgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(rows), Int32(n), Int32(k), alpha, band, Int32(lda), b, Int32(ldb), beta, c + first * ldc, Int32(ldc))
+        }
     }
 
     /// `y[rows×out] = x·Wᵀ + b`.
     static func denseForward(
         _ x: UnsafePointer<Float>, rows: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        inputs: Int, outputs: Int, into y: UnsafeMutablePointer<Float>
+        inputs: Int, outputs: Int, into y: UnsafeMutablePointer<Float>, threads: Int
     ) {
         for row in 0..<rows { (y + row * outputs).update(from: bias, count: outputs) }
-        gemm(x, weight, into: y, m: rows, n: outputs, k: inputs, transposeB: true, beta: 1)
+        gemm(x, weight, into: y, m: rows, n: outputs, k: inputs, transposeB: true, beta: 1, threads: threads)
     }
 
     /// Adds `dyᵀ·x` to the weight's gradient and the column sums of `dy` to the bias's; writes
@@ -29,15 +48,14 @@ enum MatrixProducts {
     static func denseBackward(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, weight: UnsafePointer<Float>,
         inputs: Int, outputs: Int, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
-        inputGradient dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false
+        inputGradient dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false, threads: Int
     ) {
-        gemm(dy, x, into: weightGradient, m: outputs, n: inputs, k: rows, transposeA: true, beta: 1)
-        for row in 0..<rows {
-            let line = dy + row * outputs
-            for column in 0..<outputs { biasGradient[column] += line[column] }
-        }
+        gemm(dy, x, into: weightGradient, m: outputs, n: inputs, k: rows, transposeA: true, beta: 1, threads: threads)
+        // The column sums of dy, as dyᵀ·1.
+        let ones = [Float](repeating: 1, count: rows)
+        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(outputs), 1, dy, Int32(outputs), ones, 1, 1, biasGradient, 1)
         if let dx {
-            gemm(dy, weight, into: dx, m: rows, n: inputs, k: outputs, beta: accumulate ? 1 : 0)
+            gemm(dy, weight, into: dx, m: rows, n: inputs, k: outputs, beta: accumulate ? 1 : 0, threads: threads)
         }
     }
 }

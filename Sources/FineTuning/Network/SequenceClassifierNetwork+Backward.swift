@@ -11,7 +11,7 @@ extension SequenceClassifierNetwork {
         MatrixProducts.denseBackward(
             logitGradient.pointer, record.classifierInput.pointer, rows: examples, weight: value(classifier.weight),
             inputs: size, outputs: layout.labelCount, weightGradient: gradient(classifier.weight),
-            biasGradient: gradient(classifier.bias), inputGradient: pooledGradient.pointer)
+            biasGradient: gradient(classifier.bias), inputGradient: pooledGradient.pointer, threads: threads)
         pooledGradient.apply(record.classifierMask)
         for index in 0..<pooledGradient.count {
             let pooled = record.pooled.pointer[index]
@@ -22,7 +22,7 @@ extension SequenceClassifierNetwork {
         MatrixProducts.denseBackward(
             pooledGradient.pointer, record.classification.pointer, rows: examples, weight: value(dense.weight), inputs: size,
             outputs: size, weightGradient: gradient(dense.weight), biasGradient: gradient(dense.bias),
-            inputGradient: classificationGradient.pointer)
+            inputGradient: classificationGradient.pointer, threads: threads)
         var outputGradient = Buffer(batch.rows * size)
         for (index, first) in batch.firstRows.enumerated() {
             (outputGradient.pointer + first * size).update(from: classificationGradient.pointer + index * size, count: size)
@@ -73,7 +73,7 @@ extension SequenceClassifierNetwork {
             MatrixProducts.denseBackward(
                 dy.pointer, input.pointer, rows: rows, weight: value(dense.weight), inputs: dense.inputs,
                 outputs: dense.outputs, weightGradient: gradient(dense.weight), biasGradient: gradient(dense.bias),
-                inputGradient: dx.pointer, accumulate: accumulate)
+                inputGradient: dx.pointer, accumulate: accumulate, threads: threads)
         }
         func normalizeBackward(_ dy: Buffer, _ norm: ClassifierLayout.Norm, _ normalized: Buffer, _ deviations: Buffer) {
             Normalization.backward(
@@ -88,9 +88,11 @@ extension SequenceClassifierNetwork {
         sumGradient.apply(record.outputMask)
         let activationGradient = Buffer(rows * inner)
         dense(layer.output, sumGradient, input: record.activated, into: activationGradient)
-        ActivationGradients.gelu(
-            activationGradient.pointer, preActivation: record.preActivation.pointer, count: rows * inner,
-            configuration.activation)
+        Parallel.bands(rows * inner, threads: threads) { range in
+            ActivationGradients.gelu(
+                activationGradient.pointer + range.lowerBound, preActivation: record.preActivation.pointer + range.lowerBound,
+                count: range.count, configuration.activation)
+        }
         dense(layer.intermediate, activationGradient, input: record.attended, into: attendedGradient, accumulate: true)
         // h = LN(x + drop(Wₒ·attention(x)))
         normalizeBackward(attendedGradient, layer.attentionNorm, record.attentionNormalized, record.attentionDeviations)

@@ -43,7 +43,7 @@ extension SequenceClassifierNetwork {
         let pooled = Buffer(batch.count * size)
         MatrixProducts.denseForward(
             classification.pointer, rows: batch.count, weight: value(dense.weight), bias: value(dense.bias), inputs: size,
-            outputs: size, into: pooled.pointer)
+            outputs: size, into: pooled.pointer, threads: threads)
         for index in 0..<pooled.count {
             pooled.pointer[index] =
                 configuration.family == .bert ? tanhf(pooled.pointer[index]) : max(pooled.pointer[index], 0)
@@ -56,7 +56,7 @@ extension SequenceClassifierNetwork {
         let logits = Buffer(batch.count * layout.labelCount)
         MatrixProducts.denseForward(
             classifierInput.pointer, rows: batch.count, weight: value(classifier.weight), bias: value(classifier.bias),
-            inputs: size, outputs: layout.labelCount, into: logits.pointer)
+            inputs: size, outputs: layout.labelCount, into: logits.pointer, threads: threads)
         return ForwardRecord(
             batch: batch, embeddingNormalized: embedding.0, embeddingDeviations: embedding.1, embeddingMask: embedding.2,
             layers: layers, output: output, classification: classification, pooled: pooled, classifierMask: classifierMask,
@@ -93,7 +93,7 @@ extension SequenceClassifierNetwork {
         func dense(_ dense: ClassifierLayout.Dense, _ x: Buffer, into y: Buffer) {
             MatrixProducts.denseForward(
                 x.pointer, rows: rows, weight: value(dense.weight), bias: value(dense.bias), inputs: dense.inputs,
-                outputs: dense.outputs, into: y.pointer)
+                outputs: dense.outputs, into: y.pointer, threads: threads)
         }
         let query = Buffer(rows * size)
         let key = Buffer(rows * size)
@@ -122,7 +122,9 @@ extension SequenceClassifierNetwork {
         dense(layer.intermediate, attended, into: preActivation)
         let activated = Buffer(rows * inner)
         activated.pointer.update(from: preActivation.pointer, count: rows * inner)
-        Activations.gelu(activated.pointer, count: rows * inner, configuration.activation)
+        Parallel.bands(rows * inner, threads: threads) { range in
+            Activations.gelu(activated.pointer + range.lowerBound, count: range.count, configuration.activation)
+        }
         let output = Buffer(rows * size)
         dense(layer.output, activated, into: output)
         let outputMask = masks.mask(rows * size, probability: dropout.hidden)

@@ -9,7 +9,7 @@ extension SequenceClassifierNetwork {
     /// weights from N(0, 0.02²), biases zero, drawn from `seed`.
     public static func load(
         directory: URL, labelCount: Int, seed: UInt64 = 0, dropout: DropoutSettings? = nil,
-        threads: Int = BLASThreads.count
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) throws(FineTuningError) -> SequenceClassifierNetwork {
         guard labelCount >= 2 else { throw .invalidSetting(name: "labels", reason: "a classifier needs at least 2 labels") }
         let configuration: EncoderConfiguration

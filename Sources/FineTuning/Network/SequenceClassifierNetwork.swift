@@ -11,7 +11,8 @@ public final class SequenceClassifierNetwork: @unchecked Sendable {
     public let layout: ClassifierLayout
     public let parameters: ParameterSet
     public var dropout: DropoutSettings
-    /// How many threads the attention heads and OpenBLAS use.
+    /// How many workers the products and attention heads are spread over (OpenBLAS itself
+    /// should run on one thread; see `MatrixProducts`).
     public var threads: Int
 
     var configuration: EncoderConfiguration { layout.configuration }

@@ -30,20 +30,20 @@ public final class AdamW: @unchecked Sendable {
         secondMoments = Buffer(parameterCount)
     }
 
-    /// Applies one update from `parameters.gradients` at `learningRate`.
-    public func update(_ parameters: ParameterSet, learningRate: Float) {
+    /// Applies one update from `parameters.gradients` at `learningRate`, spread over `threads`
+    /// workers (each entry's update depends on that entry alone).
+    public func update(_ parameters: ParameterSet, learningRate: Float, threads: Int = 1) {
         step += 1
         let correction1 = 1 - Foundation.pow(settings.beta1, Float(step))
         let root2 = (1 - Foundation.pow(settings.beta2, Float(step))).squareRoot()
         let stepSize = learningRate / correction1
         let (beta1, beta2, epsilon) = (settings.beta1, settings.beta2, settings.epsilon)
-        for parameter in parameters.parameters {
-            let values = parameters.values + parameter.offset
-            let gradients = parameters.gradients + parameter.offset
-            let first = firstMoments.pointer + parameter.offset
-            let second = secondMoments.pointer + parameter.offset
-            let decay = parameter.decays ? 1 - learningRate * settings.weightDecay : 1
-            for index in 0..<parameter.count {
+        let (values, gradients) = (parameters.values, parameters.gradients)
+        let (first, second) = (firstMoments.pointer, secondMoments.pointer)
+        let decayed = 1 - learningRate * settings.weightDecay
+        parameters.forEachBand(threads: threads) { parameter, range in
+            let decay = parameter.decays ? decayed : 1
+            for index in range {
                 let gradient = gradients[index]
                 values[index] *= decay
                 first[index] = beta1 * first[index] + (1 - beta1) * gradient

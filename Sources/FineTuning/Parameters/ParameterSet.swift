@@ -1,3 +1,5 @@
+import Encoders
+
 /// Every trainable tensor of a network in one contiguous buffer, with a gradient buffer of the
 /// same layout: the optimizer, gradient clipping and checkpoints then work on two flat arrays,
 /// and each layer reads its tensors through offsets.
@@ -54,4 +56,17 @@ public final class ParameterSet: @unchecked Sendable {
     }
 
     public func zeroGradients() { gradients.update(repeating: 0, count: count) }
+
+    /// Splits `0..<count` into `threads` equal bands and calls `body` with each parameter's
+    /// share of each band, on that band's worker: for updates where every entry is on its own.
+    func forEachBand(threads: Int, _ body: (_ parameter: Parameter, _ range: Range<Int>) -> Void) {
+        let workers = max(1, min(threads, count))
+        Parallel.forEach(workers, threads: workers) { worker, _ in
+            let band = (worker * count / workers)..<((worker + 1) * count / workers)
+            for parameter in parameters
+            where parameter.offset < band.upperBound && parameter.offset + parameter.count > band.lowerBound {
+                body(parameter, max(band.lowerBound, parameter.offset)..<min(band.upperBound, parameter.offset + parameter.count))
+            }
+        }
+    }
 }

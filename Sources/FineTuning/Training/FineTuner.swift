@@ -125,8 +125,8 @@ public final class FineTuner: @unchecked Sendable {
         let loss = try network.accumulateGradients(
             sequences: indices.map { training.sequences[$0] }, labels: indices.map { training.labels[$0] },
             classWeights: classWeights, seed: settings.seed &+ UInt64(optimizer.step) &* 0x2545_F491_4F6C_DD1D)
-        GradientClipping.clip(network.parameters, maxNorm: settings.maxGradientNorm)
-        optimizer.update(network.parameters, learningRate: schedule.rate(after: optimizer.step))
+        GradientClipping.clip(network.parameters, maxNorm: settings.maxGradientNorm, threads: network.threads)
+        optimizer.update(network.parameters, learningRate: schedule.rate(after: optimizer.step), threads: network.threads)
         return loss
     }
 
