@@ -82,7 +82,7 @@ public struct LambdaPackage: Sendable {
             let manifest: ModelManifest
             // Loaded, not just listed: a weights file that fails its checksum is caught here,
             // not at the first request in Lambda.
-            do { manifest = try ModelArtifact.load(from: path).manifest } catch {
+            do { manifest = try ModelArtifact.verifiedManifest(at: path) } catch {
                 throw .invalidModel(path, reason: error.description)
             }
             if let first = names[manifest.name] { throw .duplicateModel(manifest.name, first: first, second: path) }

@@ -12,10 +12,11 @@ public struct LoadedModel: Sendable {
     public let loadDuration: Duration
 
     /// How a model computes: n-gram features and linear weights, a frozen encoder feeding a
-    /// trained head, or another server.
+    /// trained head, a fine-tuned encoder with its classification head, or another server.
     public enum Backend: Sendable {
         case nGram(TextClassifier)
         case encoderHead(EncoderHeadClassifier)
+        case fineTunedEncoder(SequenceClassifier)
         case remote(any RemoteClassifier)
     }
 
@@ -26,10 +27,18 @@ public struct LoadedModel: Sendable {
     }
 
     /// Reads and verifies the artifact at `path`; for an encoder head, also verifies and maps
-    /// its encoder.
+    /// its encoder; for a fine-tuned encoder, checks its files and maps its weights.
     public static func load(from path: String) throws -> LoadedModel {
         let clock = ContinuousClock()
         let start = clock.now
+        let manifest = try ModelArtifact.manifest(at: path)
+        if manifest.isFineTunedEncoder {
+            _ = try ModelArtifact.verifiedManifest(at: path)
+            let classifier = try SequenceClassifier(
+                directory: URL(fileURLWithPath: path), labels: LabelSet(labels: manifest.labels))
+            return LoadedModel(
+                manifest: manifest, backend: .fineTunedEncoder(classifier), loadDuration: start.duration(to: clock.now))
+        }
         let artifact = try ModelArtifact.load(from: path)
         let backend: Backend
         switch artifact.model {
@@ -49,6 +58,7 @@ public struct LoadedModel: Sendable {
         switch backend {
         case .nGram(let classifier): classifier.labels
         case .encoderHead(let classifier): classifier.labels
+        case .fineTunedEncoder(let classifier): classifier.labels
         case .remote: LabelSet(labels: [])
         }
     }
@@ -71,6 +81,8 @@ public struct LoadedModel: Sendable {
             var predictor = classifier.makePredictor()
             return texts.map { (predictor.predict($0), false) }
         case .encoderHead(let classifier):
+            return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
+        case .fineTunedEncoder(let classifier):
             return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
         case .remote:
             preconditionFailure("a remote model is called through LoadedModel.remote")

@@ -20,7 +20,11 @@ struct DescribeCommand: ParsableCommand {
             "Labels: " + manifest.labels.map { $0.value == $0.name ? $0.name : "\($0.value)=\($0.name)" }.joined(separator: ", "),
             "Trained on \(manifest.trainingData.file) (\(manifest.trainingData.rowsUsed) rows, SHA-256 \(manifest.trainingData.sha256.prefix(16))…)",
         ]
-        if let encoder = manifest.encoder {
+        if let encoder = manifest.encoder, let recipe = manifest.hyperparameters.fineTuning {
+            lines.append(
+                "Fine-tuned \(encoder.modelType) encoder, \(encoder.maxLength) tokens: \(recipe.epochs) epochs, batch \(recipe.batchSize), learning rate \(recipe.learningRate), warmup \(recipe.warmup), weight decay \(recipe.weightDecay)\(recipe.balancedClassWeights ? ", balanced class weights" : "")"
+            )
+        } else if let encoder = manifest.encoder {
             lines.append(
                 "Encoder: \(encoder.bundled ? "bundled in the artifact" : encoder.path) (\(encoder.modelType), \(encoder.pooling) pooling\(encoder.normalize ? ", normalized" : ""), \(encoder.maxLength) tokens, long texts: \(encoder.longTexts))"
             )

@@ -62,6 +62,8 @@ enum CommandLineModel {
                 return Evaluator.predictions(of: classifier, texts: texts).map { ($0, false) }
             case .encoderHead(let classifier):
                 return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
+            case .fineTunedEncoder(let classifier):
+                return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
             case .remote:
                 throw ValidationError("--model must be an artifact or a Hugging Face folder, not a remote model")
             }

@@ -48,8 +48,29 @@ extension TrainCommand {
             },
             onEpoch: { Progress.say(FineTuningProgress.epochLine($0)) })
         Progress.say("writing \(output)")
+        let kept = reports.last(where: \.isBest)?.validation
+        let validationReport = kept.map { metrics in
+            ValidationReport(
+                holdout: .init(
+                    fraction: validation, trainCount: split.train.count, testCount: split.test.count, metrics: metrics))
+        }
         try HuggingFaceFolder.write(
-            network, labelNames: labelSet.names, maxLength: maxLength, source: source, to: URL(fileURLWithPath: output))
+            network, labelNames: labelSet.names, maxLength: maxLength, source: source, to: URL(fileURLWithPath: output)
+        ) { folder in
+            let configuration = network.layout.configuration
+            let encoder = EncoderRecord(
+                path: ".", bundled: true, modelType: configuration.family.rawValue, dimensions: configuration.hiddenSize,
+                pooling: "cls", normalize: false, maxLength: maxLength, longTexts: TextEncoder.LongTexts.truncate.rawValue,
+                files: try EncoderRecord.checksums(of: folder))
+            let manifest = ModelManifest(
+                name: name ?? URL(fileURLWithPath: output).standardizedFileURL.lastPathComponent, version: modelVersion,
+                labels: labelSet, settings: settings, encoder: encoder,
+                trainingData: .init(dataset: dataset, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn),
+                validation: validationReport, createdAt: CreationTime.timestamp())
+            let encoderJSON = JSONEncoder()
+            encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try encoderJSON.encode(manifest).write(to: folder.appendingPathComponent(ModelArtifact.manifestFile))
+        }
         if let best = reports.last(where: \.isBest), let metrics = best.validation {
             print("Validation (epoch \(best.epoch) of \(reports.count), the one kept):")
             print(MetricsTable.classification(metrics))
@@ -69,6 +90,7 @@ extension TrainCommand {
         settings.weightDecay = weightDecay
         settings.balancedClassWeights = classWeighting == .balanced
         settings.seed = seed
+        settings.validation = validation
         try settings.validate()
         return settings
     }

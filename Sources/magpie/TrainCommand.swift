@@ -89,7 +89,7 @@ struct TrainCommand: ParsableCommand {
     var weightDecay = FineTuningSettings().weightDecay
 
     @Option(help: "Fine-tuning: the stratified share of rows held out to validate each epoch (0: none).")
-    var validation = 0.1
+    var validation = FineTuningSettings().validation
 
     @Option(help: "Fine-tuning: threads for the matrix products and attention. Default: every core.")
     var threads: Int?

@@ -13,6 +13,7 @@ public enum ArtifactError: Error, Equatable, CustomStringConvertible {
     case encoderMissing(path: String, encoder: String)
     case encoderUnreadable(path: String, file: String)
     case encoderChanged(path: String, encoder: String, file: String)
+    case fineTunedEncoder(path: String)
 
     public var description: String {
         switch self {
@@ -44,6 +45,8 @@ public enum ArtifactError: Error, Equatable, CustomStringConvertible {
         case .encoderChanged(let path, let encoder, let file):
             return
                 "\(path): \(encoder)/\(file) differs from the encoder the model was trained on; restore that encoder or retrain"
+        case .fineTunedEncoder(let path):
+            return "\(path): a fine-tuned encoder, whose weights are in model.safetensors, not an n-gram model or an encoder head"
         }
     }
 }

@@ -41,6 +41,7 @@ public struct ModelArtifact: Sendable {
             throw .notFound(path: path)
         }
         let manifest = try decodeManifest(manifestData, path: path)
+        guard !manifest.isFineTunedEncoder else { throw .fineTunedEncoder(path: path) }
         guard let record = manifest.files[weightsFile] else { throw .missingFile(path: path, file: weightsFile) }
         // Memory-mapped: the page cache's pages are used in place, instead of faulting in a
         // fresh copy page by page, which is most of a cold load's time on a virtual machine.
@@ -65,6 +66,15 @@ public struct ModelArtifact: Sendable {
                 reason: "the head takes \(head.dimensions) dimensions, the encoder gives \(manifest.encoder?.dimensions ?? 0)")
         }
         return ModelArtifact(manifest: manifest, model: model)
+    }
+
+    /// The manifest of the artifact at `path` once every file has been checked against it: an
+    /// n-gram model or encoder head is loaded; a fine-tuned encoder's files are checksummed.
+    public static func verifiedManifest(at path: String) throws(ArtifactError) -> ModelManifest {
+        let manifest = try manifest(at: path)
+        guard manifest.isFineTunedEncoder, let encoder = manifest.encoder else { return try load(from: path).manifest }
+        try encoder.verify(artifactPath: path)
+        return manifest
     }
 
     /// The manifest of the artifact at `path`, format-checked but without reading the weights:

@@ -6,9 +6,12 @@ import TextFeatures
 /// manifests byte for byte.
 public struct ModelManifest: Sendable, Codable, Equatable {
     /// Bumped when a change would make older readers misread an artifact. Version 2 added
-    /// encoder-head artifacts (`encoder` set, `features` absent); n-gram artifacts are still
-    /// written as version 1, so older Magpies keep reading them.
-    public static let currentFormatVersion = 2
+    /// encoder-head artifacts (`encoder` set, `features` absent); version 3 fine-tuned encoders
+    /// (a Hugging Face folder with the manifest beside it, and no `weights.bin`). Each kind is
+    /// written with the oldest version that reads it, so older Magpies keep reading the rest.
+    public static let currentFormatVersion = 3
+    /// The `algorithm` of a fine-tuned encoder.
+    public static let fineTunedAlgorithm = "fine-tuned-encoder"
     public static let formatName = "magpie-model"
 
     public var format: String
@@ -31,9 +34,13 @@ public struct ModelManifest: Sendable, Codable, Equatable {
     public var createdAt: String
     public var files: [String: FileRecord]
 
+    /// Whether the artifact is a Hugging Face classifier folder trained by `--fine-tune`.
+    public var isFineTunedEncoder: Bool { algorithm == Self.fineTunedAlgorithm }
+
     public struct Hyperparameters: Sendable, Codable, Equatable {
         public var logisticRegression: LogisticRegressionParameters?
         public var naiveBayes: NaiveBayesParameters?
+        public var fineTuning: FineTuningSettings?
         public var seed: UInt64
 
         public init(algorithm: TrainingAlgorithm, seed: UInt64) {
@@ -42,6 +49,11 @@ public struct ModelManifest: Sendable, Codable, Equatable {
             case .naiveBayes(let parameters): naiveBayes = parameters
             }
             self.seed = seed
+        }
+
+        public init(fineTuning settings: FineTuningSettings) {
+            fineTuning = settings
+            seed = settings.seed
         }
     }
 
@@ -76,8 +88,9 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         validation: ValidationReport?, createdAt: String
     ) {
         self.init(
-            formatVersion: 1, name: name, version: version, labels: labels, algorithm: algorithm, seed: seed,
-            features: features, featureCount: featureCount, encoder: nil, trainingData: trainingData,
+            formatVersion: 1, name: name, version: version, labels: labels, algorithm: algorithm.name,
+            hyperparameters: Hyperparameters(algorithm: algorithm, seed: seed), features: features, featureCount: featureCount,
+            encoder: nil, trainingData: trainingData,
             validation: validation, createdAt: createdAt)
     }
 
@@ -87,14 +100,28 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         name: String, version: String, labels: LabelSet, parameters: LogisticRegressionParameters, seed: UInt64,
         encoder: EncoderRecord, trainingData: TrainingDataRecord, validation: ValidationReport?, createdAt: String
     ) {
+        let algorithm = TrainingAlgorithm.logisticRegression(parameters)
         self.init(
-            formatVersion: 2, name: name, version: version, labels: labels, algorithm: .logisticRegression(parameters),
-            seed: seed, features: nil, featureCount: encoder.dimensions, encoder: encoder, trainingData: trainingData,
+            formatVersion: 2, name: name, version: version, labels: labels, algorithm: algorithm.name,
+            hyperparameters: Hyperparameters(algorithm: algorithm, seed: seed), features: nil, featureCount: encoder.dimensions,
+            encoder: encoder, trainingData: trainingData,
             validation: validation, createdAt: createdAt)
     }
 
+    /// A manifest for a fine-tuned encoder, whose folder `encoder` records file by file.
+    public init(
+        name: String, version: String, labels: LabelSet, settings: FineTuningSettings, encoder: EncoderRecord,
+        trainingData: TrainingDataRecord, validation: ValidationReport?, createdAt: String
+    ) {
+        self.init(
+            formatVersion: 3, name: name, version: version, labels: labels, algorithm: Self.fineTunedAlgorithm,
+            hyperparameters: Hyperparameters(fineTuning: settings), features: nil, featureCount: encoder.dimensions,
+            encoder: encoder, trainingData: trainingData, validation: validation, createdAt: createdAt)
+    }
+
     private init(
-        formatVersion: Int, name: String, version: String, labels: LabelSet, algorithm: TrainingAlgorithm, seed: UInt64,
+        formatVersion: Int, name: String, version: String, labels: LabelSet, algorithm: String,
+        hyperparameters: Hyperparameters,
         features: FeatureConfiguration?, featureCount: Int, encoder: EncoderRecord?, trainingData: TrainingDataRecord,
         validation: ValidationReport?, createdAt: String
     ) {
@@ -104,8 +131,8 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         self.version = version
         task = "text-classification"
         self.labels = labels.labels
-        self.algorithm = algorithm.name
-        hyperparameters = Hyperparameters(algorithm: algorithm, seed: seed)
+        self.algorithm = algorithm
+        self.hyperparameters = hyperparameters
         self.features = features
         self.featureCount = featureCount
         self.encoder = encoder

@@ -4,11 +4,23 @@ public struct ValidationReport: Sendable, Codable, Equatable {
     public var holdout: HoldoutResult?
     public var crossValidation: CrossValidationResult?
 
+    public init(holdout: HoldoutResult? = nil, crossValidation: CrossValidationResult? = nil) {
+        self.holdout = holdout
+        self.crossValidation = crossValidation
+    }
+
     public struct HoldoutResult: Sendable, Codable, Equatable {
         public var fraction: Double
         public var trainCount: Int
         public var testCount: Int
         public var metrics: ClassificationMetrics
+
+        public init(fraction: Double, trainCount: Int, testCount: Int, metrics: ClassificationMetrics) {
+            self.fraction = fraction
+            self.trainCount = trainCount
+            self.testCount = testCount
+            self.metrics = metrics
+        }
     }
 
     public struct CrossValidationResult: Sendable, Codable, Equatable {

@@ -14,7 +14,9 @@ public struct SequenceClassifier: Sendable {
     /// never more than the model's positions.
     public let maxLength: Int
 
-    public init(directory: URL) throws(EncoderError) {
+    /// `labels` replaces the `id2label` names with a fine-tuned model's own label set (the
+    /// values its training data used), one per output in order.
+    public init(directory: URL, labels recorded: LabelSet? = nil) throws(EncoderError) {
         encoder = try TransformerEncoder(directory: directory)
         do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
         guard encoder.configuration.isSequenceClassifier else { throw .noClassificationHead }
@@ -25,7 +27,13 @@ public struct SequenceClassifier: Sendable {
                 path: directory.appendingPathComponent("config.json").path,
                 reason: "id2label names \(names.count) labels; the classifier has \(classCount) outputs")
         }
-        labels = LabelSet(labels: names.enumerated().map { LabelSet.Label(value: String($0.offset), name: $0.element) })
+        if let recorded, recorded.count != classCount {
+            throw .malformedConfiguration(
+                path: directory.appendingPathComponent("config.json").path,
+                reason: "the manifest names \(recorded.count) labels; the classifier has \(classCount) outputs")
+        }
+        labels =
+            recorded ?? LabelSet(labels: names.enumerated().map { LabelSet.Label(value: String($0.offset), name: $0.element) })
         maxLength = min(tokenizer.modelMaxLength ?? encoder.configuration.maxPositions, encoder.configuration.maxPositions)
     }
 

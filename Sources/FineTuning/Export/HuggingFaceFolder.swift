@@ -9,12 +9,21 @@ import Foundation
 public enum HuggingFaceFolder {
     static let tokenizerFiles = ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"]
 
-    /// Writes into a sibling temporary folder, then renames it to `destination`, so a reader
-    /// never sees half a model; an existing folder there is replaced.
+    /// Writes into a sibling temporary folder, calls `beforePublishing` with it (to add files
+    /// that describe the others, such as a manifest of checksums), then renames it to
+    /// `destination`, so a reader never sees half a model. An existing folder there is
+    /// replaced only when it is empty or holds a model (`config.json` or `manifest.json`).
     public static func write(
-        _ network: SequenceClassifierNetwork, labelNames: [String], maxLength: Int, source: URL, to destination: URL
+        _ network: SequenceClassifierNetwork, labelNames: [String], maxLength: Int, source: URL, to destination: URL,
+        beforePublishing: (URL) throws -> Void = { _ in }
     ) throws(FineTuningError) {
         let fileManager = FileManager.default
+        if let contents = try? fileManager.contentsOfDirectory(atPath: destination.path), !contents.isEmpty,
+            !contents.contains("config.json"), !contents.contains("manifest.json")
+        {
+            throw .writeFailed(
+                path: destination.path, reason: "it exists and is not a model; choose another --output or remove it")
+        }
         let parent = destination.standardizedFileURL.deletingLastPathComponent()
         let temporary = parent.appendingPathComponent(
             ".\(destination.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
@@ -29,6 +38,7 @@ public enum HuggingFaceFolder {
                 if file == "tokenizer_config.json" { data = try tokenizerConfiguration(data, maxLength: maxLength) }
                 try data.write(to: temporary.appendingPathComponent(file))
             }
+            try beforePublishing(temporary)
             if fileManager.fileExists(atPath: destination.path) {
                 try fileManager.removeItem(at: destination)
             }

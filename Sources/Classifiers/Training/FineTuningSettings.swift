@@ -1,5 +1,6 @@
 /// The recipe of a fine-tuning run: `magpie train --fine-tune`'s options, with the defaults of
-/// the usual BERT recipe (Devlin et al.; `transformers`' Trainer).
+/// the usual BERT recipe (Devlin et al.; `transformers`' Trainer). Recorded in a fine-tuned
+/// model's manifest, so the model says how it was made.
 public struct FineTuningSettings: Sendable, Equatable, Codable {
     public var epochs: Int = 3
     public var batchSize: Int = 16
@@ -13,24 +14,10 @@ public struct FineTuningSettings: Sendable, Equatable, Codable {
     /// Weights each class's loss by `n / (classes · n_class)`, for unbalanced data.
     public var balancedClassWeights: Bool = false
     public var seed: UInt64 = 42
+    /// The stratified share of rows held out to pick the best epoch (0: none, the last is kept).
+    public var validation: Double = 0.1
 
     public init() {}
-
-    /// Refuses settings no run could use, naming the option.
-    public func validate() throws(FineTuningError) {
-        guard epochs >= 1 else { throw .invalidSetting(name: "epochs", reason: "must be at least 1, not \(epochs)") }
-        guard batchSize >= 1 else { throw .invalidSetting(name: "batch-size", reason: "must be at least 1, not \(batchSize)") }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw .invalidSetting(name: "learning-rate", reason: "must be a positive number, not \(learningRate)")
-        }
-        guard maxLength >= 3 else { throw .invalidSetting(name: "max-length", reason: "must be at least 3, not \(maxLength)") }
-        guard (0..<1).contains(warmup) else {
-            throw .invalidSetting(name: "warmup", reason: "must be a fraction in [0, 1), not \(warmup)")
-        }
-        guard weightDecay >= 0, weightDecay.isFinite else {
-            throw .invalidSetting(name: "weight-decay", reason: "must be zero or more, not \(weightDecay)")
-        }
-    }
 
     /// `n / (classes · n_class)` per class, or nil when the weights are not balanced.
     public func classWeights(labels: [Int], classCount: Int) -> [Float]? {
