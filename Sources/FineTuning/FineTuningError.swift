@@ -7,6 +7,7 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
     case emptyBatch
     case invalidSetting(name: String, reason: String)
     case writeFailed(path: String, reason: String)
+    case checkpoint(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -19,7 +20,9 @@ public enum FineTuningError: Error, CustomStringConvertible, Equatable {
         case .invalidSetting(let name, let reason):
             return "--\(name): \(reason)"
         case .writeFailed(let path, let reason):
-            return "cannot write the fine-tuned model to \(path): \(reason)"
+            return "cannot write \(path): \(reason)"
+        case .checkpoint(let path, let reason):
+            return "cannot resume from the checkpoint \(path): \(reason)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Classifiers
 import Encoders
 import FineTuning
@@ -39,14 +40,38 @@ extension TrainCommand {
         Progress.say(
             "fine-tuning on \(split.train.count) texts, validating on \(split.test.count): \(settings.epochs) epochs of \(tuner.totalSteps / settings.epochs) steps, batch \(settings.batchSize), learning rate \(settings.learningRate)"
         )
+        let checkpoint = Self.checkpointFolder(for: output)
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpoint.path) else {
+                throw ValidationError("--resume: no checkpoint at \(checkpoint.path); run without --resume to start afresh")
+            }
+            try tuner.resume(from: checkpoint, dataFingerprint: dataset.sha256)
+            Progress.say(
+                "resuming from \(checkpoint.path) after step \(tuner.completedSteps) of \(tuner.totalSteps)"
+            )
+        }
+        let interrupt = InterruptFlag { Progress.say("interrupted: saving a checkpoint after this step") }
         var lastLine = ContinuousClock.now - .seconds(60)
-        let reports = try tuner.run(
+        let outcome = try tuner.run(
             onStep: { step in
                 guard ContinuousClock.now - lastLine >= .seconds(5) || step.step == step.totalSteps else { return }
                 lastLine = .now
                 Progress.say(FineTuningProgress.stepLine(step))
             },
-            onEpoch: { Progress.say(FineTuningProgress.epochLine($0)) })
+            onEpoch: { epoch in
+                Progress.say(FineTuningProgress.epochLine(epoch))
+                if epoch.epoch < settings.epochs {
+                    do { try tuner.writeCheckpoint(to: checkpoint, dataFingerprint: dataset.sha256) } catch {
+                        Progress.say("\(error); training goes on")
+                    }
+                }
+            },
+            shouldStop: { interrupt.isRaised })
+        guard case .finished(let reports) = outcome else {
+            try tuner.writeCheckpoint(to: checkpoint, dataFingerprint: dataset.sha256)
+            Progress.say("checkpoint written to \(checkpoint.path); run the same command with --resume to go on")
+            throw ExitCode(130)
+        }
         Progress.say("writing \(output)")
         let kept = reports.last(where: \.isBest)?.validation
         let validationReport = kept.map { metrics in
@@ -71,6 +96,7 @@ extension TrainCommand {
             encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try encoderJSON.encode(manifest).write(to: folder.appendingPathComponent(ModelArtifact.manifestFile))
         }
+        try? FileManager.default.removeItem(at: checkpoint)
         if let best = reports.last(where: \.isBest), let metrics = best.validation {
             print("Validation (epoch \(best.epoch) of \(reports.count), the one kept):")
             print(MetricsTable.classification(metrics))
@@ -93,5 +119,12 @@ extension TrainCommand {
         settings.validation = validation
         try settings.validate()
         return settings
+    }
+
+    /// Where a run's checkpoint lives: a hidden folder beside `--output`, which a models
+    /// folder's listing skips.
+    static func checkpointFolder(for output: String) -> URL {
+        let destination = URL(fileURLWithPath: output).standardizedFileURL
+        return destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).checkpoint")
     }
 }

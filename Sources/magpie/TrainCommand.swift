@@ -94,6 +94,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fine-tuning: threads for the matrix products and attention. Default: every core.")
     var threads: Int?
 
+    @Flag(help: "Fine-tuning: go on from the checkpoint Ctrl-C or the last finished epoch left beside --output.")
+    var resume = false
+
     @Option(help: "Stratified k-fold cross-validation with this many folds.")
     var folds: Int?
 
@@ -134,6 +137,8 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--validation must be a fraction in [0, 1) (got \(validation))")
             }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        } else if resume {
+            throw ValidationError("--resume continues a --fine-tune run")
         }
         if encoder != nil {
             if algorithm != .logisticRegression {

@@ -36,16 +36,75 @@ import TextFeatures
 
     /// Dropout off: on a model 12 wide, the checkpoint's 0.1 slows learning several-fold, and
     /// its gradients have a test of their own (`DropoutGradientTests`).
-    static func run(epochs: Int, threads: Int) throws -> (FineTuner, [FineTuner.EpochReport], FineTuner.Examples) {
+    static func tuner(epochs: Int, threads: Int, dropout: DropoutSettings? = DropoutSettings.none) throws -> (
+        FineTuner, FineTuner.Examples
+    ) {
         let directory = try ReferenceFiles.testVector("bert-tiny-cls")
         let tokenizer = try WordPieceTokenizer(directory: directory)
-        let network = try SequenceClassifierNetwork.load(
-            directory: directory, labelCount: 2, dropout: DropoutSettings.none, threads: threads)
+        let network = try SequenceClassifierNetwork.load(directory: directory, labelCount: 2, dropout: dropout, threads: threads)
         let validation = task(count: 64, seed: 2, tokenizer: tokenizer)
         let tuner = try FineTuner(
             network: network, settings: settings(epochs: epochs), labelNames: ["bad", "good"],
             training: task(count: 256, seed: 1, tokenizer: tokenizer), validation: validation)
-        return (tuner, try tuner.run(), validation)
+        return (tuner, validation)
+    }
+
+    static func run(epochs: Int, threads: Int) throws -> (FineTuner, [FineTuner.EpochReport], FineTuner.Examples) {
+        let (tuner, validation) = try tuner(epochs: epochs, threads: threads)
+        guard case .finished(let reports) = try tuner.run() else { throw FineTuningError.emptyBatch }
+        return (tuner, reports, validation)
+    }
+
+    static func weights(_ tuner: FineTuner) -> [Float] {
+        Array(UnsafeBufferPointer(start: tuner.network.parameters.values, count: tuner.network.parameters.count))
+    }
+
+    /// Stopped after `stopAfter` updates, saved, restored into a fresh tuner and run to the end,
+    /// with the checkpoint's dropout as configured: the same weights as without the stop.
+    @Test(arguments: [5, 32, 40])
+    func aRunStoppedAndResumedFromItsCheckpointEndsWithTheSameWeights(stopAfter: Int) throws {
+        let dropout = DropoutSettings(hidden: 0.1, attention: 0.1, classifier: 0.1)
+        let (uninterrupted, _) = try Self.tuner(epochs: 3, threads: 1, dropout: dropout)
+        _ = try uninterrupted.run()
+
+        let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: checkpoint) }
+        let (first, _) = try Self.tuner(epochs: 3, threads: 1, dropout: dropout)
+        var updates = 0
+        guard case .stopped(let step) = try first.run(onStep: { _ in updates += 1 }, shouldStop: { updates == stopAfter })
+        else {
+            Issue.record("the run did not stop")
+            return
+        }
+        #expect(step == stopAfter)
+        try first.writeCheckpoint(to: checkpoint, dataFingerprint: "data")
+
+        let (resumed, _) = try Self.tuner(epochs: 3, threads: 1, dropout: dropout)
+        try resumed.resume(from: checkpoint, dataFingerprint: "data")
+        #expect(resumed.completedSteps == stopAfter)
+        guard case .finished(let reports) = try resumed.run() else {
+            Issue.record("the resumed run did not finish")
+            return
+        }
+        #expect(reports.count == 3)
+        #expect(Self.weights(resumed) == Self.weights(uninterrupted))
+    }
+
+    @Test func aCheckpointOfOtherDataOrSettingsIsRefused() throws {
+        let checkpoint = FileManager.default.temporaryDirectory.appendingPathComponent("checkpoint-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: checkpoint) }
+        let (first, _) = try Self.tuner(epochs: 2, threads: 1)
+        _ = try first.run(shouldStop: { first.completedSteps == 3 })
+        try first.writeCheckpoint(to: checkpoint, dataFingerprint: "data")
+        let (other, _) = try Self.tuner(epochs: 2, threads: 1)
+        #expect(throws: FineTuningError.checkpoint(path: checkpoint.path, reason: "it was made on other training data")) {
+            try other.resume(from: checkpoint, dataFingerprint: "other")
+        }
+        let (longer, _) = try Self.tuner(epochs: 3, threads: 1)
+        #expect(
+            throws: FineTuningError.checkpoint(
+                path: checkpoint.path, reason: "it was made with other settings; give the same options as that run")
+        ) { try longer.resume(from: checkpoint, dataFingerprint: "data") }
     }
 
     @Test func aLearnableTaskIsLearnedAndTheBestEpochIsKept() throws {

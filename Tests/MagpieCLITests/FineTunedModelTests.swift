@@ -1,6 +1,7 @@
 import Classifiers
 import Foundation
 import MagpieTestSupport
+import Synchronization
 import Testing
 
 /// `train --encoder DIR --fine-tune` on the tiny BERT test model, and the folder it writes used
@@ -110,5 +111,54 @@ import Testing
         let folds = try await MagpieProcess.run(
             base + ["--fine-tune", "--encoder", try ReferenceFiles.testVector("bert-tiny-cls").path, "--folds", "3"])
         #expect(folds.status != 0 && folds.standardError.contains("use --validation"), "\(folds.standardError)")
+    }
+
+    /// Ctrl-C during a run writes a checkpoint and exits 130; the same command with `--resume`
+    /// then writes, on one thread, exactly the weights of a run that was never stopped.
+    @Test func ctrlCSavesACheckpointAndResumeEndsAsAnUninterruptedRun() async throws {
+        let workspace = try Workspace()
+        let data = try workspace.hateSpeechSlice(perClass: 200)
+        func arguments(_ output: String) throws -> [String] {
+            [
+                "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--encoder",
+                try ReferenceFiles.testVector("bert-tiny-cls").path, "--fine-tune", "--epochs", "4", "--max-length", "48",
+                "--threads", "1", "--output", output,
+            ]
+        }
+        let whole = try await MagpieProcess.run(try arguments(workspace.path("whole")))
+        try #require(whole.status == 0, "\(whole.standardError)")
+
+        let stopped = workspace.path("stopped")
+        let process = Process()
+        process.executableURL = MagpieProcess.executable
+        process.arguments = try arguments(stopped)
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let output = Mutex(Data())
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            output.withLock { $0.append(chunk) }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !output.withLock({ String(decoding: $0, as: UTF8.self) }).contains("step 1/"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(process.processIdentifier, SIGINT)
+        await process.exit()
+        errors.fileHandleForReading.readabilityHandler = nil
+        let said = output.withLock { String(decoding: $0, as: UTF8.self) }
+        #expect(process.terminationStatus == 130, "\(said)")
+        #expect(said.contains("run the same command with --resume"), "\(said)")
+        #expect(!FileManager.default.fileExists(atPath: stopped))
+        #expect(FileManager.default.fileExists(atPath: workspace.path(".stopped.checkpoint/state.json")))
+
+        let resumed = try await MagpieProcess.run(try arguments(stopped) + ["--resume"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        #expect(resumed.standardError.contains("resuming from"), "\(resumed.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.path(".stopped.checkpoint")))
+        let expected = try Data(contentsOf: URL(fileURLWithPath: workspace.path("whole/model.safetensors")))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: stopped + "/model.safetensors")) == expected)
     }
 }

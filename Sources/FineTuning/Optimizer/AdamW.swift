@@ -19,7 +19,7 @@ public final class AdamW: @unchecked Sendable {
     }
 
     public let settings: Settings
-    public private(set) var step = 0
+    public internal(set) var step = 0
     /// The first and second moment estimates, laid out as the parameters are.
     let firstMoments: Buffer
     let secondMoments: Buffer

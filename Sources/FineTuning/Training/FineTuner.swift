@@ -29,12 +29,32 @@ public final class FineTuner: @unchecked Sendable {
     }
 
     /// Validation after one epoch.
-    public struct EpochReport: Sendable {
+    public struct EpochReport: Sendable, Codable {
         public let epoch: Int
         public let trainingLoss: Double
         public let validation: ClassificationMetrics?
         public let seconds: Double
         public let isBest: Bool
+    }
+
+    /// Where a run stands: enough, with the weights and Adam's moments, to go on exactly where
+    /// it stopped, since batches and dropout masks follow from the seed, the epoch and the step.
+    public struct Position: Sendable, Codable {
+        public var epoch = 0
+        public var batchInEpoch = 0
+        var lossSum = 0.0
+        var lossCount = 0
+        public var reports: [EpochReport] = []
+        /// The best validation macro F1 so far, nil before the first validated epoch.
+        var bestMacroF1: Double?
+    }
+
+    /// How `run` ended.
+    public enum Outcome: Sendable {
+        /// Every epoch ran; the best validated weights (or the last) are in the network.
+        case finished([EpochReport])
+        /// `shouldStop` said so before the next update; `writeCheckpoint` saves the run.
+        case stopped(step: Int)
     }
 
     public let network: SequenceClassifierNetwork
@@ -46,8 +66,8 @@ public final class FineTuner: @unchecked Sendable {
     let schedule: LearningRateSchedule
     let classWeights: [Float]?
     /// The best epoch's weights, once an epoch has been validated.
-    public private(set) var bestValues: [Float]?
-    public private(set) var bestMacroF1 = -Double.infinity
+    var bestValues: [Float]?
+    public internal(set) var position = Position()
 
     public init(
         network: SequenceClassifierNetwork, settings: FineTuningSettings, labelNames: [String], training: Examples,
@@ -69,54 +89,61 @@ public final class FineTuner: @unchecked Sendable {
     }
 
     public var totalSteps: Int { schedule.totalSteps }
+    public var completedSteps: Int { optimizer.step }
 
-    /// Runs every epoch, then leaves the best validated weights (or the last, without a
-    /// validation set) in the network.
-    public func run(onStep: (StepReport) -> Void = { _ in }, onEpoch: (EpochReport) -> Void = { _ in }) throws(FineTuningError)
-        -> [EpochReport]
-    {
-        var reports: [EpochReport] = []
+    /// Runs the remaining epochs from `position`, checking `shouldStop` before each update,
+    /// then leaves the best validated weights (or the last, without a validation set) in the
+    /// network.
+    public func run(
+        onStep: (StepReport) -> Void = { _ in }, onEpoch: (EpochReport) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws(FineTuningError) -> Outcome {
         let clock = ContinuousClock()
         let started = clock.now
-        var examplesDone = 0
-        for epoch in 0..<settings.epochs {
-            let epochStart = clock.now
-            var lossSum = 0.0
-            var lossCount = 0
+        let stepAtStart = optimizer.step
+        var epochStart = clock.now
+        while position.epoch < settings.epochs {
             let batches = LengthBatches.epoch(
-                lengths: training.sequences.map(\.count), batchSize: settings.batchSize, seed: settings.seed, epoch: epoch)
-            for batch in batches {
+                lengths: training.sequences.map(\.count), batchSize: settings.batchSize, seed: settings.seed,
+                epoch: position.epoch)
+            while position.batchInEpoch < batches.count {
+                if shouldStop() { return .stopped(step: optimizer.step) }
+                let batch = batches[position.batchInEpoch]
                 let loss = try update(batch)
-                lossSum += Double(loss) * Double(batch.count)
-                lossCount += batch.count
-                examplesDone += batch.count
+                position.lossSum += Double(loss) * Double(batch.count)
+                position.lossCount += batch.count
+                position.batchInEpoch += 1
                 let elapsed = Self.seconds(started.duration(to: clock.now))
-                let rate = Double(examplesDone) / max(elapsed, 1e-9)
-                let examplesLeft = training.sequences.count * settings.epochs - examplesDone
+                let rate = Double(optimizer.step - stepAtStart) * Double(settings.batchSize) / max(elapsed, 1e-9)
                 onStep(
                     StepReport(
-                        step: optimizer.step, totalSteps: totalSteps, epoch: epoch + 1, loss: loss,
+                        step: optimizer.step, totalSteps: totalSteps, epoch: position.epoch + 1, loss: loss,
                         learningRate: schedule.rate(after: optimizer.step - 1), examplesPerSecond: rate,
-                        secondsLeft: Double(examplesLeft) / max(rate, 1e-9)))
+                        secondsLeft: Double((totalSteps - optimizer.step) * settings.batchSize) / max(rate, 1e-9)))
             }
             let metrics = try validation.map { examples throws(FineTuningError) in try evaluate(examples) }
             var isBest = false
-            if let metrics, metrics.macroF1 > bestMacroF1 {
-                bestMacroF1 = metrics.macroF1
+            if let metrics, metrics.macroF1 > position.bestMacroF1 ?? -.infinity {
+                position.bestMacroF1 = metrics.macroF1
                 bestValues = Array(UnsafeBufferPointer(start: network.parameters.values, count: network.parameters.count))
                 isBest = true
             }
             let report = EpochReport(
-                epoch: epoch + 1, trainingLoss: lossSum / Double(max(lossCount, 1)), validation: metrics,
-                seconds: Self.seconds(epochStart.duration(to: clock.now)), isBest: isBest)
-            reports.append(report)
+                epoch: position.epoch + 1, trainingLoss: position.lossSum / Double(max(position.lossCount, 1)),
+                validation: metrics, seconds: Self.seconds(epochStart.duration(to: clock.now)), isBest: isBest)
+            position.reports.append(report)
+            position.epoch += 1
+            position.batchInEpoch = 0
+            position.lossSum = 0
+            position.lossCount = 0
+            epochStart = clock.now
             onEpoch(report)
         }
         if let bestValues {
             _ = UnsafeMutableBufferPointer(start: network.parameters.values, count: network.parameters.count)
                 .update(from: bestValues)
         }
-        return reports
+        return .finished(position.reports)
     }
 
     /// One update on the examples at `indices`; returns its loss.
