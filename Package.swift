@@ -160,7 +160,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "CGlibcCompatibility"),
         .target(
-            name: "Encoders", dependencies: ["CKernels", "Classifiers", "COpenBLAS", "JSONValues", "TextFeatures"],
+            name: "Encoders", dependencies: ["CKernels", "COpenBLAS", "JSONValues"],
             // The forward pass's SIMD code is generic stdlib code that only optimization
             // specializes; unoptimized, the parity tests on the real model take 100 s, not 8.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
@@ -196,11 +196,12 @@ let package = Package(
         .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
         .testTarget(
             name: "FineTuningTests",
-            dependencies: ["Classifiers", "Encoders", "FineTuning", "MagpieTestSupport", "TextFeatures"]),
+            dependencies: ["Classifiers", "Encoders", "FineTuning", "MagpieTestSupport", "ModelRuntime"]),
         .target(
             name: "MagpieTestSupport",
             dependencies: [
-                "Classifiers", "Encoders", "TextFeatures", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "Classifiers", "Encoders", "ModelRuntime", "TextFeatures",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ], path: "Tests/MagpieTestSupport"),

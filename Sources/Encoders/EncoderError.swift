@@ -1,6 +1,3 @@
-import Classifiers
-import TextFeatures
-
 /// Why an encoder model could not be loaded. Each case names the file, and the key or tensor,
 /// at fault.
 public enum EncoderError: Error, Equatable, CustomStringConvertible {
@@ -18,7 +15,6 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
     case tokenOutOfRange(index: Int, id: Int, vocabularySize: Int)
     case noClassificationHead
     case emptySequence(index: Int)
-    case artifact(ArtifactError)
     case notAnEncoderHead(path: String)
 
     public var description: String {
@@ -41,7 +37,6 @@ public enum EncoderError: Error, Equatable, CustomStringConvertible {
         case .tokenOutOfRange(let index, let id, let vocabularySize):
             "sequence \(index) has token id \(id), outside the vocabulary of \(vocabularySize)"
         case .emptySequence(let index): "sequence \(index) has no tokens; it needs at least [CLS] and [SEP]"
-        case .artifact(let error): error.description
         case .notAnEncoderHead(let path): "\(path) is an n-gram model, not an encoder head"
         case .noClassificationHead:
             "the model has no classification head: its config.json names no *ForSequenceClassification architecture"

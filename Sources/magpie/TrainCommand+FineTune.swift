@@ -3,7 +3,6 @@ import Classifiers
 import Encoders
 import FineTuning
 import Foundation
-import TextFeatures
 
 extension TrainCommand {
     /// `train --encoder DIR --fine-tune`: trains every weight of the encoder with a

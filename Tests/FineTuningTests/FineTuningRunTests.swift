@@ -3,8 +3,8 @@ import Encoders
 import FineTuning
 import Foundation
 import MagpieTestSupport
+import ModelRuntime
 import Testing
-import TextFeatures
 
 /// Whole runs on the tiny BERT test model: a task it can learn (is the word "good" or "bad"
 /// in the text), what the run writes, and that a seed fixes the result.

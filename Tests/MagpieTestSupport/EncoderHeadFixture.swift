@@ -1,6 +1,7 @@
 import Classifiers
 import Encoders
 import Foundation
+import ModelRuntime
 
 /// A real encoder-head artifact: a head trained on all-MiniLM-L6-v2 embeddings of the first 20
 /// bundled tweets of each class, referring to the cached encoder. Written once per test run.

@@ -1,6 +1,9 @@
 import Foundation
 
 extension TransformerEncoder {
+    /// The classifier's outputs, or nil for an encoder without a classification head.
+    public var classCount: Int? { weights.head?.classifier.outputSize }
+
     /// Class scores of each sequence from the folder's `*ForSequenceClassification` head:
     /// `classifier(tanh(pooler(h[CLS])))` for BERT, `classifier(relu(pre_classifier(h[CLS])))`
     /// for DistilBERT.

@@ -1,5 +1,4 @@
 import Foundation
-import TextFeatures
 
 /// Texts in, sentence embeddings out: a Hugging Face folder's tokenizer, encoder and pooling
 /// together, computing the vectors sentence-transformers computes for the same folder.

@@ -1,4 +1,5 @@
 import Classifiers
+import Encoders
 import Foundation
 
 extension EncoderRecord {
@@ -6,9 +7,8 @@ extension EncoderRecord {
     /// on its embeddings: checksums of every file it read, and the settings in force.
     public init(
         encoder: TextEncoder, directory: URL, bundled: Bool, longTexts: TextEncoder.LongTexts
-    ) throws(EncoderError) {
-        let files: [String: ModelManifest.FileRecord]
-        do { files = try Self.checksums(of: directory) } catch { throw .artifact(error) }
+    ) throws(ArtifactError) {
+        let files = try Self.checksums(of: directory)
         self.init(
             path: bundled ? ModelArtifact.bundledEncoderFolder : directory.standardizedFileURL.path, bundled: bundled,
             modelType: encoder.encoder.configuration.family.rawValue, dimensions: encoder.dimensions,

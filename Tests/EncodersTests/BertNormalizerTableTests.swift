@@ -1,7 +1,7 @@
+import Encoders
 import Foundation
 import MagpieTestSupport
 import Testing
-import TextFeatures
 
 /// Every Unicode scalar through the normalizer and the pre-tokenizer's character classes,
 /// against the reference's own per-scalar behaviour (`tokenizer/normalizer-table.json`): checks

@@ -1,4 +1,5 @@
 import Classifiers
+import Encoders
 import Foundation
 
 /// An encoder-head artifact made usable: its recorded encoder, checked file by file against
@@ -8,16 +9,17 @@ public struct EncoderHeadClassifier: Sendable {
     public let head: EmbeddingHead
     public let longTexts: TextEncoder.LongTexts
 
-    /// Loads the encoder that `artifact` (read from `path`) records. Fails if the encoder
-    /// folder is gone or any of its files changed since training.
-    public init(artifact: ModelArtifact, path: String) throws(EncoderError) {
+    /// Loads the encoder that `artifact` (read from `path`) records. Fails with an
+    /// `ArtifactError` if the encoder folder is gone or any of its files changed since
+    /// training, else with an `EncoderError`.
+    public init(artifact: ModelArtifact, path: String) throws {
         guard case .embeddingHead(let head) = artifact.model, let record = artifact.manifest.encoder else {
-            throw .notAnEncoderHead(path: path)
+            throw EncoderError.notAnEncoderHead(path: path)
         }
-        do { try record.verify(artifactPath: path) } catch { throw .artifact(error) }
+        try record.verify(artifactPath: path)
         guard let pooling = Pooling(rawValue: record.pooling), let longTexts = TextEncoder.LongTexts(rawValue: record.longTexts)
         else {
-            throw .unsupportedSetting(
+            throw EncoderError.unsupportedSetting(
                 path: path + "/" + ModelArtifact.manifestFile, key: "encoder pooling / longTexts",
                 value: "\(record.pooling) / \(record.longTexts)")
         }
@@ -25,7 +27,7 @@ public struct EncoderHeadClassifier: Sendable {
         textEncoder = try TextEncoder(
             directory: directory, pooling: pooling, normalizes: record.normalize, maxLength: record.maxLength)
         guard textEncoder.dimensions == head.dimensions else {
-            throw .malformedConfiguration(
+            throw EncoderError.malformedConfiguration(
                 path: directory.appendingPathComponent("config.json").path,
                 reason: "hidden_size is \(textEncoder.dimensions); the model's head takes \(head.dimensions)")
         }

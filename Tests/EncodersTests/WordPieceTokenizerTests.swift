@@ -1,7 +1,7 @@
+import Encoders
 import Foundation
 import MagpieTestSupport
 import Testing
-import TextFeatures
 
 /// Parity with the Hugging Face `tokenizers` library on the 341 reference cases
 /// (`tokenizer/wordpiece-cases.json`): normalizer output, pre-tokenizer words, and ids and

@@ -1,6 +1,6 @@
+import Encoders
 import Foundation
 import Testing
-import TextFeatures
 
 /// Bad tokenizer folders fail with an error naming the file and the setting at fault.
 @Suite struct TokenizerFilesTests {

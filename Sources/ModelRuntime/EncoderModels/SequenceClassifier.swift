@@ -1,6 +1,6 @@
 import Classifiers
+import Encoders
 import Foundation
-import TextFeatures
 
 /// A Hugging Face `BertForSequenceClassification` or `DistilBertForSequenceClassification`
 /// folder used as it is: its tokenizer, encoder and head, its `id2label` as the labels.
@@ -20,7 +20,7 @@ public struct SequenceClassifier: Sendable {
         encoder = try TransformerEncoder(directory: directory)
         do { tokenizer = try WordPieceTokenizer(directory: directory) } catch { throw .tokenizer(error) }
         guard encoder.configuration.isSequenceClassifier else { throw .noClassificationHead }
-        let classCount = encoder.weights.head?.classifier.outputSize ?? 0
+        let classCount = encoder.classCount ?? 0
         let names = encoder.configuration.labels ?? (0..<classCount).map { "LABEL_\($0)" }
         guard names.count == classCount else {
             throw .malformedConfiguration(
