@@ -41,22 +41,15 @@ extension SequenceClassifierNetwork {
 
     private func scatterIntoEmbeddings(_ embeddingGradient: Buffer, batch: TokenBatch) {
         let size = configuration.hiddenSize
-        let words = gradient(layout.wordEmbeddings)
-        let positions = gradient(layout.positionEmbeddings)
         let types = layout.tokenTypeEmbeddings.map(gradient)
-        var row = 0
-        for sequence in batch.sequences {
-            for (position, id) in sequence.enumerated() {
-                let line = embeddingGradient.pointer + row * size
-                let word = words + Int(id) * size
-                let place = positions + position * size
-                for index in 0..<size {
-                    word[index] += line[index]
-                    place[index] += line[index]
-                }
-                if let types { for index in 0..<size { types[index] += line[index] } }
-                row += 1
+        batch.forEachToken(words: gradient(layout.wordEmbeddings), positions: gradient(layout.positionEmbeddings), size: size) {
+            row, word, place in
+            let line = embeddingGradient.pointer + row * size
+            for index in 0..<size {
+                word[index] += line[index]
+                place[index] += line[index]
             }
+            if let types { for index in 0..<size { types[index] += line[index] } }
         }
     }
 

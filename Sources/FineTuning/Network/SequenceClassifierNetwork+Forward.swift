@@ -66,19 +66,12 @@ extension SequenceClassifierNetwork {
     /// Word + position (+ token type 0) embeddings.
     private func embed(_ batch: TokenBatch, into hidden: Buffer) {
         let size = configuration.hiddenSize
-        let words = value(layout.wordEmbeddings)
-        let positions = value(layout.positionEmbeddings)
         let types = layout.tokenTypeEmbeddings.map(value)
-        var row = 0
-        for sequence in batch.sequences {
-            for (position, id) in sequence.enumerated() {
-                let output = hidden.pointer + row * size
-                let word = words + Int(id) * size
-                let place = positions + position * size
-                for index in 0..<size { output[index] = word[index] + place[index] }
-                if let types { for index in 0..<size { output[index] += types[index] } }
-                row += 1
-            }
+        batch.forEachToken(words: value(layout.wordEmbeddings), positions: value(layout.positionEmbeddings), size: size) {
+            row, word, place in
+            let output = hidden.pointer + row * size
+            for index in 0..<size { output[index] = word[index] + place[index] }
+            if let types { for index in 0..<size { output[index] += types[index] } }
         }
     }
 

@@ -21,4 +21,19 @@ struct TokenBatch {
 
     var longest: Int { lengths.max() ?? 0 }
     var count: Int { sequences.count }
+
+    /// Calls `body` for each token with its row and its rows of the word and position
+    /// embedding tables (values in the forward pass, gradients in the backward pass).
+    func forEachToken(
+        words: UnsafeMutablePointer<Float>, positions: UnsafeMutablePointer<Float>, size: Int,
+        _ body: (_ row: Int, _ word: UnsafeMutablePointer<Float>, _ position: UnsafeMutablePointer<Float>) -> Void
+    ) {
+        var row = 0
+        for sequence in sequences {
+            for (position, id) in sequence.enumerated() {
+                body(row, words + Int(id) * size, positions + position * size)
+                row += 1
+            }
+        }
+    }
 }
