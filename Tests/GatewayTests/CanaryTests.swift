@@ -236,7 +236,9 @@ import Testing
         let rolledBack = try #require(decision)
         #expect(rolledBack.reason.hasPrefix("accuracy"), "\(rolledBack.reason)")
         let figures = rolledBack.figures
-        #expect((figures["stable_accuracy"] ?? 0) - (figures["canary_accuracy"] ?? 1) > 0.1, "\(figures)")
+        // The analysis acts at the first significant difference, so the drop it records is
+        // whatever the sample showed then: over the threshold, not near the true gap (~0.25).
+        #expect((figures["stable_accuracy"] ?? 0) - (figures["canary_accuracy"] ?? 1) > policy.maxAccuracyDrop, "\(figures)")
         #expect((figures["accuracy_z"] ?? 0) < -policy.accuracyZ)
     }
 
