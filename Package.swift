@@ -197,10 +197,11 @@ let package = Package(
         .testTarget(
             name: "FineTuningTests",
             dependencies: ["Classifiers", "Encoders", "FineTuning", "MagpieTestSupport", "ModelRuntime"]),
+        .target(name: "CProcessSpawn", path: "Tests/CProcessSpawn"),
         .target(
             name: "MagpieTestSupport",
             dependencies: [
-                "Classifiers", "Encoders", "ModelRuntime", "TextFeatures",
+                "Classifiers", "CProcessSpawn", "Encoders", "ModelRuntime", "TextFeatures",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -62,7 +62,7 @@ enum LambdaBenchmarks {
 
         let server = try await RuntimeAPIServer()
         let process = try start(bootstrap, taskRoot: taskRoot, runtimeAPI: server.endpoint)
-        defer { kill(process.processIdentifier, SIGKILL) }
+        defer { process.send(SIGKILL) }
         var posted = 0
         func roundTrips(_ event: [UInt8], count: Int) async -> [Double] {
             var times: [Double] = []
@@ -97,10 +97,9 @@ enum LambdaBenchmarks {
         let process = try Self.start(command, taskRoot: taskRoot, runtimeAPI: server.endpoint)
         let posts = await server.posted(1)
         let elapsed = milliseconds(start.duration(to: .now))
-        // SIGKILL, as Lambda ends an environment: a child of this process inherits its blocked
-        // SIGTERM, so Python would never see one.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        // SIGKILL, as Lambda ends an environment.
+        process.send(SIGKILL)
+        await process.exit()
         guard case .response = posts.first else {
             FileHandle.standardError.write(Data("\(command.joined(separator: " ")) did not answer: \(posts)\n".utf8))
             exit(1)
@@ -109,20 +108,15 @@ enum LambdaBenchmarks {
     }
 
     /// Starts `command` in the task root with what Lambda's environment holds.
-    static func start(_ command: [String], taskRoot: String, runtimeAPI: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.currentDirectoryURL = URL(fileURLWithPath: taskRoot)
-        process.environment = [
+    static func start(_ command: [String], taskRoot: String, runtimeAPI: String) throws -> ChildProcess {
+        let environment = [
             "AWS_LAMBDA_RUNTIME_API": runtimeAPI, "LAMBDA_TASK_ROOT": taskRoot, "_HANDLER": "bootstrap",
             "AWS_REGION": "us-east-1", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256", "TZ": ":UTC", "LANG": "en_US.UTF-8",
             "PATH": "/usr/local/bin:/usr/bin/:/bin:/opt/bin", "MAGPIE_LOG_LEVEL": "warning",
         ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try ChildProcess(
+            executable: command[0], arguments: Array(command.dropFirst()), environment: environment, directory: taskRoot,
+            output: .null, errors: .null)
     }
 
     static func summary(_ values: [Double]) -> [String: Double] {

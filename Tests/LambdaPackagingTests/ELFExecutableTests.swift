@@ -1,5 +1,6 @@
 import Foundation
 import LambdaPackaging
+import MagpieTestSupport
 import Testing
 
 /// The ELF reader against binutils' `readelf` on real executables of this machine, and on
@@ -8,15 +9,7 @@ import Testing
     /// `readelf -d` and `readelf -V`'s view of `path`: needed libraries, and versions by library.
     static func readelf(_ path: String) throws -> (needed: [String], versions: [String: [String]]) {
         func run(_ flag: String) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["readelf", "-W", flag, path]
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self)
+            try ChildProcess.run("/usr/bin/env", ["readelf", "-W", flag, path], errors: .inherit).output
         }
         let needed = try run("-d").split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line in
             line.split(separator: "[").last?.split(separator: "]").first.map(String.init)

@@ -33,20 +33,15 @@ import Testing
         #expect(unkeyed.standardOutput.contains("status     403: 10"), "\(unkeyed.standardOutput)")
 
         // Ctrl-C: the run stops and the report covers what ran until then.
-        let process = Process()
-        process.executableURL = MagpieProcess.executable
-        process.arguments = ["bench", "http://127.0.0.1:\(server.port)/health", "--method", "GET", "--duration", "60s", "--json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try ChildProcess(
+            executable: MagpieProcess.executable.path,
+            arguments: ["bench", "http://127.0.0.1:\(server.port)/health", "--method", "GET", "--duration", "60s", "--json"],
+            output: .pipe, errors: .null)
         try await Task.sleep(for: .milliseconds(1500))
-        kill(process.processIdentifier, SIGINT)
-        let printed = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }
-        }
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        process.send(SIGINT)
+        let output = process.output!
+        let printed = await offThePool { output.readDataToEndOfFile() }
+        #expect(await process.exit() == .exited(0))
         let partial = try #require(try JSONSerialization.jsonObject(with: printed) as? [String: Any])
         #expect((partial["requests"] as? Int ?? 0) > 0)
         // Well before the 60 s asked for, however late a busy test machine delivered the signal.

@@ -1,4 +1,5 @@
 import Foundation
+import MagpieTestSupport
 import Testing
 
 /// scripts/deploy and scripts/decommission, run against stand-ins for the SAM and AWS CLIs
@@ -19,21 +20,15 @@ import Testing
             try "#!/bin/sh\necho \"\(tool) $*\" >> '\(log)'\n".write(toFile: path, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
         }
-        let process = Process()
-        process.executableURL = Workspace.repositoryRoot.appendingPathComponent("scripts/\(script)")
-        process.arguments = arguments
-        process.currentDirectoryURL = workspace.directory
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = bin.path + ":/usr/bin:/bin"
-        process.environment = environment
-        let error = Pipe()
-        process.standardError = error
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let errorText = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let process = try ChildProcess(
+            executable: Workspace.repositoryRoot.appendingPathComponent("scripts/\(script)").path, arguments: arguments,
+            environment: environment, directory: workspace.directory.path, output: .null, errors: .pipe)
+        let errorText = String(decoding: process.errors!.readDataToEndOfFile(), as: UTF8.self)
+        let status: Int32 = if case .exited(let code) = process.waitForExit() { code } else { -1 }
         let calls = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
-        return Run(status: process.terminationStatus, standardError: errorText, calls: calls)
+        return Run(status: status, standardError: errorText, calls: calls)
     }
 
     @Test func deployRunsSamDeployWithTheEnvironmentsParametersAndPrintsTheOutputs() throws {

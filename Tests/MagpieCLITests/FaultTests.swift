@@ -16,31 +16,20 @@ import Testing
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
+        guard case .exited(let status) = try? ChildProcess.run(executable, arguments).termination else { return -1 }
+        return status
     }
 
     /// SQLite's own verdict on a database file, through Python's sqlite3.
     static func integrityCheck(_ database: String) throws -> String {
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
-            "python3", "-c",
-            "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
-            database,
-        ]
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try ChildProcess.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+                database,
+            ], errors: .inherit
+        ).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func models(in workspace: Workspace) throws -> String {
@@ -98,7 +87,7 @@ import Testing
         for index in 0..<10 where try await server.classify("again \(index)", key: key).status == 200 { recovered += 1 }
         #expect(recovered == 10)
         admitted += recovered
-        #expect(await server.terminate() == 0)
+        #expect(await server.terminate() == .exited(0))
         #expect(try Self.integrityCheck(database) == "ok")
         await #expect(try Self.usage(database) == admitted)
     }
@@ -113,25 +102,20 @@ import Testing
         defer { server.process.terminate() }
         #expect(try await server.classify("hello", key: key).status == 200)
 
-        let locker = Process()
-        let input = Pipe()
-        let output = Pipe()
-        locker.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        locker.arguments = [
-            "python3", "-c",
-            "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.read()\nc.execute('COMMIT')",
-            database,
-        ]
-        locker.standardInput = input
-        locker.standardOutput = output
-        try locker.run()
-        _ = output.fileHandleForReading.availableData
+        let locker = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: [
+                "python3", "-c",
+                "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.read()\nc.execute('COMMIT')",
+                database,
+            ], input: .pipe, output: .pipe)
+        _ = locker.output!.availableData
         let (status, body) = try await server.classify("while locked", key: key)
         #expect(status == 503 && Self.errorType(body) == "store_unavailable", "\(status) \(body)")
-        try input.fileHandleForWriting.close()
+        try locker.input!.close()
         await locker.exit()
         #expect(try await server.classify("after", key: key).status == 200)
-        #expect(await server.terminate() == 0)
+        #expect(await server.terminate() == .exited(0))
         #expect(try Self.integrityCheck(database) == "ok")
     }
 
@@ -174,7 +158,7 @@ import Testing
         let database = workspace.path("magpie.sqlite")
         let key = try await ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 100_000, burst: 100_000)
         let server = try ServeProcessTests.Server(models: models, database: database)
-        let (port, pid) = (server.port, server.process.processIdentifier)
+        let (port, process) = (server.port, server.process)
         let admitted = await withTaskGroup(of: Int.self) { group in
             for client in 0..<16 {
                 group.addTask {
@@ -191,7 +175,7 @@ import Testing
             }
             group.addTask {
                 try? await Task.sleep(for: .milliseconds(300))
-                kill(pid, SIGKILL)
+                process.send(SIGKILL)
                 return 0
             }
             return await group.reduce(0, +)
@@ -201,7 +185,7 @@ import Testing
         let restarted = try ServeProcessTests.Server(models: models, database: database)
         defer { restarted.process.terminate() }
         #expect(try await restarted.classify("after", key: key).status == 200)
-        #expect(await restarted.terminate() == 0)
+        #expect(await restarted.terminate() == .exited(0))
         let total = try await Self.usage(database)
         // Counted before answered: at most the requests in flight at the kill were counted unanswered.
         #expect(total >= admitted + 1 && total <= admitted + 1 + 16, "counted \(total), admitted \(admitted) + 1")

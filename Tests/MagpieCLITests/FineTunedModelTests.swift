@@ -68,7 +68,7 @@ import Testing
         #expect(answer.status == 200, "\(answer.body)")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
         #expect(["Hate Speech", "Offensive Language", "Neither"].contains(body["label"] as? String ?? ""))
-        #expect(await server.terminate() == 0)
+        #expect(await server.terminate() == .exited(0))
 
         let packaged = try await MagpieProcess.run(
             ["package", "lambda", "--model", model, "--output", workspace.path("dist")],
@@ -129,27 +129,23 @@ import Testing
         try #require(whole.status == 0, "\(whole.standardError)")
 
         let stopped = workspace.path("stopped")
-        let process = Process()
-        process.executableURL = MagpieProcess.executable
-        process.arguments = try arguments(stopped)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        let process = try ChildProcess(
+            executable: MagpieProcess.executable.path, arguments: try arguments(stopped), output: .null, errors: .pipe)
+        let errors = process.errors!
         let output = Mutex(Data())
-        errors.fileHandleForReading.readabilityHandler = { handle in
+        errors.readabilityHandler = { handle in
             let chunk = handle.availableData
             output.withLock { $0.append(chunk) }
         }
-        try process.run()
         let deadline = ContinuousClock.now + .seconds(60)
         while !output.withLock({ String(decoding: $0, as: UTF8.self) }).contains("step 1/"), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        kill(process.processIdentifier, SIGINT)
-        await process.exit()
-        errors.fileHandleForReading.readabilityHandler = nil
+        process.send(SIGINT)
+        let termination = await process.exit()
+        errors.readabilityHandler = nil
         let said = output.withLock { String(decoding: $0, as: UTF8.self) }
-        #expect(process.terminationStatus == 130, "\(said)")
+        #expect(termination == .exited(130), "\(said)")
         #expect(said.contains("run the same command with --resume"), "\(said)")
         #expect(!FileManager.default.fileExists(atPath: stopped))
         #expect(FileManager.default.fileExists(atPath: workspace.path(".stopped.checkpoint/state.json")))

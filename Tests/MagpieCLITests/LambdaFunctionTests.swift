@@ -22,15 +22,10 @@ import ZIPFoundation
         ].merging(extra) { $1 }
     }
 
-    static func start(_ bootstrap: URL, environment: [String: String]) throws -> Process {
-        let process = Process()
-        process.executableURL = bootstrap
-        process.currentDirectoryURL = bootstrap.deletingLastPathComponent()
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func start(_ bootstrap: URL, environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(
+            executable: bootstrap.path, environment: environment, directory: bootstrap.deletingLastPathComponent().path,
+            output: .null, errors: .null)
     }
 
     static let infer = #"{\"text\": \"I love you all\"}"#
@@ -133,7 +128,7 @@ import ZIPFoundation
         #expect(message.contains("no model artifacts under \(workspace.directory.path)/models"), "\(message)")
         for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!process.isRunning)
-        #expect(process.terminationStatus != 0)
+        #expect(await process.exit() != .exited(0))
     }
 
     @Test func ownKeyCheckGuardsHTTPAPIEvents() async throws {
@@ -276,7 +271,7 @@ import ZIPFoundation
         try FileManager.default.unzipItem(at: URL(fileURLWithPath: workspace.path("dist/function.zip")), to: taskRoot)
         let event = Array(Self.httpEvent(headers: #""content-type": "application/json", "x-api-key": "\#(key)""#).utf8)
         var servers: [RuntimeAPIServer] = []
-        var processes: [Process] = []
+        var processes: [ChildProcess] = []
         defer { for process in processes { process.terminate() } }
         for environment in 0..<2 {
             let server = try await RuntimeAPIServer()

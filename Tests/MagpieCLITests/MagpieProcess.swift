@@ -6,6 +6,8 @@ import Testing
 /// Runs the built `magpie` executable as a user would, capturing its output.
 struct MagpieProcess {
     struct Result {
+        /// The exit status, or 128 + the signal's number for a child a signal killed (as shells
+        /// report it).
         var status: Int32
         var standardOutput: String
         var standardError: String
@@ -47,24 +49,21 @@ struct MagpieProcess {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw MissingExecutable(path: executable.path)
         }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = Pipe()
-        let error = Pipe()
-        let inputPipe = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = inputPipe
-        try process.run()
-        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-        try inputPipe.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let process = try ChildProcess(
+            executable: executable.path, arguments: arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, input: .pipe, output: .pipe,
+            errors: .pipe)
+        if let input { process.input!.write(Data(input.utf8)) }
+        try process.input!.close()
+        let outputData = process.output!.readDataToEndOfFile()
+        let errorData = process.errors!.readDataToEndOfFile()
+        let status: Int32 =
+            switch process.waitForExit() {
+            case .exited(let code): code
+            case .killed(let signal): 128 + signal
+            }
         return Result(
-            status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
+            status: status, standardOutput: String(decoding: outputData, as: UTF8.self),
             standardError: String(decoding: errorData, as: UTF8.self))
     }
 

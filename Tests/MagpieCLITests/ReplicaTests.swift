@@ -178,7 +178,7 @@ import Testing
         let key = try await cluster.key(quota: "100000/day")
         let victim = cluster.replicas[2].process
         let outcomes = await Self.load(ports: cluster.ports, key: key.secret, clients: 96, perClient: 8) {
-            kill(victim.processIdentifier, SIGKILL)
+            victim.send(SIGKILL)
         }
         let admitted = Self.count(outcomes, .status(200, errorType: nil))
         let unanswered = Self.count(outcomes, .noAnswer)

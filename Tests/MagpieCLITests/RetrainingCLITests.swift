@@ -60,7 +60,7 @@ import Testing
         ])
         #expect(shown.standardOutput.contains("retrained on 2026-12-03.csv"), "\(shown.standardOutput)")
         #expect(shown.standardOutput.contains("promoted") && shown.standardOutput.contains("analysis"))
-        #expect(await server.terminate() == 0)
+        #expect(await server.terminate() == .exited(0))
         #expect(server.loggedText.contains(#""message":"retraining finished""#))
     }
 }

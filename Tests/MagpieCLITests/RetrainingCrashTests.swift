@@ -1,4 +1,5 @@
 import Foundation
+import MagpieTestSupport
 import Testing
 
 /// `magpie watch` killed with SIGKILL in the middle of training: no version folder is left
@@ -20,23 +21,18 @@ import Testing
             """)
         let arguments = ["watch", "--config", config, "--database", workspace.path("magpie.sqlite"), "--once"]
 
-        let first = Process()
-        first.executableURL = MagpieProcess.executable
-        first.arguments = arguments
-        let output = Pipe()
-        first.standardOutput = output
-        first.standardError = output
-        try first.run()
+        let first = try ChildProcess(
+            executable: MagpieProcess.executable.path, arguments: arguments, output: .pipe, errors: .sameAsOutput)
+        let output = first.output!
         var logged = ""
         while !logged.contains(#""message":"retraining""#) {
-            let data = output.fileHandleForReading.availableData
+            let data = output.availableData
             if data.isEmpty { break }
             logged += String(decoding: data, as: UTF8.self)
         }
         try #require(logged.contains(#""message":"retraining""#), "\(logged)")
-        kill(first.processIdentifier, SIGKILL)
-        await first.exit()
-        #expect(first.terminationReason == .uncaughtSignal, "training finished before the kill: \(logged)")
+        first.send(SIGKILL)
+        #expect(await first.exit() == .killed(signal: SIGKILL), "training finished before the kill: \(logged)")
         let folders = try FileManager.default.contentsOfDirectory(atPath: workspace.path("models/hate-speech"))
         #expect(!folders.contains("2"), "\(folders)")
 

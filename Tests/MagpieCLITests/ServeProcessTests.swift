@@ -1,4 +1,5 @@
 import Foundation
+import MagpieTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -10,8 +11,7 @@ import Testing
 @Suite(.serialized) struct ServeProcessTests {
     /// A running `magpie serve` and the port it printed.
     final class Server {
-        let process = Process()
-        let output = Pipe()
+        let process: ChildProcess
         var port = 0
         /// What the server logged after it started listening.
         let logged = LogBuffer()
@@ -29,16 +29,15 @@ import Testing
         }
 
         init(arguments: [String], environment: [String: String] = [:]) throws {
-            process.executableURL = MagpieProcess.executable
-            process.arguments = ["serve"] + arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
+            process = try ChildProcess(
+                executable: MagpieProcess.executable.path, arguments: ["serve"] + arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: .pipe,
+                errors: .sameAsOutput)
+            let output = process.output!
             var buffered = ""
             let deadline = Date().addingTimeInterval(30)
             while port == 0 && Date() < deadline {
-                let data = output.fileHandleForReading.availableData
+                let data = output.availableData
                 if data.isEmpty { break }
                 buffered += String(decoding: data, as: UTF8.self)
                 for line in buffered.split(separator: "\n") where line.contains(#""message":"listening""#) {
@@ -50,7 +49,7 @@ import Testing
             // Keep reading what the server logs, so a full pipe never blocks it (a server that
             // logs a reconnecting database on every request would otherwise stop answering).
             let logged = self.logged
-            output.fileHandleForReading.readabilityHandler = { handle in
+            output.readabilityHandler = { handle in
                 let data = handle.availableData
                 logged.append(data)
             }
@@ -78,11 +77,10 @@ import Testing
             return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
         }
 
-        /// Sends SIGTERM and returns the exit status.
-        func terminate() async -> Int32 {
+        /// Sends SIGTERM and returns how the server ended.
+        func terminate() async -> ChildProcess.Termination {
             process.terminate()
-            await process.exit()
-            return process.terminationStatus
+            return await process.exit()
         }
     }
 
@@ -139,13 +137,13 @@ import Testing
             let response = try await first.classify("you are a bitch", key: key)
             #expect(response.status == 200 && response.body.hasPrefix(#"{"category":""#))
         }
-        #expect(await first.terminate() == 0)
+        #expect(await first.terminate() == .exited(0))
 
         let second = try Server(models: workspace.path("models"), database: database)
         #expect(try await second.classify("hello", key: key).status == 200)
         let refused = try await second.classify("hello", key: key)
         #expect(refused.status == 429 && refused.body == #"{"error_type":"quota_exceeded","message":"Limit Exceeded"}"#)
-        #expect(await second.terminate() == 0)
+        #expect(await second.terminate() == .exited(0))
     }
 
     /// A counted request is in the database when its answer is sent: a server killed with
@@ -163,16 +161,15 @@ import Testing
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(answered == Array(repeating: 200, count: 40))
-        kill(first.process.processIdentifier, SIGKILL)
-        await first.process.exit()
-        #expect(first.process.terminationReason == .uncaughtSignal)
+        first.process.send(SIGKILL)
+        #expect(await first.process.exit() == .killed(signal: SIGKILL))
 
         let listed = try await MagpieProcess.run(["keys", "list", "--database", database])
         #expect(listed.standardOutput.contains(" 40/50/day "), "\(listed.standardOutput)")
         let second = try Server(models: workspace.path("models"), database: database)
         for _ in 0..<10 { #expect(try await second.classify("more", key: key).status == 200) }
         #expect(try await second.classify("one too many", key: key).status == 429)
-        #expect(await second.terminate() == 0)
+        #expect(await second.terminate() == .exited(0))
     }
 
     /// At `notice` the server still says where it listens but writes no line per request; an
@@ -185,7 +182,7 @@ import Testing
             "--models", workspace.path("models"), "--database", database, "--port", "0", "--log-level", "notice",
         ])
         for _ in 0..<3 { _ = try await server.classify("hello", key: "mgp_unknown") }
-        #expect(await server.terminate() == 0)
+        #expect(await server.terminate() == .exited(0))
         let output = server.loggedText
         #expect(!output.contains(#""message":"request""#), "\(output)")
 
@@ -236,7 +233,7 @@ import Testing
         #expect(routed.status == 200 && routed.body.contains(#""model":"hate-speech""#))
         #expect(try await server.classify("hello", key: key).status == 200)
         #expect(try await server.classify("hello", key: key).status == 429)
-        #expect(await server.terminate() == 0)
+        #expect(await server.terminate() == .exited(0))
     }
 
     /// A configured remote model: one `magpie serve` in front of another (format `magpie`, the
@@ -269,9 +266,9 @@ import Testing
         #expect(remote.status == 200 && remote.body.contains(#""model":"remote""#), "\(remote.body)")
         let label = { (body: String) in body.components(separatedBy: #""label":""#).dropFirst().first?.prefix { $0 != "\"" } }
         #expect(label(remote.body) == label(direct.body))
-        #expect(await upstream.terminate() == 0)
+        #expect(await upstream.terminate() == .exited(0))
         let fallback = try await gateway.post("/v1/models/remote/classify", ["text": "you are a bitch"], key: key)
         #expect(fallback.status == 200 && fallback.body.contains(#""model":"local""#), "\(fallback.body)")
-        #expect(await gateway.terminate() == 0)
+        #expect(await gateway.terminate() == .exited(0))
     }
 }

@@ -66,8 +66,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(50))
         }
         let signalled = clock.now
-        kill(server.process.processIdentifier, SIGTERM)
-        await server.process.exit()
+        server.process.terminate()
+        let ended = await server.process.exit()
         let shutdown = signalled.duration(to: clock.now)
         var total = Tally()
         for client in clients {
@@ -77,7 +77,7 @@ import Testing
             total.unexpected += tally.unexpected
         }
 
-        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "\(server.loggedText)")
+        #expect(ended == .exited(0), "\(server.loggedText)")
         #expect(shutdown < .seconds(10), "shutdown took \(shutdown)")
         #expect(total.unexpected.isEmpty, "\(total.unexpected.prefix(5))")
         #expect(total.answered >= 40)
@@ -103,10 +103,10 @@ import Testing
         try await Task.sleep(for: .milliseconds(300))
         let clock = ContinuousClock()
         let signalled = clock.now
-        kill(server.process.processIdentifier, SIGTERM)
-        await server.process.exit()
+        server.process.terminate()
+        let ended = await server.process.exit()
         let shutdown = signalled.duration(to: clock.now)
-        #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "\(server.loggedText)")
+        #expect(ended == .exited(0), "\(server.loggedText)")
         // 1 s of drain, 1 s for closing, then cancelled: well under the default bound of 10 s.
         #expect(shutdown > .milliseconds(900) && shutdown < .seconds(8), "shutdown took \(shutdown)")
         #expect(server.loggedText.contains(#""in_flight":"1""#), "\(server.loggedText)")

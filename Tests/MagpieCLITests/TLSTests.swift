@@ -21,16 +21,9 @@ import Testing
 
     @discardableResult
     static func run(_ tool: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let (termination, text) = try ChildProcess.run("/usr/bin/env", [tool] + arguments)
+        guard case .exited(let status) = termination else { return (-1, text) }
+        return (status, text)
     }
 
     static func json(_ text: String) -> [String: Any] {
@@ -127,7 +120,7 @@ import Testing
             try FileManager.default.removeItem(atPath: target)
             try FileManager.default.copyItem(atPath: source, toPath: target)
         }
-        kill(server.process.processIdentifier, SIGHUP)
+        server.process.send(SIGHUP)
         try await Task.sleep(for: .seconds(1))
         let after = Self.json(
             try Self.run("python3", ["scripts/tls_client.py", "handshakes", "\(server.port)", second.certificate]).output)
@@ -137,7 +130,7 @@ import Testing
 
         try FileManager.default.removeItem(atPath: served.key)
         try FileManager.default.copyItem(atPath: first.key, toPath: served.key)
-        kill(server.process.processIdentifier, SIGHUP)
+        server.process.send(SIGHUP)
         try await Task.sleep(for: .seconds(1))
         #expect(server.loggedText.contains("kept the TLS certificate in use"))
         let kept = Self.json(

@@ -9,9 +9,9 @@ import Foundation
 /// a few blocked waits there would stall every other test, whose deadlines then expire.
 public final class HelperProcess: @unchecked Sendable {
     public let announcement: [String: Any]
-    private let process: Process
-    private let input: Pipe
-    private let output: Pipe
+    private let process: ChildProcess
+    private let input: FileHandle
+    private let output: FileHandle
     private let commandLock = NSLock()
 
     public struct Failed: Error, CustomStringConvertible {
@@ -30,16 +30,13 @@ public final class HelperProcess: @unchecked Sendable {
     }
 
     private init(script: String, arguments: [String], environment: [String: String]) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ModelFixture.repositoryRoot.appendingPathComponent(script).path] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        input = Pipe()
-        output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        process = try ChildProcess(
+            executable: "/usr/bin/env",
+            arguments: ["python3", ModelFixture.repositoryRoot.appendingPathComponent(script).path] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, input: .pipe, output: .pipe,
+            errors: .null)
+        input = process.input!
+        output = process.output!
         let line = Self.readLine(output)
         guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             process.terminate()
@@ -54,15 +51,15 @@ public final class HelperProcess: @unchecked Sendable {
         await offThePool { [self] in
             commandLock.lock()
             defer { commandLock.unlock() }
-            input.fileHandleForWriting.write(Data((line + "\n").utf8))
+            input.write(Data((line + "\n").utf8))
             return Self.readLine(output)
         }
     }
 
-    private static func readLine(_ pipe: Pipe) -> String {
+    private static func readLine(_ handle: FileHandle) -> String {
         var line = Data()
         while true {
-            let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+            let byte = handle.readData(ofLength: 1)
             if byte.isEmpty || byte == Data("\n".utf8) { break }
             line.append(byte)
         }
@@ -75,9 +72,9 @@ public final class HelperProcess: @unchecked Sendable {
     }
 
     deinit {
-        try? input.fileHandleForWriting.close()
+        try? input.close()
         process.terminate()
-        process.waitUntilExit()
+        _ = process.waitForExit()
     }
 }
 
@@ -93,12 +90,5 @@ public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () throws ->
 public func offThePool<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
     await withCheckedContinuation { continuation in
         Thread.detachNewThread { continuation.resume(returning: work()) }
-    }
-}
-
-extension Process {
-    /// `waitUntilExit` off the cooperative pool.
-    public func exit() async {
-        await offThePool { [self] in waitUntilExit() }
     }
 }
