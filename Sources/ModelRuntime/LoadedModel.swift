@@ -12,11 +12,13 @@ public struct LoadedModel: Sendable {
     public let loadDuration: Duration
 
     /// How a model computes: n-gram features and linear weights, a frozen encoder feeding a
-    /// trained head, a fine-tuned encoder with its classification head, or another server.
+    /// trained head, a fine-tuned encoder with its classification head, an average of other
+    /// artifacts, or another server.
     public enum Backend: Sendable {
         case nGram(TextClassifier)
         case encoderHead(EncoderHeadClassifier)
         case fineTunedEncoder(SequenceClassifier)
+        case ensemble(EnsembleClassifier)
         case remote(any RemoteClassifier)
     }
 
@@ -27,11 +29,20 @@ public struct LoadedModel: Sendable {
     }
 
     /// Reads and verifies the artifact at `path`; for an encoder head, also verifies and maps
-    /// its encoder; for a fine-tuned encoder, checks its files and maps its weights.
+    /// its encoder; for a fine-tuned encoder, checks its files and maps its weights; for an
+    /// ensemble, checks its members' manifests and loads each member so.
     public static func load(from path: String) throws -> LoadedModel {
         let clock = ContinuousClock()
         let start = clock.now
         let manifest = try ModelArtifact.manifest(at: path)
+        if manifest.isEnsemble {
+            guard let record = manifest.ensemble else {
+                throw ArtifactError.unreadableManifest(path: path, reason: "an ensemble without its members")
+            }
+            try record.verifyMemberManifests(of: manifest, at: path)
+            let ensemble = try EnsembleClassifier(manifest: manifest, record: record, path: path)
+            return LoadedModel(manifest: manifest, backend: .ensemble(ensemble), loadDuration: start.duration(to: clock.now))
+        }
         if manifest.isFineTunedEncoder {
             _ = try ModelArtifact.verifiedManifest(at: path)
             let classifier = try SequenceClassifier(
@@ -59,6 +70,7 @@ public struct LoadedModel: Sendable {
         case .nGram(let classifier): classifier.labels
         case .encoderHead(let classifier): classifier.labels
         case .fineTunedEncoder(let classifier): classifier.labels
+        case .ensemble(let classifier): classifier.labels
         case .remote: LabelSet(labels: [])
         }
     }
@@ -73,17 +85,22 @@ public struct LoadedModel: Sendable {
     }
 
     /// Predictions in the order of `texts`, each saying whether the model had to cut the text
-    /// (only encoders do, at their maximum length). Local models only: a remote one is
-    /// called through `remote`, asynchronously.
-    public func classify(_ texts: [String]) throws(EncoderError) -> [(prediction: Prediction, isTruncated: Bool)] {
+    /// (only encoders do, at their maximum length). `progress` hears the count done after each
+    /// batch of an encoder. Local models only: a remote one is called through `remote`,
+    /// asynchronously.
+    public func classify(_ texts: [String], progress: (_ done: Int) -> Void = { _ in })
+        throws(EncoderError) -> [(prediction: Prediction, isTruncated: Bool)]
+    {
         switch backend {
         case .nGram(let classifier):
             var predictor = classifier.makePredictor()
             return texts.map { (predictor.predict($0), false) }
         case .encoderHead(let classifier):
-            return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
+            return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
         case .fineTunedEncoder(let classifier):
-            return try classifier.classify(texts).map { ($0.prediction, $0.isTruncated) }
+            return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
+        case .ensemble(let classifier):
+            return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
         case .remote:
             preconditionFailure("a remote model is called through LoadedModel.remote")
         }

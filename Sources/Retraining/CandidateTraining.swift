@@ -29,9 +29,14 @@ struct CandidateTraining {
     ///     (name, bytes); the last is the new one.
     ///   - stablePath: the stable version's folder.
     func run(datasets: [(name: String, bytes: [UInt8])], sha256: String, stablePath: String) throws -> Outcome {
-        guard !(try ModelArtifact.manifest(at: stablePath)).isFineTunedEncoder else {
+        let recipe = try ModelArtifact.manifest(at: stablePath)
+        guard !recipe.isFineTunedEncoder else {
             throw RetrainingError.unsupportedRecipe(
                 model: model, reason: "its stable version is a fine-tuned encoder; retrain it with `magpie train --fine-tune`")
+        }
+        guard !recipe.isEnsemble else {
+            throw RetrainingError.unsupportedRecipe(
+                model: model, reason: "its stable version is an ensemble; retrain it with `magpie train --fine-tune --ensemble`")
         }
         let stable = try ModelArtifact.load(from: stablePath)
         guard let stableClassifier = stable.textClassifier, let features = stable.manifest.features else {

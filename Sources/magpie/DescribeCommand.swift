@@ -14,9 +14,14 @@ struct DescribeCommand: ParsableCommand {
         let manifest = try modelOptions.manifest()
         var lines = [
             "Model \(manifest.name) version \(manifest.version) (\(manifest.task), format \(manifest.formatVersion))",
-            manifest.encoder == nil
-                ? "Created \(manifest.createdAt) with \(manifest.algorithm), \(manifest.featureCount) features"
-                : "Created \(manifest.createdAt) with \(manifest.algorithm) on \(manifest.featureCount)-dimension embeddings",
+            manifest.ensemble.map { ensemble in
+                "Created \(manifest.createdAt) as an ensemble averaging "
+                    + ensemble.members.map { "\($0.path)/ at weight \($0.weight)" }.joined(separator: " and ")
+                    + "; weights chosen by \(ensemble.chosenBy)"
+            }
+                ?? (manifest.encoder == nil
+                    ? "Created \(manifest.createdAt) with \(manifest.algorithm), \(manifest.featureCount) features"
+                    : "Created \(manifest.createdAt) with \(manifest.algorithm) on \(manifest.featureCount)-dimension embeddings"),
             "Labels: " + manifest.labels.map { $0.value == $0.name ? $0.name : "\($0.value)=\($0.name)" }.joined(separator: ", "),
             "Trained on \(manifest.trainingData.file) (\(manifest.trainingData.rowsUsed) rows, SHA-256 \(manifest.trainingData.sha256.prefix(16))…)",
         ]

@@ -60,12 +60,10 @@ enum CommandLineModel {
             switch model.backend {
             case .nGram(let classifier):
                 return Evaluator.predictions(of: classifier, texts: texts).map { ($0, false) }
-            case .encoderHead(let classifier):
-                return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
-            case .fineTunedEncoder(let classifier):
-                return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
             case .remote:
                 throw ValidationError("--model must be an artifact or a Hugging Face folder, not a remote model")
+            case .encoderHead, .fineTunedEncoder, .ensemble:
+                return try model.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
             }
         case .huggingFace(let classifier, _):
             return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }

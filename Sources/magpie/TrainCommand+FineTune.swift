@@ -78,26 +78,44 @@ extension TrainCommand {
                 holdout: .init(
                     fraction: validation, trainCount: split.train.count, testCount: split.test.count, metrics: metrics))
         }
-        try HuggingFaceFolder.write(
-            network, labelNames: labelSet.names, maxLength: maxLength, source: source, to: URL(fileURLWithPath: output)
-        ) { folder in
-            let configuration = network.layout.configuration
-            let encoder = EncoderRecord(
-                path: ".", bundled: true, modelType: configuration.family.rawValue, dimensions: configuration.hiddenSize,
-                pooling: "cls", normalize: false, maxLength: maxLength, longTexts: TextEncoder.LongTexts.truncate.rawValue,
-                files: try EncoderRecord.checksums(of: folder))
-            let manifest = ModelManifest(
-                name: name ?? URL(fileURLWithPath: output).standardizedFileURL.lastPathComponent, version: modelVersion,
-                labels: labelSet, settings: settings, encoder: encoder,
-                trainingData: .init(dataset: dataset, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn),
-                validation: validationReport, createdAt: CreationTime.timestamp())
-            let encoderJSON = JSONEncoder()
-            encoderJSON.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try encoderJSON.encode(manifest).write(to: folder.appendingPathComponent(ModelArtifact.manifestFile))
+        // With --ensemble the encoder is one member of an artifact built beside --output.
+        let staging = ensemble ? try ModelArtifact.stagingFolder(for: output) : nil
+        let modelName = name ?? URL(fileURLWithPath: output).standardizedFileURL.lastPathComponent
+        let encoderFolder =
+            staging?.appendingPathComponent(Self.ensembleEncoderFolder) ?? URL(fileURLWithPath: output)
+        do {
+            try HuggingFaceFolder.write(
+                network, labelNames: labelSet.names, maxLength: maxLength, source: source, to: encoderFolder
+            ) { folder in
+                let configuration = network.layout.configuration
+                let encoder = EncoderRecord(
+                    path: ".", bundled: true, modelType: configuration.family.rawValue,
+                    dimensions: configuration.hiddenSize, pooling: "cls", normalize: false, maxLength: maxLength,
+                    longTexts: TextEncoder.LongTexts.truncate.rawValue, files: try EncoderRecord.checksums(of: folder))
+                let manifest = ModelManifest(
+                    name: staging == nil ? modelName : modelName + "-encoder", version: modelVersion, labels: labelSet,
+                    settings: settings, encoder: encoder,
+                    trainingData: .init(
+                        dataset: dataset, textColumn: dataOptions.textColumn, labelColumn: dataOptions.labelColumn),
+                    validation: validationReport, createdAt: CreationTime.timestamp())
+                try ModelArtifact.writeManifest(manifest, in: folder)
+            }
+            if let staging {
+                _ = try buildEnsemble(
+                    EnsembleInputs(staging: staging, dataset: dataset, labelSet: labelSet, labels: labels, split: split),
+                    workers: workers)
+            }
+        } catch {
+            if let staging { try? FileManager.default.removeItem(at: staging) }
+            throw error
         }
         try? FileManager.default.removeItem(at: checkpoint)
         if let best = reports.last(where: \.isBest), let metrics = best.validation {
             print("Validation (epoch \(best.epoch) of \(reports.count), the one kept):")
+            print(MetricsTable.classification(metrics))
+        }
+        if staging != nil, let metrics = try ModelArtifact.manifest(at: output).validation?.holdout?.metrics {
+            print("Validation of the ensemble:")
             print(MetricsTable.classification(metrics))
         }
         print(

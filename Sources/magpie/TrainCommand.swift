@@ -82,6 +82,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Fine-tuning: tokens per text, [CLS] and [SEP] included; longer texts are cut.")
     var maxLength = FineTuningSettings().maxLength
 
+    @Flag(
+        help:
+            "Fine-tuning: also train the n-gram logistic regression and ship both as one model averaging their probabilities, weighted on the validation split."
+    )
+    var ensemble = false
+
     @Option(help: "Fine-tuning: the share of updates that warm the learning rate up from zero.")
     var warmup = FineTuningSettings().warmup
 
@@ -137,15 +143,20 @@ struct TrainCommand: ParsableCommand {
                 throw ValidationError("--validation must be a fraction in [0, 1) (got \(validation))")
             }
             if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+            if ensemble, validation == 0 {
+                throw ValidationError("--ensemble weighs its members on the validation split: --validation must be above 0")
+            }
         } else if resume {
             throw ValidationError("--resume continues a --fine-tune run")
+        } else if ensemble {
+            throw ValidationError("--ensemble combines a fine-tuned encoder with an n-gram model: add --fine-tune")
         }
         if encoder != nil {
             if algorithm != .logisticRegression {
                 throw ValidationError(
                     "--encoder trains logistic regression; --algorithm \(algorithm.rawValue) needs n-gram counts")
             }
-            if wordNgrams != nil || charNgrams != nil || minDocumentFrequency != nil {
+            if !ensemble, wordNgrams != nil || charNgrams != nil || minDocumentFrequency != nil {
                 throw ValidationError(
                     "--word-ngrams, --char-ngrams and --min-document-frequency choose n-gram features; with --encoder the features are embeddings"
                 )

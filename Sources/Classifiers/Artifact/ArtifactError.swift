@@ -14,6 +14,7 @@ public enum ArtifactError: Error, Equatable, CustomStringConvertible {
     case encoderUnreadable(path: String, file: String)
     case encoderChanged(path: String, encoder: String, file: String)
     case fineTunedEncoder(path: String)
+    case ensemble(path: String)
 
     public var description: String {
         switch self {
@@ -47,6 +48,8 @@ public enum ArtifactError: Error, Equatable, CustomStringConvertible {
                 "\(path): \(encoder)/\(file) differs from the encoder the model was trained on; restore that encoder or retrain"
         case .fineTunedEncoder(let path):
             return "\(path): a fine-tuned encoder, whose weights are in model.safetensors, not an n-gram model or an encoder head"
+        case .ensemble(let path):
+            return "\(path): an ensemble of other models, not an n-gram model or an encoder head"
         }
     }
 }

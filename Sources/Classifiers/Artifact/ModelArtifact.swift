@@ -42,6 +42,7 @@ public struct ModelArtifact: Sendable {
         }
         let manifest = try decodeManifest(manifestData, path: path)
         guard !manifest.isFineTunedEncoder else { throw .fineTunedEncoder(path: path) }
+        guard !manifest.isEnsemble else { throw .ensemble(path: path) }
         guard let record = manifest.files[weightsFile] else { throw .missingFile(path: path, file: weightsFile) }
         // Memory-mapped: the page cache's pages are used in place, instead of faulting in a
         // fresh copy page by page, which is most of a cold load's time on a virtual machine.
@@ -69,9 +70,17 @@ public struct ModelArtifact: Sendable {
     }
 
     /// The manifest of the artifact at `path` once every file has been checked against it: an
-    /// n-gram model or encoder head is loaded; a fine-tuned encoder's files are checksummed.
+    /// n-gram model or encoder head is loaded; a fine-tuned encoder's files are checksummed; an
+    /// ensemble's members are checked in turn.
     public static func verifiedManifest(at path: String) throws(ArtifactError) -> ModelManifest {
         let manifest = try manifest(at: path)
+        if manifest.isEnsemble {
+            guard let ensemble = manifest.ensemble else {
+                throw .unreadableManifest(path: path, reason: "an ensemble without its members")
+            }
+            try ensemble.verifyMembers(of: manifest, at: path)
+            return manifest
+        }
         guard manifest.isFineTunedEncoder, let encoder = manifest.encoder else { return try load(from: path).manifest }
         try encoder.verify(artifactPath: path)
         return manifest
@@ -127,55 +136,81 @@ public struct ModelArtifact: Sendable {
     /// manifest's file checksums. With `encoderSource`, an encoder head's recorded encoder
     /// files are copied from there into the artifact, whose manifest must then say `bundled`.
     public func save(to path: String, encoderSource: URL? = nil) throws(ArtifactError) -> ModelManifest {
+        let weights = WeightsFile.encode(model)
+        var manifest = self.manifest
+        manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: sha256Hex(weights), bytes: weights.count)]
+        let staged = try Self.stagingFolder(for: path)
+        do {
+            try Self.writeDurably(weights, to: staged.appendingPathComponent(Self.weightsFile))
+            if let encoderSource, let record = manifest.encoder, record.bundled {
+                let bundle = staged.appendingPathComponent(record.path)
+                for file in record.files.keys.sorted() {
+                    let target = bundle.appendingPathComponent(file)
+                    try FileManager.default.createDirectory(
+                        at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try FileManager.default.copyItem(at: encoderSource.appendingPathComponent(file), to: target)
+                }
+            }
+            try Self.writeManifest(manifest, in: staged)
+        } catch {
+            try? FileManager.default.removeItem(at: staged)
+            throw .writeFailed(path: path, reason: error.localizedDescription)
+        }
+        try Self.publish(staged, to: path)
+        return manifest
+    }
+
+    /// A new hidden folder beside `path` to build an artifact in, after checking that `path`
+    /// is free or a Magpie model that may be replaced.
+    public static func stagingFolder(for path: String) throws(ArtifactError) -> URL {
         let destination = URL(fileURLWithPath: path).standardizedFileURL
-        let parent = destination.deletingLastPathComponent()
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
-        let exists = fileManager.fileExists(atPath: destination.path, isDirectory: &isDirectory)
-        if exists,
-            !isDirectory.boolValue || !fileManager.fileExists(atPath: destination.appendingPathComponent(Self.manifestFile).path)
+        if fileManager.fileExists(atPath: destination.path, isDirectory: &isDirectory),
+            !isDirectory.boolValue || !fileManager.fileExists(atPath: destination.appendingPathComponent(manifestFile).path)
         {
             let contents = (try? fileManager.contentsOfDirectory(atPath: destination.path)) ?? ["?"]
             if !isDirectory.boolValue || !contents.isEmpty { throw .outputIsNotAModel(path: path) }
         }
-        let weights = WeightsFile.encode(model)
-        var manifest = self.manifest
-        manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: sha256Hex(weights), bytes: weights.count)]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let unique = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
-        let temporary = parent.appendingPathComponent(".\(destination.lastPathComponent).tmp-\(unique)")
+        let staged = destination.deletingLastPathComponent().appendingPathComponent(
+            ".\(destination.lastPathComponent).tmp-\(unique)")
         do {
-            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-            try fileManager.createDirectory(at: temporary, withIntermediateDirectories: false)
-            try Self.writeDurably(weights, to: temporary.appendingPathComponent(Self.weightsFile))
-            if let encoderSource, let record = manifest.encoder, record.bundled {
-                let bundle = temporary.appendingPathComponent(record.path)
-                for file in record.files.keys.sorted() {
-                    let target = bundle.appendingPathComponent(file)
-                    try fileManager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-                    try fileManager.copyItem(at: encoderSource.appendingPathComponent(file), to: target)
-                }
-            }
-            var manifestData = try encoder.encode(manifest)
-            manifestData.append(UInt8(ascii: "\n"))
-            try Self.writeDurably(manifestData, to: temporary.appendingPathComponent(Self.manifestFile))
-            if exists {
-                let retired = parent.appendingPathComponent(".\(destination.lastPathComponent).old-\(unique)")
-                try Self.rename(destination, to: retired)
-                try Self.rename(temporary, to: destination)
-                try? fileManager.removeItem(at: retired)
-            } else {
-                try Self.rename(temporary, to: destination)
-            }
-        } catch let error as ArtifactError {
-            try? fileManager.removeItem(at: temporary)
-            throw error
+            try fileManager.createDirectory(at: staged, withIntermediateDirectories: true)
         } catch {
-            try? fileManager.removeItem(at: temporary)
             throw .writeFailed(path: path, reason: error.localizedDescription)
         }
-        return manifest
+        return staged
+    }
+
+    /// Writes `manifest` into `folder` with sorted keys and a final newline, durably.
+    public static func writeManifest(_ manifest: ModelManifest, in folder: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var manifestData = try encoder.encode(manifest)
+        manifestData.append(UInt8(ascii: "\n"))
+        try writeDurably(manifestData, to: folder.appendingPathComponent(manifestFile))
+    }
+
+    /// Renames the complete artifact in `staged` (from `stagingFolder`) to `path`, retiring the
+    /// model there, so a reader sees the old artifact or the new one, never half of one. The
+    /// staging folder is removed if that fails.
+    public static func publish(_ staged: URL, to path: String) throws(ArtifactError) {
+        let destination = URL(fileURLWithPath: path).standardizedFileURL
+        do {
+            if FileManager.default.fileExists(atPath: destination.path) {
+                let retired = destination.deletingLastPathComponent().appendingPathComponent(
+                    ".\(destination.lastPathComponent).old-\(UInt32.random(in: 0...UInt32.max))")
+                try rename(destination, to: retired)
+                try rename(staged, to: destination)
+                try? FileManager.default.removeItem(at: retired)
+            } else {
+                try rename(staged, to: destination)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: staged)
+            throw error
+        }
     }
 
     static func writeDurably(_ data: Data, to url: URL) throws {

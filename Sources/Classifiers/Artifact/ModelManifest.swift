@@ -7,11 +7,14 @@ import TextFeatures
 public struct ModelManifest: Sendable, Codable, Equatable {
     /// Bumped when a change would make older readers misread an artifact. Version 2 added
     /// encoder-head artifacts (`encoder` set, `features` absent); version 3 fine-tuned encoders
-    /// (a Hugging Face folder with the manifest beside it, and no `weights.bin`). Each kind is
-    /// written with the oldest version that reads it, so older Magpies keep reading the rest.
-    public static let currentFormatVersion = 3
+    /// (a Hugging Face folder with the manifest beside it, and no `weights.bin`); version 4
+    /// ensembles (`ensemble` set, members in subfolders). Each kind is written with the oldest
+    /// version that reads it, so older Magpies keep reading the rest.
+    public static let currentFormatVersion = 4
     /// The `algorithm` of a fine-tuned encoder.
     public static let fineTunedAlgorithm = "fine-tuned-encoder"
+    /// The `algorithm` of an ensemble.
+    public static let ensembleAlgorithm = "ensemble"
     public static let formatName = "magpie-model"
 
     public var format: String
@@ -28,6 +31,8 @@ public struct ModelManifest: Sendable, Codable, Equatable {
     public var featureCount: Int
     /// The frozen encoder an encoder head classifies the embeddings of; nil for n-gram models.
     public var encoder: EncoderRecord?
+    /// The members and their weights; nil unless the artifact is an ensemble.
+    public var ensemble: EnsembleRecord?
     public var trainingData: TrainingDataRecord
     public var validation: ValidationReport?
     /// ISO 8601, UTC; from `SOURCE_DATE_EPOCH` when set, for reproducible artifacts.
@@ -36,6 +41,9 @@ public struct ModelManifest: Sendable, Codable, Equatable {
 
     /// Whether the artifact is a Hugging Face classifier folder trained by `--fine-tune`.
     public var isFineTunedEncoder: Bool { algorithm == Self.fineTunedAlgorithm }
+
+    /// Whether the artifact averages the probabilities of member artifacts.
+    public var isEnsemble: Bool { algorithm == Self.ensembleAlgorithm }
 
     public struct Hyperparameters: Sendable, Codable, Equatable {
         public var logisticRegression: LogisticRegressionParameters?
@@ -54,6 +62,11 @@ public struct ModelManifest: Sendable, Codable, Equatable {
         public init(fineTuning settings: FineTuningSettings) {
             fineTuning = settings
             seed = settings.seed
+        }
+
+        /// An ensemble's: its members record their own recipes.
+        public init(seed: UInt64) {
+            self.seed = seed
         }
     }
 
@@ -117,6 +130,19 @@ public struct ModelManifest: Sendable, Codable, Equatable {
             formatVersion: 3, name: name, version: version, labels: labels, algorithm: Self.fineTunedAlgorithm,
             hyperparameters: Hyperparameters(fineTuning: settings), features: nil, featureCount: encoder.dimensions,
             encoder: encoder, trainingData: trainingData, validation: validation, createdAt: createdAt)
+    }
+
+    /// A manifest for an ensemble; `files` holds the members' manifests' checksums
+    /// (`EnsembleRecord.memberManifestRecords`).
+    public init(
+        name: String, version: String, labels: LabelSet, ensemble: EnsembleRecord, seed: UInt64,
+        trainingData: TrainingDataRecord, validation: ValidationReport?, createdAt: String
+    ) {
+        self.init(
+            formatVersion: 4, name: name, version: version, labels: labels, algorithm: Self.ensembleAlgorithm,
+            hyperparameters: Hyperparameters(seed: seed), features: nil, featureCount: 0, encoder: nil,
+            trainingData: trainingData, validation: validation, createdAt: createdAt)
+        self.ensemble = ensemble
     }
 
     private init(

@@ -69,9 +69,14 @@ public struct Prediction: Sendable, Equatable {
     public init(probabilities: [Float], labels: LabelSet) {
         self.probabilities = probabilities
         self.labels = labels
+        self.labelIndex = Self.bestIndex(of: probabilities)
+    }
+
+    /// The first index of the highest probability.
+    public static func bestIndex(of probabilities: [Float]) -> Int {
         var best = 0
         for index in probabilities.indices where probabilities[index] > probabilities[best] { best = index }
-        self.labelIndex = best
+        return best
     }
 
     public var label: String { labels.labels[labelIndex].name }
