@@ -73,6 +73,7 @@ import Testing
         let database = workspace.path("magpie.sqlite")
         let key = try await ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
         let server = try ServeProcessTests.Server(models: workspace.path("models"), database: database)
+        defer { server.process.terminate() }
         let answer = try await server.post("/v1/models/tweets/classify", ["text": texts[0]], key: key)
         #expect(answer.status == 200, "\(answer.body)")
         let body = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
