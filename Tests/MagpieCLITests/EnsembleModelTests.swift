@@ -70,20 +70,13 @@ import Testing
         #expect(
             described.standardOutput.contains("as an ensemble averaging encoder/ at weight"), "\(described.standardOutput)")
 
-        let database = workspace.path("magpie.sqlite")
-        let key = try await ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
-        let server = try ServeProcessTests.Server(models: workspace.path("models"), database: database)
-        defer { server.process.terminate() }
-        let answer = try await server.post("/v1/models/tweets/classify", ["text": texts[0]], key: key)
-        #expect(answer.status == 200, "\(answer.body)")
-        let body = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+        let body = try await ServeProcessTests.classifyOnce(texts[0], with: "tweets", in: workspace)
         let served = try #require(body["scores"] as? [[String: Any]])
         #expect(served.count == 3)
         for entry in served {
             let label = try #require(entry["label"] as? String)
             #expect(abs((entry["score"] as? Double ?? -1) - (combined[0][label] ?? -2)) < 1e-5, "\(label)")
         }
-        #expect(await server.terminate() == .exited(0))
 
         let packaged = try await MagpieProcess.run(
             ["package", "lambda", "--model", model, "--output", workspace.path("dist")],

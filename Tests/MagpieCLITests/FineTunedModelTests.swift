@@ -61,14 +61,8 @@ import Testing
         #expect(described.standardOutput.contains("Fine-tuned bert encoder, 64 tokens: 2 epochs"), "\(described.standardOutput)")
 
         // Served from a models folder like any artifact.
-        let database = workspace.path("magpie.sqlite")
-        let key = try await ServeProcessTests.createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
-        let server = try ServeProcessTests.Server(models: workspace.path("models"), database: database)
-        let answer = try await server.post("/v1/models/tweets/classify", ["text": "you are trash"], key: key)
-        #expect(answer.status == 200, "\(answer.body)")
-        let body = try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+        let body = try await ServeProcessTests.classifyOnce("you are trash", with: "tweets", in: workspace)
         #expect(["Hate Speech", "Offensive Language", "Neither"].contains(body["label"] as? String ?? ""))
-        #expect(await server.terminate() == .exited(0))
 
         let packaged = try await MagpieProcess.run(
             ["package", "lambda", "--model", model, "--output", workspace.path("dist")],

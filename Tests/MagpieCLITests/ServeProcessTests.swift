@@ -94,6 +94,19 @@ import Testing
         #expect(trained.status == 0, "\(trained.standardError)")
     }
 
+    /// Serves the models folder of `workspace`, classifies `text` with `model` once, stops the
+    /// server (expecting exit 0), and returns the answer's JSON body.
+    static func classifyOnce(_ text: String, with model: String, in workspace: Workspace) async throws -> [String: Any] {
+        let database = workspace.path("magpie.sqlite")
+        let key = try await createKey(in: database, quota: "1000/day", rate: 100, burst: 100)
+        let server = try Server(models: workspace.path("models"), database: database)
+        defer { server.process.terminate() }
+        let answer = try await server.post("/v1/models/\(model)/classify", ["text": text], key: key)
+        #expect(answer.status == 200, "\(answer.body)")
+        #expect(await server.terminate() == .exited(0))
+        return try #require(try JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any])
+    }
+
     /// A key on a new plan with `quota`, `rate` and `burst`, made with the CLI as a user would.
     static func createKey(
         in database: String, quota: String, rate: Int, burst: Int, environment: [String: String] = [:]
