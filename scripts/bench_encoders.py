@@ -81,7 +81,7 @@ for threads in [1, 2]:
     print(f"  {threads} thread(s): Magpie {magpie:.1f}, ORT {ort:.1f}, PyTorch {torch:.1f}"
           f" ({magpie / ort:.2f}x ORT, {magpie / torch:.2f}x PyTorch); Magpie {gflops:.1f} GFLOP/s")
 print()
-print("OpenBLAS sgemm alone on the forward pass's shapes (GFLOP/s):",
+print(f"OpenBLAS ({results['Magpie']['openblas_kernels']} kernels) sgemm alone on the forward pass's shapes (GFLOP/s):",
       ", ".join(f"{p['threads']} thread(s) {p['rows']} rows {p['gflops']:.1f}" for p in results["Magpie"]["sgemm_peak"]))
 print()
 weights = results["Magpie"]["weights_mb"]

@@ -14,13 +14,13 @@ extension TrainCommand {
         let record = try EncoderRecord(encoder: textEncoder, directory: directory, bundled: bundleEncoder, longTexts: longTexts)
         let texts = dataset.examples.map(\.text)
         Progress.say(
-            "embedding \(texts.count) texts (\(textEncoder.maxLength) tokens, long texts: \(longTexts.rawValue)), \(batchSize ?? 32) per batch on \(BLASThreads.count) threads"
+            "embedding \(texts.count) texts (\(textEncoder.maxLength) tokens, long texts: \(longTexts.rawValue)), \(batchSize ?? 32) per batch on \(ComputeThreads.count) threads"
         )
         let embedStart = ContinuousClock.now
         let embeddings = try textEncoder.embed(
             texts, longTexts: longTexts, batchSize: batchSize ?? 32, progress: Progress.counter("embedded", total: texts.count))
         let statistics = TrainingReport.EmbeddingStatistics(
-            embeddings, seconds: Progress.seconds(since: embedStart), threads: BLASThreads.count)
+            embeddings, seconds: Progress.seconds(since: embedStart), threads: ComputeThreads.count)
 
         let parameters = LogisticRegressionParameters(
             inverseRegularization: inverseRegularization, classWeighting: classWeighting, naiveBayesScaling: false)

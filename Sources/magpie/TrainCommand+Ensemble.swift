@@ -41,7 +41,7 @@ extension TrainCommand {
         let nGramProbabilities = Evaluator.predictions(of: heldOutFit.model, texts: validationTexts).map(\.probabilities)
 
         Progress.say("encoder member: classifying the \(validationTexts.count) validation rows")
-        BLASThreads.set(workers)
+        ComputeThreads.set(workers)
         let encoderFolder = inputs.staging.appendingPathComponent(Self.ensembleEncoderFolder)
         let encoder = try SequenceClassifier(directory: encoderFolder, labels: inputs.labelSet)
         let encoderProbabilities = try encoder.classify(validationTexts).map(\.prediction.probabilities)

@@ -12,8 +12,7 @@ extension TrainCommand {
         let source = URL(fileURLWithPath: path)
         let settings = try fineTuningSettings()
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
-        // The network spreads its products over its own workers; see `MatrixProducts`.
-        BLASThreads.set(1)
+        ComputeThreads.set(workers)
         AllocatorTuning.applyForTraining()
         Progress.say("loading encoder \(path) for fine-tuning (\(labelSet.count) labels, \(workers) threads)")
         let network = try SequenceClassifierNetwork.load(

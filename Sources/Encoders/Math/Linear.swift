@@ -29,32 +29,43 @@ package struct Linear: Sendable {
     /// OpenBLAS packs the whole weight matrix on every call, which for a short text costs more
     /// than the multiplication. Below `smallBatchRows` rows the product is therefore split into
     /// bands of 16 outputs, small enough for OpenBLAS's unpacked small-matrix kernels: twice the
-    /// GFLOP/s at 16 rows, and no gain from 64 on (Benchmarks/EncoderBenchmarks). OpenBLAS
-    /// does not thread those kernels, so the bands are spread over the allowed threads here.
+    /// GFLOP/s at 16 rows, and no gain from 64 on (Benchmarks/EncoderBenchmarks). Larger
+    /// products are split by rows, one OpenBLAS call per thread.
     package func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
         for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
         if let packed, rows < Self.packedKernelRows {
             return packed.multiplyAdd(input, rows: rows, into: output, threads: threads)
         }
-        func multiply(first: Int, width: Int) {
+        func multiply(firstRow: Int, rowCount: Int, firstOutput: Int, width: Int) {
             cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputSize), 1, input, Int32(inputSize),
-                weight.pointer + first * inputSize, Int32(inputSize), 1, output + first, Int32(outputSize))
+                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rowCount), Int32(width), Int32(inputSize), 1,
+                input + firstRow * inputSize, Int32(inputSize), weight.pointer + firstOutput * inputSize, Int32(inputSize), 1,
+                output + firstRow * outputSize + firstOutput, Int32(outputSize))
         }
-        guard rows < Self.smallBatchRows else { return multiply(first: 0, width: outputSize) }
-        let bands = (outputSize + Self.bandWidth - 1) / Self.bandWidth
-        Parallel.forEach(bands, threads: threads) { band, _ in
-            let first = band * Self.bandWidth
-            multiply(first: first, width: min(Self.bandWidth, outputSize - first))
+        if rows < Self.smallBatchRows {
+            let bands = (outputSize + Self.bandWidth - 1) / Self.bandWidth
+            Parallel.forEach(bands, threads: threads) { band, _ in
+                let first = band * Self.bandWidth
+                multiply(firstRow: 0, rowCount: rows, firstOutput: first, width: min(Self.bandWidth, outputSize - first))
+            }
+            return
+        }
+        let workers = max(1, min(threads, rows / Self.minimumRowsPerThread))
+        Parallel.forEach(workers, threads: workers) { worker, _ in
+            let first = worker * rows / workers
+            multiply(firstRow: first, rowCount: (worker + 1) * rows / workers - first, firstOutput: 0, width: outputSize)
         }
     }
 
-    /// Below this many rows the prepacked AVX-512 kernel beats OpenBLAS (no packing per call);
-    /// from here on OpenBLAS's cache blocking wins (a batch of 32 × 64 tokens ran at 30 texts/s
-    /// on the kernel against 41 on OpenBLAS).
-    package static let packedKernelRows = 128
+    /// Below this many rows the prepacked AVX-512 kernel beats OpenBLAS (no packing per call):
+    /// one text of 128 tokens took 24 ms on it against 26 on OpenBLAS on one thread, and 12.8
+    /// against 15.5 on two. A batch of 32 × 64 tokens (2,048 rows) is OpenBLAS's: its cache
+    /// blocking wins there (41 texts/s against the kernel's 30 on one thread).
+    package static let packedKernelRows = 256
     package static let smallBatchRows = 48
     package static let bandWidth = 16
+    /// Fewer rows than this per thread are not worth a second thread's OpenBLAS call.
+    static let minimumRowsPerThread = 32
 }
 
 /// Layer normalization over each row, with PyTorch's biased variance and a configured epsilon

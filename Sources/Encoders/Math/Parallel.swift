@@ -1,8 +1,7 @@
 import Dispatch
 
-/// Splits independent work across the threads OpenBLAS is allowed (`BLASThreads`), for the
-/// parts of the forward pass OpenBLAS does not thread itself: small products run band by band
-/// and the per-head attention products. On `SpinningWorkers` when they are free, else on
+/// Splits independent work across the passes' threads (`ComputeThreads`): products by rows or
+/// panels, attention by heads, element-wise steps by rows. On `SpinningWorkers` when they are free, else on
 /// `concurrentPerform`.
 package enum Parallel {
     /// Calls `body(index, worker)` with each index of `0..<count`, spread over at most

@@ -23,7 +23,7 @@ public struct TransformerEncoder: Sendable {
         let hiddenSize = configuration.hiddenSize
         let lengths = sequences.map(\.count)
         let rows = lengths.reduce(0, +)
-        let threads = BLASThreads.count
+        let threads = ComputeThreads.count
         let workspace = Workspace(
             rows: rows, hiddenSize: hiddenSize, intermediateSize: configuration.intermediateSize,
             longestSequence: lengths.max() ?? 0, threads: threads)
@@ -103,11 +103,6 @@ public struct TransformerEncoder: Sendable {
     /// Scaled dot-product attention of every head, each sequence over its own tokens only,
     /// which is what the padding mask achieves in a padded batch. Heads are independent, so
     /// they are spread over the allowed threads, each with its own score rows.
-    ///
-    /// With more than one thread, each head's products are cut into blocks of query rows small
-    /// enough that OpenBLAS runs them on the calling thread. A larger product (from 128 tokens
-    /// on) would start OpenBLAS's own threads from inside each of ours, and the two then spin
-    /// against each other: 256-token texts ran slower on two threads than on one.
     private func attend(lengths: [Int], threads: Int, _ workspace: Workspace) {
         let size = Int32(configuration.hiddenSize)
         let headSize = configuration.headSize
@@ -128,24 +123,15 @@ public struct TransformerEncoder: Sendable {
             let count = Int32(length)
             let scores = workspace.scores + worker * longest * longest
             let offset = firstRows[sequence] * configuration.hiddenSize + head * headSize
-            let blockRows = threads > 1 ? max(1, Self.singleThreadedProductSize / (length * headSize)) : length
-            for first in stride(from: 0, to: length, by: blockRows) {
-                let rows = min(blockRows, length - first)
-                let blockOffset = offset + first * configuration.hiddenSize
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), count, Int32(headSize), scale,
-                    workspace.query + blockOffset, size, workspace.key + offset, size, 0, scores, count)
-                Activations.softmaxRows(scores, rows: rows, columns: length)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(headSize), count, 1, scores, count,
-                    workspace.value + offset, size, 0, workspace.context + blockOffset, size)
-            }
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasTrans, count, count, Int32(headSize), scale,
+                workspace.query + offset, size, workspace.key + offset, size, 0, scores, count)
+            Activations.softmaxRows(scores, rows: length, columns: length)
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(headSize), count, 1, scores, count,
+                workspace.value + offset, size, 0, workspace.context + offset, size)
         }
     }
-
-    /// OpenBLAS runs a product of `m·n·k` up to this on the calling thread
-    /// (`SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD`, 65,536 · 4 in Debian's build).
-    static let singleThreadedProductSize = 65_536 * 4
 
     /// Calls `body(firstRow, rowCount)` for one contiguous share of `rows` per thread.
     private func inRowChunks(_ rows: Int, threads: Int, _ body: (Int, Int) -> Void) {

@@ -4,10 +4,7 @@ import Encoders
 /// Row-major products through OpenBLAS, named by what the backward pass needs of them.
 ///
 /// The layers' products split their output rows across `threads` workers (the same spinning
-/// workers attention runs on), each calling a one-threaded OpenBLAS. With OpenBLAS's own
-/// threads as well, two pools took turns on two cores: OpenBLAS's idle threads spun in
-/// `sched_yield` through attention and the element-wise steps, a quarter of a training
-/// step's CPU time. Run OpenBLAS on one thread (`BLASThreads.set(1)`) while training.
+/// workers attention runs on), each calling OpenBLAS on its own thread (see `ComputeThreads`).
 enum MatrixProducts {
     /// Fewer output rows than this per worker are not worth a second thread.
     static let minimumRowsPerWorker = 32
