@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GatewayHost", targets: ["GatewayHost"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
+        .library(name: "ContainerPackaging", targets: ["ContainerPackaging"]),
         .library(name: "LoadTesting", targets: ["LoadTesting"]),
         .library(name: "Encoders", targets: ["Encoders"]),
         .library(name: "AWSClient", targets: ["AWSClient"]),
@@ -42,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .executableTarget(
@@ -49,6 +51,7 @@ let package = Package(
             dependencies: [
                 "CGlibcCompatibility",
                 "Classifiers",
+                "ContainerPackaging",
                 "Digests",
                 "Encoders",
                 "FineTuning",
@@ -116,6 +119,12 @@ let package = Package(
             dependencies: [
                 "Classifiers", "JSONValues", "ModelRuntime", .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .target(
+            name: "ContainerPackaging",
+            dependencies: [
+                "Classifiers", "Digests", "LambdaPackaging", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .target(
             name: "LoadTesting",

@@ -24,6 +24,9 @@ public struct LambdaPackage: Sendable {
     public var appName: String
     /// Adds the models bucket and the training function (`SAMTemplate.retrain`).
     public var retrain: Bool
+    /// A Lambda container image instead of a zip: the template takes the image's URI, and the
+    /// models travel in the image (`magpie package container`), where 10 GB fit instead of 250 MB.
+    public var image: Bool
 
     /// Where a function behind an HTTP API keeps keys and quota counters.
     public enum KeyStoreKind: String, Sendable, CaseIterable {
@@ -39,9 +42,11 @@ public struct LambdaPackage: Sendable {
 
     public init(
         executable: String, models: [String], remotes: [SageMakerProxy] = [], api: SAMTemplate.API = .rest,
-        keyStore: KeyStoreKind = .sqlite, configuration: String?, database: String?, appName: String, retrain: Bool = false
+        keyStore: KeyStoreKind = .sqlite, configuration: String?, database: String?, appName: String, retrain: Bool = false,
+        image: Bool = false
     ) {
         self.retrain = retrain
+        self.image = image
         self.executable = executable
         self.models = models
         self.remotes = remotes
@@ -53,7 +58,8 @@ public struct LambdaPackage: Sendable {
     }
 
     public struct Summary: Sendable {
-        public var archive: String
+        /// `function.zip`; nil for a container image's template.
+        public var archive: String?
         public var template: String
         public var models: [String]
         public var architecture: String
@@ -68,6 +74,7 @@ public struct LambdaPackage: Sendable {
         let directory = URL(fileURLWithPath: output)
         try Self.refuseForeignFiles(in: directory)
         guard !models.isEmpty || !remotes.isEmpty else { throw .noModels }
+        if image, let file = configuration ?? database { throw .imageCarriesNoFiles(file) }
         switch (keyStore, api) {
         case (.sqlite, .http) where database == nil: throw .keysNeeded
         case (.dynamoDB, .rest): throw .keyStoreNeedsHTTPAPI
@@ -91,7 +98,8 @@ public struct LambdaPackage: Sendable {
             entries += try FunctionArchive.entries(under: URL(fileURLWithPath: path), prefix: "models/" + manifest.name)
         }
         for remote in remotes where names[remote.name] != nil { throw .remoteNameTaken(remote.name) }
-        var environment: [(name: String, value: String)] = [("MAGPIE_MODELS", "models")]
+        // An image sets MAGPIE_MODELS itself, to the folder its models are in.
+        var environment: [(name: String, value: String)] = image ? [] : [("MAGPIE_MODELS", "models")]
         if let merged = try FunctionConfiguration.text(
             configurationFile: configuration, localModels: names.keys.sorted(), remotes: remotes)
         {
@@ -104,30 +112,37 @@ public struct LambdaPackage: Sendable {
         if api == .http { environment.append(("MAGPIE_KEY_CHECK", "on")) }
         if let database { entries.append(try Self.entry(database, as: "magpie.sqlite", role: "--database")) }
         let binary = try ELFExecutable(contentsOf: executable)
-        try LambdaCompatibility.check(binary, path: executable)
+        // An image carries the libraries the executable needs; a zip has only provided.al2023's.
+        if !image { try LambdaCompatibility.check(binary, path: executable) }
         let architecture = try LambdaCompatibility.architecture(of: binary, path: executable)
 
         do { try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true) } catch {
             throw .writeFailed(directory.path, reason: "\(error)")
         }
-        let archive = directory.appendingPathComponent("function.zip")
-        let unzipped = try FunctionArchive.write(entries, to: archive)
-        guard unzipped <= Self.unzippedLimit else {
-            try? FileManager.default.removeItem(at: archive)
-            throw .tooLarge(bytes: unzipped)
+        var archive: URL?
+        var unzipped: Int64 = 0
+        if !image {
+            let zip = directory.appendingPathComponent("function.zip")
+            unzipped = try FunctionArchive.write(entries, to: zip)
+            guard unzipped <= Self.unzippedLimit else {
+                try? FileManager.default.removeItem(at: zip)
+                throw .tooLarge(bytes: unzipped)
+            }
+            archive = zip
         }
         let template = directory.appendingPathComponent("template.yaml")
         let served = (names.keys + remotes.map(\.name)).sorted()
         let text = SAMTemplate(
             api: api, architecture: architecture, models: served, sageMakerEndpoints: remotes.map(\.endpoint),
-            keyTable: keyStore == .dynamoDB, environment: environment, defaultAppName: appName, retrain: retrain
+            keyTable: keyStore == .dynamoDB, environment: environment, defaultAppName: appName, retrain: retrain,
+            image: image
         ).text
         do { try text.write(to: template, atomically: true, encoding: .utf8) } catch {
             throw .writeFailed(template.path, reason: "\(error)")
         }
-        let zipped = (try? FileManager.default.attributesOfItem(atPath: archive.path)[.size] as? Int64) ?? nil
+        let zipped = archive.flatMap { (try? FileManager.default.attributesOfItem(atPath: $0.path)[.size] as? Int64) ?? nil }
         return Summary(
-            archive: archive.path, template: template.path, models: served, architecture: architecture,
+            archive: archive?.path, template: template.path, models: served, architecture: architecture,
             zippedBytes: zipped ?? 0, unzippedBytes: unzipped)
     }
 
@@ -139,7 +154,7 @@ public struct LambdaPackage: Sendable {
     /// The output folder may be new, empty, or an earlier package: never someone's other files.
     static func refuseForeignFiles(in directory: URL) throws(PackagingError) {
         let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        guard Set(existing).isSubset(of: ["function.zip", "template.yaml", "samconfig.toml", ".aws-sam"]) else {
+        guard Set(existing).isSubset(of: ["function.zip", "image.tar", "template.yaml", "samconfig.toml", ".aws-sam"]) else {
             throw .outputNotEmpty(directory.path)
         }
     }

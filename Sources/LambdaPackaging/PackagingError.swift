@@ -20,6 +20,7 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
     case keysNeeded
     case keyStoreNeedsHTTPAPI
     case databaseWithKeyTable
+    case imageCarriesNoFiles(String)
 
     public var description: String {
         switch self {
@@ -67,6 +68,9 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
         case .databaseWithKeyTable:
             "--database ships a key file, --key-store dynamodb keeps keys in the stack's table; give one of them "
                 + "(after deploying, add plans and keys with `magpie plans create --database dynamodb://TABLE ...`)"
+        case .imageCarriesNoFiles(let file):
+            "--image ships models only; \(file) has no place in the image: keep keys in the stack's table (--api http --key-store dynamodb) "
+                + "and settings in MAGPIE_* environment variables"
         }
     }
 }

@@ -65,10 +65,7 @@ extension SAMTemplate {
             Properties:
               FunctionName: !Sub "${AppName}-${Environment}-training"
               Description: Magpie retraining on new datasets in the models bucket
-              CodeUri: function.zip
-              Handler: bootstrap
-              Runtime: provided.al2023
-              Architectures: [\(architecture)]
+        \(code)
               MemorySize: 3008
               Timeout: 900
               EphemeralStorage:

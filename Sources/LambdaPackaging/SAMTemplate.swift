@@ -29,12 +29,16 @@ public struct SAMTemplate: Sendable {
     /// Whether the stack retrains on new datasets: a models bucket, a training function, and the
     /// serving function's models read from the bucket (see `SAMTemplate+Retraining.swift`).
     public var retrain: Bool
+    /// The function runs a container image (`PackageType: Image`) named by the `ImageUri`
+    /// parameter, instead of `function.zip` on provided.al2023.
+    public var image: Bool
 
     public init(
         api: API, architecture: String, models: [String], sageMakerEndpoints: [String], keyTable: Bool = false,
-        environment: [(name: String, value: String)], defaultAppName: String, retrain: Bool = false
+        environment: [(name: String, value: String)], defaultAppName: String, retrain: Bool = false, image: Bool = false
     ) {
         self.retrain = retrain
+        self.image = image
         self.api = api
         self.architecture = architecture
         self.models = models
@@ -67,7 +71,7 @@ public struct SAMTemplate: Sendable {
                 Default: dev
                 AllowedValues: [dev, uat, prod]
                 Description: Deployment environment, part of every resource name and tag.
-            \(parameters)
+            \(image ? Self.imageParameter : "")\(parameters)
             Resources:
             \(apiResources)
             \(hasTable ? Self.keyTableResource : "")
@@ -101,10 +105,7 @@ public struct SAMTemplate: Sendable {
                 Properties:
                   FunctionName: !Sub "${AppName}-${Environment}"
                   Description: Magpie classifier behind API Gateway
-                  CodeUri: function.zip
-                  Handler: bootstrap
-                  Runtime: provided.al2023
-                  Architectures: [\(architecture)]
+            \(code)
                   MemorySize: 256
                   Timeout: 30
                   AutoPublishAlias: live
@@ -126,6 +127,29 @@ public struct SAMTemplate: Sendable {
 
             """
     }
+
+    /// Where the function's code comes from: the zip on Lambda's provided.al2023, or the image.
+    var code: String {
+        image
+            ? """
+                  PackageType: Image
+                  ImageUri: !Ref ImageUri
+                  Architectures: [\(architecture)]
+            """
+            : """
+                  CodeUri: function.zip
+                  Handler: bootstrap
+                  Runtime: provided.al2023
+                  Architectures: [\(architecture)]
+            """
+    }
+
+    static let imageParameter = """
+          ImageUri:
+            Type: String
+            Description: The image from magpie package container in ECR, e.g. ACCOUNT.dkr.ecr.REGION.amazonaws.com/magpie:1 (push it with skopeo copy oci-archive:image.tar docker://...).
+
+        """
 
     /// The table holds keys (an HTTP API's) and, with retraining, the model releases.
     var hasTable: Bool { keyTable || retrain }

@@ -162,6 +162,8 @@ public final class ReleaseController: Sendable {
                 if let release = try await store.release(of: model) { adopt(release) }
             }
         } catch {
+            // Shutting down cancels a read in flight; that is not a store failure.
+            if Task.isCancelled { return }
             logger.warning("cannot read model releases; keeping the last ones read", metadata: ["error": "\(error)"])
         }
     }

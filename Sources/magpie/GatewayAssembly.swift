@@ -21,7 +21,8 @@ struct GatewayAssembly {
     ///     overrides, and remote models' header values.
     init(
         configuration: ServeConfiguration, models: [ServedModels.Entry], store: (any SharedStore)?,
-        releaseStore: (any SharedStore)? = nil, environment: [String: String], logger: Logger
+        releaseStore: (any SharedStore)? = nil, environment: [String: String], logger: Logger,
+        sageMaker: SageMakerContract? = nil
     ) throws {
         let metrics = GatewayMetrics()
         var remotes: [String: RemoteModel] = [:]
@@ -69,7 +70,7 @@ struct GatewayAssembly {
             registry: registry, models: Array(served.values), store: store, releases: releases, routes: configuration.routes,
             limits: configuration.limits,
             cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics,
-            failOpen: configuration.failOpen)
+            failOpen: configuration.failOpen, sageMaker: sageMaker)
     }
 
     /// Registers every version in `folder` the registry does not serve yet, configured like

@@ -10,7 +10,7 @@ struct Magpie: AsyncParsableCommand {
         subcommands: [
             TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self, ServeCommand.self,
             KeysCommand.self, ModelsCommand.self, WatchCommand.self,
-            PlansCommand.self, LambdaCommand.self, PackageCommand.self, BenchCommand.self,
+            PlansCommand.self, LambdaCommand.self, PackageCommand.self, BenchCommand.self, ContainerCommand.self,
         ]
     )
 

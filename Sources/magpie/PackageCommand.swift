@@ -1,4 +1,5 @@
 import ArgumentParser
+import ContainerPackaging
 import Foundation
 import LambdaPackaging
 
@@ -6,7 +7,7 @@ struct PackageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "package",
         abstract: "Package Magpie and its models for deployment.",
-        subcommands: [Lambda.self]
+        subcommands: [Lambda.self, Container.self, SageMakerModel.self]
     )
 
     struct Lambda: ParsableCommand {
@@ -55,6 +56,12 @@ struct PackageCommand: ParsableCommand {
                 "Retrain on new datasets: a models bucket (datasets/NAME/, models/NAME/VERSION/), a training function on its S3 events, and the serving function reading versions and releases from the bucket and the stack's table."
         )
         var retrain = false
+        @Flag(
+            help:
+                "Write a Lambda container image (image.tar, as `package container` makes it) and a template with PackageType: Image and an ImageUri parameter, instead of function.zip."
+        )
+        var image = false
+        @Option(help: "With --image: the image's name and version.") var tag: String = "magpie:latest"
 
         func run() throws {
             guard let api = SAMTemplate.API(rawValue: api) else {
@@ -73,17 +80,36 @@ struct PackageCommand: ParsableCommand {
                 let package = LambdaPackage(
                     executable: executable ?? Self.runningExecutable, models: models,
                     remotes: try remotes.map(SageMakerProxy.init(parsing:)), api: api, keyStore: keyStore, configuration: config,
-                    database: database, appName: appName, retrain: retrain)
+                    database: database, appName: appName, retrain: retrain, image: image)
                 summary = try package.write(to: output)
             } catch { throw ValidationError(error.description) }
-            print(
-                """
-                Wrote \(summary.archive): \(Self.megabytes(summary.zippedBytes)) zipped, \
-                \(Self.megabytes(summary.unzippedBytes)) unzipped (\(summary.architecture); models: \
-                \(summary.models.joined(separator: ", ")))
-                Wrote \(summary.template)
-                Deploy: scripts/deploy --package \(output) --environment dev --bucket BUCKET
-                """)
+            if let archive = summary.archive {
+                print(
+                    """
+                    Wrote \(archive): \(Self.megabytes(summary.zippedBytes)) zipped, \
+                    \(Self.megabytes(summary.unzippedBytes)) unzipped (\(summary.architecture); models: \
+                    \(summary.models.joined(separator: ", ")))
+                    Wrote \(summary.template)
+                    Deploy: scripts/deploy --package \(output) --environment dev --bucket BUCKET
+                    """)
+            } else {
+                let imageFile = URL(fileURLWithPath: output).appendingPathComponent("image.tar").path
+                let written: ContainerImage.Summary
+                do {
+                    written = try ContainerImage(
+                        executable: executable ?? Self.runningExecutable, models: models, tag: tag,
+                        magpieVersion: Magpie.configuration.version
+                    ).write(to: imageFile)
+                } catch { throw ValidationError(error.description) }
+                print(
+                    """
+                    Wrote \(written.output): \(written.tag), \(Self.megabytes(written.imageBytes)) (\(written.architecture); models: \
+                    \(written.models.joined(separator: ", ")))
+                    Wrote \(summary.template)
+                    Deploy: skopeo copy oci-archive:\(written.output) docker://ACCOUNT.dkr.ecr.REGION.amazonaws.com/\(written.tag), then
+                      sam deploy --template-file \(summary.template) --parameter-overrides ImageUri=ACCOUNT.dkr.ecr.REGION.amazonaws.com/\(written.tag) ...
+                    """)
+            }
             if retrain {
                 print(
                     """

@@ -43,6 +43,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1) with it; reloaded on SIGHUP. Needs --tls-key.")
     var tlsCert: String?
     @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
+    @Flag(
+        help:
+            "Also serve SageMaker's hosting contract: GET /ping (200 once every model is loaded) and POST /invocations without keys, for a SageMaker endpoint's container (docs/containers.md)."
+    )
+    var sagemaker = false
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together; give both") }
@@ -82,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let maxQueue { deployment.maxQueue = maxQueue }
         guard deployment.remote == nil else { return deployment }
         if let idleTimeout { deployment.idleTimeout = idleTimeout == 0 ? nil : .seconds(idleTimeout) }
-        if provisioned { deployment.provisioned = true }
+        if provisioned || sagemaker { deployment.provisioned = true }
         return deployment
     }
 
@@ -103,9 +108,12 @@ struct ServeCommand: AsyncParsableCommand {
             entry.deployment = applyFlags(to: entry.deployment)
             return entry
         }
+        // One model answers /invocations by default; with several, each request names one.
+        let sageMakerContract =
+            sagemaker ? SageMakerContract(defaultModel: served.count == 1 ? served[0].deployment.name : nil) : nil
         let assembly = try GatewayAssembly(
             configuration: configuration, models: served, store: store, environment: ProcessInfo.processInfo.environment,
-            logger: logger)
+            logger: logger, sageMaker: sageMakerContract)
         try await assembly.releases.prepare()
         let (gateway, registry, releases) = (assembly.gateway, assembly.registry, assembly.releases)
         let retrainers = try Retrainers.make(

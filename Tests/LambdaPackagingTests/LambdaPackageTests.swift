@@ -38,6 +38,34 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output + "/function.zip"))
     }
 
+    /// An image carries its own libraries, so even this dynamically linked binary may run in
+    /// one; the template then names the image, and the models are the image's, not the zip's.
+    @Test func anImageTemplateNamesTheImageAndShipsNoZip() throws {
+        let output = try Self.temporaryDirectory().appendingPathComponent("dist").path
+        let summary = try LambdaPackage(
+            executable: Self.dynamicExecutable, models: [ModelFixture.artifact], configuration: nil, database: nil,
+            appName: "magpie", image: true
+        ).write(to: output)
+        #expect(summary.archive == nil)
+        #expect(!FileManager.default.fileExists(atPath: output + "/function.zip"))
+        let template = try String(contentsOfFile: summary.template, encoding: .utf8)
+        #expect(template.contains("PackageType: Image"))
+        #expect(template.contains("ImageUri: !Ref ImageUri"))
+        #expect(template.contains("  ImageUri:\n    Type: String"))
+        #expect(!template.contains("CodeUri"))
+        #expect(!template.contains("MAGPIE_MODELS"))
+        #expect(template.contains("DeploymentPreference"), "the canary alias is as the zip template has it")
+
+        let database = try Self.temporaryDirectory().appendingPathComponent("keys.sqlite").path
+        FileManager.default.createFile(atPath: database, contents: Data())
+        #expect(throws: PackagingError.imageCarriesNoFiles(database)) {
+            try LambdaPackage(
+                executable: Self.dynamicExecutable, models: [ModelFixture.artifact], api: .http, configuration: nil,
+                database: database, appName: "magpie", image: true
+            ).write(to: output)
+        }
+    }
+
     @Test func refusesMissingDuplicateAndCorruptModels() throws {
         let directory = try Self.temporaryDirectory()
         let output = directory.appendingPathComponent("dist").path

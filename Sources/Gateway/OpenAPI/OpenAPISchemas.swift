@@ -19,6 +19,10 @@ enum OpenAPISchemas {
         case .ready:
             return Exchange(
                 summary: "Readiness: 503 while provisioned models load.", successDescription: "Ready.", response: status)
+        case .ping:
+            return Exchange(
+                summary: "SageMaker's health check: 200 once the models are loaded, 503 before.", successDescription: "Ready.",
+                response: status)
         case .metrics:
             return Exchange(
                 summary: "Prometheus metrics.", successDescription: "Text exposition format.",
@@ -34,6 +38,12 @@ enum OpenAPISchemas {
             return Exchange(
                 summary: "Classify one text or a batch (Magpie's payload).", request: ref("ClassifyRequest", "schemas"),
                 successDescription: "Predictions.", response: ref("ClassifyResponse", "schemas"))
+        case .sageMakerInvocations:
+            return Exchange(
+                summary:
+                    "SageMaker's inference request (no API key; SageMaker authenticates callers). X-Amzn-SageMaker-Custom-Attributes may name model=NAME and version=V.",
+                request: ref("InvocationsRequest", "schemas"), successDescription: "One label and score per input.",
+                response: ["type": "array", "items": ref("LabelScore", "schemas")])
         case .invocations:
             return Exchange(
                 summary: "Classify (Hugging Face inference toolkit and SageMaker payload).",

@@ -19,11 +19,15 @@ package enum Endpoint: Equatable {
     case feedback(model: String)
     /// `OPTIONS` on any `/v1/` path: a CORS preflight.
     case preflight
+    /// `GET /ping`: SageMaker's health check (`SageMakerContract`).
+    case ping
+    /// `POST /invocations`: SageMaker's inference request, with the Hugging Face payload.
+    case sageMakerInvocations
 
     /// Whether the request must carry an API key.
     package var isKeyed: Bool {
         switch self {
-        case .health, .ready, .metrics, .openAPI, .preflight: false
+        case .health, .ready, .metrics, .openAPI, .preflight, .ping, .sageMakerInvocations: false
         case .listModels, .classify, .invocations, .infer, .routed, .feedback: true
         }
     }
@@ -42,6 +46,8 @@ package enum Endpoint: Equatable {
         case .routed: "routed"
         case .feedback: "feedback"
         case .preflight: "preflight"
+        case .ping: "ping"
+        case .sageMakerInvocations: "sagemaker_invocations"
         }
     }
 
@@ -100,7 +106,10 @@ package enum Endpoint: Equatable {
         }
     }
 
-    package static func match(method: HTTPRequest.Method, path: String) throws(GatewayError) -> Endpoint {
+    /// The endpoint `routes` (by default the public API's) give a request.
+    package static func match(method: HTTPRequest.Method, path: String, routes: [Route] = routes) throws(GatewayError)
+        -> Endpoint
+    {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         for route in routes {
             guard let values = route.captures(segments) else { continue }
@@ -121,7 +130,7 @@ package enum Endpoint: Equatable {
     /// (`X-Magpie-Model-Version`, `X-Magpie-Cold-Start`, `Server-Timing`).
     package var classifies: Bool {
         switch self {
-        case .classify, .invocations, .infer, .routed: true
+        case .classify, .invocations, .infer, .routed, .sageMakerInvocations: true
         default: false
         }
     }
@@ -130,8 +139,8 @@ package enum Endpoint: Equatable {
         var kinds: [GatewayError.Kind] = [.shuttingDown, .internalError]
         if isKeyed { kinds += [.forbidden, .tooManyFailedKeys, .throttled, .quotaExceeded, .storeUnavailable] }
         switch self {
-        case .ready: kinds.append(.notReady)
-        case .classify, .invocations, .infer, .routed:
+        case .ready, .ping: kinds.append(.notReady)
+        case .classify, .invocations, .infer, .routed, .sageMakerInvocations:
             kinds += [
                 .unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel,
                 .unknownVersion,

@@ -25,6 +25,10 @@ public final class Gateway: Sendable {
     let metrics: GatewayMetrics
     /// `/openapi.json`, generated once from the routes, limits and error table.
     let openAPIDocument: [UInt8]
+    /// SageMaker's `/ping` and `/invocations`, when the process is a SageMaker model container.
+    let sageMaker: SageMakerContract?
+    /// The public API's routes, and SageMaker's when its contract is on.
+    let servedRoutes: [Endpoint.Route]
     private let readiness = Readiness()
     private let requestIDs = RequestIDGenerator()
     private let answers = AnswerLog()
@@ -36,12 +40,13 @@ public final class Gateway: Sendable {
     ///   - failOpen: while the store is unavailable, admit keys this process already knows
     ///     and count them later, instead of answering 503 (see `AccessControl`).
     ///   - releases: chooses versions; the registry then serves each version as `NAME@VERSION`.
+    ///   - sageMaker: also serve SageMaker's hosting contract, without keys.
     public init(
         registry: ModelRegistry, models: [ServedModel], store: (any KeyStore)?, releases: ReleaseController? = nil,
         routes: [ModelRoute] = [],
         limits: GatewayLimits = GatewayLimits(),
         cors: CORSPolicy = CORSPolicy(), logger: Logger = Logger(label: "magpie.gateway"),
-        metrics: GatewayMetrics = GatewayMetrics(), failOpen: Bool = false
+        metrics: GatewayMetrics = GatewayMetrics(), failOpen: Bool = false, sageMaker: SageMakerContract? = nil
     ) {
         self.registry = registry
         self.releases = releases
@@ -56,7 +61,9 @@ public final class Gateway: Sendable {
         self.cors = cors
         self.logger = logger
         self.metrics = metrics
-        self.openAPIDocument = OpenAPIDocument.json(limits: limits)
+        self.sageMaker = sageMaker
+        self.servedRoutes = Endpoint.routes + (sageMaker == nil ? [] : SageMakerContract.routes)
+        self.openAPIDocument = OpenAPIDocument.json(limits: limits, routes: servedRoutes)
     }
 
     /// Marks the gateway ready (`GET /ready` → 200) once provisioned models are loaded.
@@ -72,7 +79,7 @@ public final class Gateway: Sendable {
         var outcome = Outcome()
         var response: GatewayResponse
         do {
-            let matched = try Endpoint.match(method: request.method, path: request.path)
+            let matched = try Endpoint.match(method: request.method, path: request.path, routes: servedRoutes)
             endpoint = matched
             if request.arrivedDuringShutdown { throw GatewayError.shuttingDown }
             if let declared = request.declaredBodyLength, declared > limits.maxBodyBytes {
@@ -142,7 +149,7 @@ public final class Gateway: Sendable {
         switch endpoint {
         case .health:
             return Self.json(["status": "ok"])
-        case .ready:
+        case .ready, .ping:
             guard readiness.isReady else { throw GatewayError.notReady }
             return Self.json(["status": "ready"])
         case .metrics:
@@ -159,12 +166,15 @@ public final class Gateway: Sendable {
         case .feedback(let model):
             _ = try await admit(request, model: model)
             return try recordFeedback(model: model, try parseJSONObject(request))
-        case .classify, .invocations, .infer, .routed:
+        case .classify, .invocations, .infer, .routed, .sageMakerInvocations:
             let (model, admission, input) = try await admitAndParse(endpoint, request)
             outcome.model = model
             let context = InvocationContext(
                 requestID: requestID, traceparent: outcome.trace?.traceparent, amazonTraceID: outcome.trace?.amazonTraceID)
-            let pinned = request.headers[Self.modelVersionHeader]
+            let attributes =
+                endpoint == .sageMakerInvocations
+                ? SageMakerContract.Attributes(header: request.headers[SageMakerContract.customAttributesHeader]) : nil
+            let pinned = attributes?.version ?? request.headers[Self.modelVersionHeader]
             var served: Served
             do {
                 served = try await serveVersion(model, input.texts, context: context, keyID: admission.keyID, pinned: pinned)
@@ -190,6 +200,10 @@ public final class Gateway: Sendable {
             response.headers[Self.coldStartHeader] = served.usage.coldStart ? "true" : "false"
             response.headers[Self.modelVersionHeader] = served.version
             if let servedBy = outcome.servedBy { response.headers[Self.servedByHeader] = servedBy }
+            if attributes != nil {
+                response.headers[SageMakerContract.customAttributesHeader] = SageMakerContract.Attributes.answer(
+                    model: served.model, version: served.version)
+            }
             var timings: [String] = []
             if let load = served.usage.loadDuration { timings.append("load;dur=\(Self.milliseconds(load))") }
             if let inference = served.inference { timings.append("inference;dur=\(Self.milliseconds(inference))") }
@@ -349,6 +363,15 @@ public final class Gateway: Sendable {
         case .classify(let model), .invocations(let model), .infer(let model):
             let admission = try await admit(request, model: model)
             return (model, admission, try parse(endpoint, request))
+        case .sageMakerInvocations:
+            let attributes = SageMakerContract.Attributes(header: request.headers[SageMakerContract.customAttributesHeader])
+            guard let model = attributes.model ?? sageMaker?.defaultModel else {
+                throw .invalidRequest(
+                    "this container serves \(models.keys.sorted().joined(separator: ", ")); name one in X-Amzn-SageMaker-Custom-Attributes: model=NAME"
+                )
+            }
+            if models[model] == nil { throw .unknownModel(model, known: models.keys.sorted()) }
+            return (model, Admission(keyID: nil, rateLimitHeaders: [:]), try parse(endpoint, request))
         case .routed(let name):
             _ = try await access?.authenticate(request.headers, from: request.clientAddress)
             guard let route = routes[name] else { throw .unknownRoute(name, known: routes.keys.sorted()) }
@@ -428,7 +451,7 @@ public final class Gateway: Sendable {
                 throw .issue("Input text is longer than the limit of \(limits.maxTextLength) characters")
             }
             return .single(text)
-        case .invocations:
+        case .invocations, .sageMakerInvocations:
             return try ClassificationInput.invocations(try JSON.parseObject(body), limits: limits)
         default:
             return try ClassificationInput.native(try JSON.parseObject(body), limits: limits)
@@ -460,7 +483,7 @@ public final class Gateway: Sendable {
         switch (endpoint, input) {
         case (.infer, _):
             return json(InferResponse(category: predictions[0].label))
-        case (.invocations, _):
+        case (.invocations, _), (.sageMakerInvocations, _):
             return json(predictions.map { LabelScore(label: $0.label, score: $0.score) })
         case (_, .single):
             let result = NativeResult(predictions[0])

@@ -15,11 +15,22 @@ public struct ELFExecutable: Sendable, Equatable {
     public var neededLibraries: [String]
     /// Required symbol versions by library, e.g. `libc.so.6` → `["GLIBC_2.2.5", "GLIBC_2.34"]`.
     public var requiredVersions: [String: [String]]
+    /// The dynamic loader an executable names (`PT_INTERP`), which a container image from
+    /// scratch must hold at exactly that path; nil for shared libraries and static executables.
+    public var interpreter: String?
+    /// Where the loader looks first for the needed libraries (`DT_RUNPATH`, or the older
+    /// `DT_RPATH`), as written: `$ORIGIN` stands for the file's own folder.
+    public var runPaths: [String]
 
-    public init(machine: Machine, neededLibraries: [String], requiredVersions: [String: [String]]) {
+    public init(
+        machine: Machine, neededLibraries: [String], requiredVersions: [String: [String]], interpreter: String? = nil,
+        runPaths: [String] = []
+    ) {
         self.machine = machine
         self.neededLibraries = neededLibraries
         self.requiredVersions = requiredVersions
+        self.interpreter = interpreter
+        self.runPaths = runPaths
     }
 
     /// Reads a 64-bit little-endian ELF file (x86_64 and arm64 Linux executables are).
@@ -51,14 +62,19 @@ public struct ELFExecutable: Sendable, Equatable {
         }
 
         var needed: [String] = []
+        var runPaths: [String] = []
         var versions: [String: [String]] = [:]
         for section in sections where section.end <= bytes.count {
             switch section.type {
             case Section.dynamicType:
                 let names = try strings(of: section)
-                for entry in stride(from: section.offset, to: section.end - 15, by: 16)
-                where reader.u64(entry) == Section.neededTag {
-                    needed.append(names.string(at: Int(reader.u64(entry + 8))))
+                for entry in stride(from: section.offset, to: section.end - 15, by: 16) {
+                    switch reader.u64(entry) {
+                    case Section.neededTag: needed.append(names.string(at: Int(reader.u64(entry + 8))))
+                    case Section.runPathTag, Section.rPathTag:
+                        runPaths += names.string(at: Int(reader.u64(entry + 8))).split(separator: ":").map(String.init)
+                    default: continue
+                    }
                 }
             case Section.versionNeedsType:
                 let names = try strings(of: section)
@@ -83,7 +99,26 @@ public struct ELFExecutable: Sendable, Equatable {
             case 183: .arm64
             case let other: .other(other)
             }
-        self.init(machine: machine, neededLibraries: needed, requiredVersions: versions.mapValues { $0.sorted() })
+        self.init(
+            machine: machine, neededLibraries: needed, requiredVersions: versions.mapValues { $0.sorted() },
+            interpreter: Self.interpreter(reader, count: bytes.count), runPaths: runPaths)
+    }
+
+    /// The `PT_INTERP` program header's string, if the file has one inside its bounds.
+    private static func interpreter(_ reader: ByteReader, count: Int) -> String? {
+        let headersAt = Int(reader.u64(0x20))
+        let headerSize = Int(reader.u16(0x36))
+        let headerCount = Int(reader.u16(0x38))
+        guard headerSize >= 56, headersAt > 0, headersAt + headerSize * headerCount <= count else { return nil }
+        for index in 0..<headerCount {
+            let header = headersAt + index * headerSize
+            guard reader.u32(header) == 3 else { continue }
+            let offset = Int(reader.u64(header + 8))
+            let size = Int(reader.u64(header + 32))
+            guard size > 1, offset + size <= count else { return nil }
+            return String(decoding: reader.bytes[offset..<(offset + size - 1)], as: UTF8.self)
+        }
+        return nil
     }
 
     /// The highest `GLIBC_x.y` version any library requires, as numbers, e.g. `[2, 34]`.
@@ -102,6 +137,8 @@ public struct ELFExecutable: Sendable, Equatable {
         static let dynamicType: UInt32 = 6
         static let versionNeedsType: UInt32 = 0x6FFF_FFFE
         static let neededTag: UInt64 = 1
+        static let rPathTag: UInt64 = 15
+        static let runPathTag: UInt64 = 29
 
         var type: UInt32
         var offset: Int
