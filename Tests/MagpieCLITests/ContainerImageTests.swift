@@ -180,6 +180,18 @@ import Testing
         #expect(answer.headers["X-Amzn-SageMaker-Custom-Attributes"] as? String == "model=tweets;version=1")
         _ = try await podman.run(["stop", "-t", "20", "served"])
 
+        // Fine-tuning in a job: the encoder comes in a channel of its own.
+        try FileManager.default.copyItem(
+            at: try ReferenceFiles.testVector("bert-tiny-cls"), to: ml.appendingPathComponent("input/data/encoder"))
+        try
+            #"{"text-column": "tweet", "label-column": "class", "name": "tiny", "encoder": "/opt/ml/input/data/encoder", "fine-tune": "true", "epochs": 1, "max-length": "32", "validation": "0"}"#
+            .write(to: hyperparameters, atomically: true, encoding: .utf8)
+        let fineTuned = try await podman.run([
+            "run", "--rm", "--network", "host", "-v", "\(ml.path):/opt/ml", "localhost/magpie-test:1", "train",
+        ])
+        #expect(fineTuned.status == 0, "\(fineTuned.standardOutput)\(fineTuned.standardError)")
+        #expect(FileManager.default.fileExists(atPath: ml.appendingPathComponent("model/tiny/model.safetensors").path))
+
         try #"{"text-column": "no-such-column", "label-column": "class"}"#.write(
             to: hyperparameters, atomically: true, encoding: .utf8)
         let failed = try await podman.run([

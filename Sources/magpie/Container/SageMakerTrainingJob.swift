@@ -40,7 +40,10 @@ struct SageMakerTrainingJob {
             for (key, value) in object {
                 switch value {
                 case .string(let text): settings[key] = text
-                case .number(let number): settings[key] = number.description
+                // A whole number is an integer option's value: 3, not 3.0.
+                case .number(let number):
+                    settings[key] =
+                        number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : number.description
                 case .bool(let flag): settings[key] = flag ? "true" : "false"
                 default: throw ValidationError("\(file.path): \(key) must be a string, number or boolean")
                 }
