@@ -190,6 +190,7 @@ let package = Package(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
+        .testTarget(name: "ContainerPackagingTests", dependencies: ["ContainerPackaging", "Digests", "MagpieTestSupport"]),
         .testTarget(
             name: "AWSClientTests",
             dependencies: [

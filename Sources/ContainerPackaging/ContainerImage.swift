@@ -12,12 +12,16 @@ public struct ContainerImage: Sendable {
     public var tag: String
     /// Magpie's version, recorded in the image's annotations.
     public var magpieVersion: String
+    /// Where the image's source lives (a repository URL), recorded as
+    /// `org.opencontainers.image.source` when given.
+    public var source: String?
 
-    public init(executable: String, models: [String], tag: String, magpieVersion: String) {
+    public init(executable: String, models: [String], tag: String, magpieVersion: String, source: String? = nil) {
         self.executable = executable
         self.models = models
         self.tag = tag
         self.magpieVersion = magpieVersion
+        self.source = source
     }
 
     /// Where things live inside the image.
@@ -50,9 +54,10 @@ public struct ContainerImage: Sendable {
             throw .outputExists(output)
         }
         let names = checked.folders
-        let annotations = checked.annotations.merging(
+        var annotations = checked.annotations.merging(
             ["org.opencontainers.image.title": "magpie", "org.opencontainers.image.version": magpieVersion],
             uniquingKeysWith: { first, _ in first })
+        if let source { annotations["org.opencontainers.image.source"] = source }
         let (libraries, architecture) = try SharedLibraries.files(for: executable)
 
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-image-\(UUID().uuidString)")

@@ -23,13 +23,14 @@ extension PackageCommand {
         @Option(help: "The image's name and version.") var tag: String = "magpie:latest"
         @Option(help: "The OCI archive to write.") var output: String = "image.tar"
         @Option(help: "The executable to ship (default: this magpie).") var executable: String?
+        @Option(help: "The source repository's URL, recorded in the image's annotations.") var source: String?
 
         func run() throws {
             let summary: ContainerImage.Summary
             do {
                 summary = try ContainerImage(
                     executable: executable ?? Lambda.runningExecutable, models: models, tag: tag,
-                    magpieVersion: Magpie.configuration.version
+                    magpieVersion: Magpie.configuration.version, source: source
                 ).write(to: output)
             } catch { throw ValidationError(error.description) }
             print(
