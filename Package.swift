@@ -117,13 +117,13 @@ let package = Package(
         .target(
             name: "LambdaPackaging",
             dependencies: [
-                "Classifiers", "JSONValues", "ModelRuntime", .product(name: "Yams", package: "Yams"),
+                "Classifiers", "Digests", "JSONValues", "ModelRuntime", .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .target(
             name: "ContainerPackaging",
             dependencies: [
-                "Classifiers", "Digests", "LambdaPackaging", .product(name: "Crypto", package: "swift-crypto"),
+                "LambdaPackaging", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .target(

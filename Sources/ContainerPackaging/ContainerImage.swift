@@ -1,4 +1,5 @@
 import Foundation
+import LambdaPackaging
 
 /// One image for every way AWS and Kubernetes run a model: the release binary with the glibc
 /// files it needs, CA certificates, the models and a non-root user, built from scratch as an
@@ -48,7 +49,8 @@ public struct ContainerImage: Sendable {
     /// container), then writes the archive to `output`.
     public func write(to output: String) throws(ContainerPackagingError) -> Summary {
         guard Self.isValidTag(tag) else { throw .invalidTag(tag) }
-        let checked = try CheckedModels(paths: models)
+        let checked: PackagedModels
+        do { checked = try PackagedModels(paths: models) } catch { throw .model(error) }
         let outputURL = URL(fileURLWithPath: output)
         if FileManager.default.fileExists(atPath: output), !OCIArchive.isImageArchive(outputURL) {
             throw .outputExists(output)

@@ -1,11 +1,11 @@
+import LambdaPackaging
+
 /// Why `magpie package container` or `package sagemaker-model` refused to write, with what
 /// to do about it.
 public enum ContainerPackagingError: Error, Equatable, CustomStringConvertible {
     case unreadable(String)
-    case noModels
-    case invalidModel(String, reason: String)
-    case duplicateModel(String, first: String, second: String)
-    case encoderNotBundled(String)
+    /// A `--model` the packages share checks on refused (`PackagedModels`).
+    case model(PackagingError)
     case libraryNotFound(String, neededBy: String)
     case notAnExecutable(String, reason: String)
     case pathTooLong(String)
@@ -17,14 +17,8 @@ public enum ContainerPackagingError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .unreadable(let path):
             "\(path): cannot be read"
-        case .noModels:
-            "no models to package; name each artifact folder with --model DIR"
-        case .invalidModel(let path, let reason):
-            "--model \(path): \(reason)"
-        case .duplicateModel(let name, let first, let second):
-            "--model \(first) and --model \(second) are both named '\(name)'; an image serves each name once"
-        case .encoderNotBundled(let path):
-            "--model \(path) is an encoder head whose encoder lives outside it; retrain it with --bundle-encoder so the image carries the encoder"
+        case .model(let error):
+            error.description
         case .libraryNotFound(let library, let executable):
             "\(executable) needs \(library), which is not in /lib or /usr/lib here; install it or package a release build (scripts/build-release magpie)"
         case .notAnExecutable(let path, let reason):

@@ -1,6 +1,6 @@
-import Classifiers
 import CompressNIO
 import Foundation
+import LambdaPackaging
 import NIOCore
 
 /// `model.tar.gz` as SageMaker expects a model's data (`ModelDataUrl`): a gzipped tar that it
@@ -22,7 +22,8 @@ public struct SageMakerModelArchive: Sendable {
     }
 
     public func write(to output: String) throws(ContainerPackagingError) -> Summary {
-        let checked = try CheckedModels(paths: models)
+        let checked: PackagedModels
+        do { checked = try PackagedModels(paths: models) } catch { throw .model(error) }
         let outputURL = URL(fileURLWithPath: output)
         if FileManager.default.fileExists(atPath: output), !Self.isGzip(outputURL) { throw .outputExists(output) }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-model-\(UUID().uuidString).tar")

@@ -84,18 +84,9 @@ public struct LambdaPackage: Sendable {
         var entries = [
             FunctionArchive.Entry(path: "bootstrap", source: .file(URL(fileURLWithPath: executable)), executable: true)
         ]
-        var names: [String: String] = [:]
-        for path in models {
-            let manifest: ModelManifest
-            // Loaded, not just listed: a weights file that fails its checksum is caught here,
-            // not at the first request in Lambda.
-            do { manifest = try ModelArtifact.verifiedManifest(at: path) } catch {
-                throw .invalidModel(path, reason: error.description)
-            }
-            if let first = names[manifest.name] { throw .duplicateModel(manifest.name, first: first, second: path) }
-            if let encoder = manifest.encoder, !encoder.bundled { throw .encoderNotBundled(path) }
-            names[manifest.name] = path
-            entries += try FunctionArchive.entries(under: URL(fileURLWithPath: path), prefix: "models/" + manifest.name)
+        let names = try PackagedModels(paths: models, allowNone: true).folders
+        for (name, path) in names.sorted(by: { $0.key < $1.key }) {
+            entries += try FunctionArchive.entries(under: URL(fileURLWithPath: path), prefix: "models/" + name)
         }
         for remote in remotes where names[remote.name] != nil { throw .remoteNameTaken(remote.name) }
         // An image sets MAGPIE_MODELS itself, to the folder its models are in.

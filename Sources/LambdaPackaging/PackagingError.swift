@@ -40,9 +40,9 @@ public enum PackagingError: Error, Equatable, CustomStringConvertible {
         case .invalidModel(let path, let reason):
             "--model \(path): \(reason)"
         case .duplicateModel(let name, let first, let second):
-            "--model \(first) and --model \(second) are both named '\(name)'; a function serves each name once"
+            "--model \(first) and --model \(second) are both named '\(name)'; a package serves each name once"
         case .encoderNotBundled(let path):
-            "--model \(path) is an encoder head whose encoder lives outside it; retrain it with --bundle-encoder so the function carries the encoder"
+            "--model \(path) is an encoder head whose encoder lives outside it; retrain it with --bundle-encoder so the package carries the encoder"
         case .missingFile(let path, let role):
             "\(role) \(path) does not exist"
         case .outputNotEmpty(let path):

@@ -1,5 +1,6 @@
 import Digests
 import Foundation
+import LambdaPackaging
 import MagpieTestSupport
 import Testing
 
@@ -109,7 +110,7 @@ import Testing
 
         let directory = try Self.temporaryDirectory()
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        #expect(throws: ContainerPackagingError.noModels) {
+        #expect(throws: ContainerPackagingError.model(.noModels)) {
             try ContainerImage(executable: executable, models: [], tag: "magpie:1", magpieVersion: "0").write(
                 to: directory.appendingPathComponent("image.tar").path)
         }

@@ -57,7 +57,7 @@ import Testing
         #expect(template.contains("DeploymentPreference"), "the canary alias is as the zip template has it")
 
         let database = try Self.temporaryDirectory().appendingPathComponent("keys.sqlite").path
-        FileManager.default.createFile(atPath: database, contents: Data())
+        _ = FileManager.default.createFile(atPath: database, contents: Data())
         #expect(throws: PackagingError.imageCarriesNoFiles(database)) {
             try LambdaPackage(
                 executable: Self.dynamicExecutable, models: [ModelFixture.artifact], api: .http, configuration: nil,

@@ -2,18 +2,20 @@ import Classifiers
 import Digests
 import Foundation
 
-/// The `--model` folders an image or a SageMaker archive ships, each loaded and checked
-/// against its manifest first, so a bad checksum fails on the build machine, not in the
-/// container at its first request.
-struct CheckedModels {
+/// The `--model` folders a package ships (a Lambda zip, a container image, a SageMaker
+/// `model.tar.gz`), each loaded and checked against its manifest first: a weights file that
+/// fails its checksum is caught on the build machine, not at the first request in Lambda or
+/// a container.
+public struct PackagedModels: Sendable {
     /// Model name → artifact folder.
-    var folders: [String: String] = [:]
-    /// What the image's annotations record of each model: version, algorithm, the SHA-256 of
+    public private(set) var folders: [String: String] = [:]
+    /// What an image's annotations record of each model: version, algorithm, the SHA-256 of
     /// its manifest (which lists every file's) and of its training data.
-    var annotations: [String: String] = [:]
+    public private(set) var annotations: [String: String] = [:]
 
-    init(paths: [String]) throws(ContainerPackagingError) {
-        guard !paths.isEmpty else { throw .noModels }
+    /// - Parameter allowNone: a Lambda package may serve only remote models.
+    public init(paths: [String], allowNone: Bool = false) throws(PackagingError) {
+        guard !paths.isEmpty || allowNone else { throw .noModels }
         for path in paths {
             let manifest: ModelManifest
             do { manifest = try ModelArtifact.verifiedManifest(at: path) } catch {
