@@ -6,7 +6,7 @@ import Foundation
 /// `consume`: of any number of concurrent callers, in any number of processes sharing the
 /// store, at most `quota.limit` are counted per period, and a counted request is durable
 /// before the call returns.
-public protocol KeyStore: Sendable {
+public protocol KeyStore: AdminKeyStore {
     /// The active key whose secret is `secret`, with its plan; nil for an unknown or revoked key.
     func authenticate(secret: String) async throws(StorageError) -> Credential?
     /// Counts one request of `keyID` against `quota` (nil: only checks the key is active).

@@ -42,6 +42,17 @@ import Testing
         func createPlan(_ plan: UsagePlan, at now: Date) async throws(StorageError) { try await inner.createPlan(plan, at: now) }
         func savePlan(_ plan: UsagePlan, at now: Date) async throws(StorageError) { try await inner.savePlan(plan, at: now) }
         func plans() async throws(StorageError) -> [UsagePlan] { try await inner.plans() }
+        func createAdminKey(name: String, at now: Date) async throws(StorageError) -> (key: AdminKey, secret: String) {
+            try await inner.createAdminKey(name: name, at: now)
+        }
+        func authenticateAdmin(secret: String) async throws(StorageError) -> AdminKey? {
+            try check()
+            return try await inner.authenticateAdmin(secret: secret)
+        }
+        func adminKeys() async throws(StorageError) -> [AdminKey] { try await inner.adminKeys() }
+        func revokeAdminKey(id: String, at now: Date) async throws(StorageError) {
+            try await inner.revokeAdminKey(id: id, at: now)
+        }
         func close() async {}
     }
 

@@ -108,6 +108,31 @@ import Testing
         }
     }
 
+    /// Admin keys and API keys never stand for each other: each secret authenticates only
+    /// in its own kind, and revoking one kind leaves the other alone.
+    @Test(arguments: Kind.allCases) func adminKeysAreApartFromAPIKeys(_ kind: Kind) async throws {
+        try await Self.withStore(kind) { store in
+            try await store.createPlan(try Self.plan())
+            let (apiKey, apiSecret) = try await store.createKey(name: "client", plan: "basic")
+            let created = Date(timeIntervalSince1970: 1_795_000_000)
+            let (admin, adminSecret) = try await store.createAdminKey(name: "ops", at: created)
+            #expect(AdminKey.isAdminIdentifier(admin.id) && !AdminKey.isAdminIdentifier(apiKey.id))
+            #expect(adminSecret != apiSecret && !adminSecret.hasPrefix("mgp_"))
+            #expect(try await store.authenticateAdmin(secret: adminSecret) == admin)
+            #expect(try await store.authenticateAdmin(secret: apiSecret) == nil)
+            #expect(try await store.authenticate(secret: adminSecret) == nil)
+            #expect(try await store.adminKeys() == [admin])
+            #expect(try await store.keys().map(\.id) == [apiKey.id])
+
+            try await store.revokeAdminKey(id: admin.id, at: created.addingTimeInterval(5))
+            try await store.revokeAdminKey(id: admin.id, at: created.addingTimeInterval(9))
+            #expect(try await store.adminKeys().first?.revokedAt == created.addingTimeInterval(5))
+            #expect(try await store.authenticateAdmin(secret: adminSecret) == nil)
+            #expect(try await store.authenticate(secret: apiSecret) != nil)
+            await #expect(throws: StorageError.unknownKey(apiKey.id)) { try await store.revokeAdminKey(id: apiKey.id) }
+        }
+    }
+
     @Test(arguments: Kind.allCases) func aKeyWithoutQuotaIsOnlyCheckedForRevocation(_ kind: Kind) async throws {
         try await Self.withStore(kind) { store in
             try await store.createPlan(try Self.plan("free", quota: nil))

@@ -9,11 +9,15 @@ package enum DynamoDBKeys {
     package static let planPrefix = "plan#"
     package static let keyPrefix = "key#"
     package static let releasePrefix = "release#"
+    package static let adminKeyPrefix = "admin#"
 
     package static func plan(_ name: String) -> String { planPrefix + name }
     package static func key(_ id: String) -> String { keyPrefix + id }
     /// Points from a secret's SHA-256 to its key, so authentication is one consistent read.
     package static func secret(_ hash: String) -> String { "secret#" + hash }
+    package static func adminKey(_ id: String) -> String { adminKeyPrefix + id }
+    /// Points from an admin key's secret to the key, apart from API keys' secrets.
+    package static func adminSecret(_ hash: String) -> String { "adminsecret#" + hash }
     /// The counter of one key in one quota period, named by the period's start.
     package static func usage(keyID: String, periodStart: Double) -> String { "usage#\(keyID)#\(Int(periodStart))" }
 

@@ -11,6 +11,8 @@ public final class MemoryStore: KeyStore, ReleaseStore {
         var keyIDsBySecretHash: [String: String] = [:]
         var usage: [UsageRow: Int] = [:]
         var releases: [String: ModelRelease] = [:]
+        var adminKeys: [String: AdminKey] = [:]
+        var adminKeyIDsBySecretHash: [String: String] = [:]
     }
 
     private struct UsageRow: Hashable {
@@ -116,5 +118,35 @@ public final class MemoryStore: KeyStore, ReleaseStore {
             state.releases[release.model] = next
             return next
         }
+    }
+
+    public func createAdminKey(name: String, at now: Date) async throws(StorageError) -> (key: AdminKey, secret: String) {
+        let (key, secret, hash) = AdminKey.generate(name: name, at: now)
+        state.withLock { state in
+            state.adminKeys[key.id] = key
+            state.adminKeyIDsBySecretHash[hash] = key.id
+        }
+        return (key, secret)
+    }
+
+    public func authenticateAdmin(secret: String) async throws(StorageError) -> AdminKey? {
+        let hash = APIKeySecret.hash(secret)
+        return state.withLock { state in
+            guard let id = state.adminKeyIDsBySecretHash[hash], let key = state.adminKeys[id], !key.isRevoked else { return nil }
+            return key
+        }
+    }
+
+    public func adminKeys() async throws(StorageError) -> [AdminKey] {
+        state.withLock { $0.adminKeys.values.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) } }
+    }
+
+    public func revokeAdminKey(id: String, at now: Date) async throws(StorageError) {
+        let found = state.withLock { state in
+            guard state.adminKeys[id] != nil else { return false }
+            if state.adminKeys[id]?.revokedAt == nil { state.adminKeys[id]?.revokedAt = now }
+            return true
+        }
+        if !found { throw .unknownKey(id) }
     }
 }

@@ -56,6 +56,19 @@ enum PostgresSchema {
                 )
                 """
             ]),
+        Migration(
+            version: 3, name: "admin keys",
+            statements: [
+                """
+                CREATE TABLE admin_keys (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    secret_sha256 TEXT NOT NULL UNIQUE,
+                    created_at DOUBLE PRECISION NOT NULL,
+                    revoked_at DOUBLE PRECISION
+                )
+                """
+            ]),
     ]
 
     /// An arbitrary constant naming Magpie's migration lock among the database's advisory locks.

@@ -80,6 +80,18 @@ public final class SQLiteStore: KeyStore {
                     );
                     """)
         }
+        migrator.registerMigration("v3: admin keys") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE admin_keys (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        secret_sha256 TEXT NOT NULL UNIQUE,
+                        created_at REAL NOT NULL,
+                        revoked_at REAL
+                    );
+                    """)
+        }
         return migrator
     }
 
