@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "GatewayHost", targets: ["GatewayHost"]),
+        .library(name: "Console", targets: ["Console"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
         .library(name: "ContainerPackaging", targets: ["ContainerPackaging"]),
@@ -51,6 +52,7 @@ let package = Package(
             dependencies: [
                 "CGlibcCompatibility",
                 "Classifiers",
+                "Console",
                 "ContainerPackaging",
                 "Digests",
                 "Encoders",
@@ -94,6 +96,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "Console",
+            dependencies: [
+                "Digests", "Gateway", "JSONValues", "ModelRuntime", "Releases", "Storage",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Assets/console.html"), .embedInCode("Assets/console.css"), .embedInCode("Assets/console.js"),
+            ]),
         .target(
             name: "GatewayHost",
             dependencies: [
@@ -190,6 +201,11 @@ let package = Package(
             name: "BareServer", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/BareServer"),
         .testTarget(name: "DigestsTests", dependencies: ["Digests"]),
+        .testTarget(
+            name: "ConsoleTests",
+            dependencies: [
+                "Console", "Gateway", "Storage", .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]),
         .testTarget(name: "ContainerPackagingTests", dependencies: ["ContainerPackaging", "Digests", "MagpieTestSupport"]),
         .testTarget(
             name: "AWSClientTests",

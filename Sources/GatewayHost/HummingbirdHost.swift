@@ -8,19 +8,20 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
-/// Serves a `Gateway` over HTTP/1.1 with Hummingbird: this target is the only one that knows
+/// Serves a `Gateway` (or a `RequestHandler` in front of it) over HTTP/1.1 with Hummingbird: this target is the only one that knows
 /// the HTTP server, so the Lambda runtime can feed the same gateway from API Gateway events.
 /// Every connection passes `ConnectionGuardHandler` first, which times out slow clients and
 /// bounds the number of open connections.
 public enum HummingbirdHost {
-    /// A server answering every request through `gateway`.
+    /// A server answering every request through `gateway`: the gateway itself, or the console
+    /// in front of it.
     ///
     /// - Parameters:
     ///   - tls: serve HTTPS (HTTP/2 and HTTP/1.1) with this certificate, and send HSTS.
     ///   - onListening: called with the bound port once the server accepts connections (the
     ///     real port when `port` is 0).
     public static func server(
-        gateway: Gateway, host: String, port: Int, connectionLimits: ConnectionLimits = ConnectionLimits(),
+        gateway: some RequestHandler, host: String, port: Int, connectionLimits: ConnectionLimits = ConnectionLimits(),
         tls: ReloadableCertificate? = nil, services: [any Service] = [], logger: Logger,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws(TLSSetupError) -> GatewayServer {
@@ -31,8 +32,8 @@ public enum HummingbirdHost {
             guard drain.enter() else {
                 let answer = await gateway.handle(
                     GatewayRequest(
-                        method: request.method, path: request.uri.path, headers: request.headers, clientAddress: client,
-                        arrivedDuringShutdown: true))
+                        method: request.method, path: request.uri.path, headers: request.headers,
+                        authority: request.head.authority, clientAddress: client, arrivedDuringShutdown: true))
                 return response(answer, closing: true, secure: tls != nil)
             }
             defer { drain.leave() }
@@ -41,13 +42,14 @@ public enum HummingbirdHost {
                 let answer = await gateway.handle(
                     GatewayRequest(
                         method: request.method, path: request.uri.path, headers: request.headers, declaredBodyLength: declared,
-                        clientAddress: client))
+                        authority: request.head.authority, clientAddress: client))
                 return response(answer, closing: true, secure: tls != nil)
             }
             let body = try await collect(request.body, keepingAtMost: bodyLimit + 1)
             let answer = await gateway.handle(
                 GatewayRequest(
-                    method: request.method, path: request.uri.path, headers: request.headers, body: body, clientAddress: client))
+                    method: request.method, path: request.uri.path, headers: request.headers, body: body,
+                    authority: request.head.authority, clientAddress: client))
             // A body cut off at the limit was not read to its end: the connection cannot carry
             // another request.
             return response(answer, closing: (body?.count ?? 0) > bodyLimit, secure: tls != nil)

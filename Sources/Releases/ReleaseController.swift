@@ -34,7 +34,7 @@ public final class ReleaseController: Sendable {
         }
     }
 
-    private let store: any ReleaseStore
+    package let store: any ReleaseStore
     private let policies: [String: ReleasePolicy]
     private let defaultPolicy: ReleasePolicy
     private let metrics: ReleaseMetrics

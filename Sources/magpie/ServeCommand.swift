@@ -1,5 +1,6 @@
 import ArgumentParser
 import Classifiers
+import Console
 import Foundation
 import Gateway
 import GatewayHost
@@ -48,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             "Also serve SageMaker's hosting contract: GET /ping (200 once every model is loaded) and POST /invocations without keys, for a SageMaker endpoint's container (docs/containers.md)."
     )
     var sagemaker = false
+    @Flag(help: "Do not serve the web console at /console (served by default; docs/console.md).") var noConsole = false
 
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together; give both") }
@@ -71,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let models { configuration.modelsDirectory = models }
         if let database { configuration.database = database }
         if let maxBodyBytes { configuration.limits.maxBodyBytes = maxBodyBytes }
+        if noConsole { configuration.console = false }
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
         if let logLevel, let level = ServeConfiguration.logLevel(logLevel) { configuration.logLevel = level }
         if let allowedOrigins {
@@ -123,8 +126,12 @@ struct ServeCommand: AsyncParsableCommand {
         let names = served.map(\.deployment.name).joined(separator: ", ")
         let reloads = certificate.map { CertificateReloadOnHangup(certificate: $0, logger: logger) }
         let scheme = certificate == nil ? "http" : "https"
+        // A SageMaker container answers SageMaker's contract only; an operator has no browser there.
+        let handler: any RequestHandler =
+            configuration.console && !sagemaker
+            ? Console(gateway: gateway, store: store, secureCookies: certificate != nil, logger: logger) : gateway
         let server = try HummingbirdHost.server(
-            gateway: gateway, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
+            gateway: handler, host: host, port: configuration.port, connectionLimits: configuration.connectionLimits,
             tls: certificate,
             services: [
                 ModelLifecycleService(registry: registry, releases: releases, retrainers: retrainers, gateway: gateway)

@@ -46,6 +46,33 @@ import Testing
         return (server, key)
     }
 
+    /// Under TLS the console's cookie is `Secure` with the `__Host-` prefix, and the origin
+    /// check reads HTTP/2's `:authority`.
+    @Test func theConsolesCookieIsSecureUnderTLS() async throws {
+        let workspace = try Workspace()
+        let files = try Self.certificate("magpie-console", in: workspace)
+        let (server, _) = try await Self.server(files, in: workspace)
+        defer { server.process.terminate() }
+        let admin = try await MagpieProcess.run([
+            "keys", "create", "--admin", "--name", "ops", "--database", workspace.path("magpie.sqlite"),
+        ])
+        let adminKey = try #require(admin.standardOutput.split(separator: "\n").last.map(String.init))
+        let url = "https://127.0.0.1:\(server.port)"
+        let (status, output) = try Self.run(
+            "curl",
+            [
+                "-s", "-D", "-", "--http2", "--cacert", files.certificate, "-H", "content-type: application/json",
+                "-H", "origin: \(url)", "--data", #"{"key": "\#(adminKey)"}"#, url + "/console/api/login",
+            ])
+        #expect(status == 0 && output.hasPrefix("HTTP/2 200"), "\(output)")
+        let cookie = try #require(output.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie:") })
+        #expect(cookie.contains("__Host-magpie_console=") && cookie.hasSuffix("; Path=/; HttpOnly; SameSite=Strict; Secure"))
+        let pair = String(cookie.dropFirst("set-cookie: ".count).split(separator: ";")[0])
+        let session = try Self.run(
+            "curl", ["-s", "--http2", "--cacert", files.certificate, "-H", "cookie: \(pair)", url + "/console/api/session"])
+        #expect(session.output.contains(#""admin_key_name":"ops""#), "\(session.output)")
+    }
+
     /// HTTP/2 and HTTP/1.1 over TLS with HSTS; TLS 1.0 and 1.1 refused; AEAD ciphers only; a
     /// keyed classification answered over HTTPS.
     @Test func servesHTTP2AndHTTP11WithModernTLSAndHSTS() async throws {

@@ -5,7 +5,7 @@ import Synchronization
 /// refilled at `perMinute`), and an address whose bucket is empty is refused before its key is
 /// even looked up. Memory is bounded: at `capacity` addresses, the ones whose buckets have
 /// refilled are forgotten first, then the oldest.
-final class FailedKeyLimiter: Sendable {
+package final class FailedKeyLimiter: Sendable {
     private struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
@@ -16,14 +16,14 @@ final class FailedKeyLimiter: Sendable {
     let capacity: Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
-    init(burst: Int, perMinute: Double, capacity: Int = 100_000) {
+    package init(burst: Int, perMinute: Double, capacity: Int = 100_000) {
         self.burst = burst
         self.perMinute = perMinute
         self.capacity = capacity
     }
 
     /// Whole seconds until `address` may try a key again; nil when it may now.
-    func wait(for address: String, now: ContinuousClock.Instant = .now) -> Int? {
+    package func wait(for address: String, now: ContinuousClock.Instant = .now) -> Int? {
         buckets.withLock { buckets in
             guard let bucket = buckets[address].map({ refilled($0, at: now) }), bucket.tokens < 1 else { return nil }
             return max(1, Int(((1 - bucket.tokens) * 60 / perMinute).rounded(.up)))
@@ -31,7 +31,7 @@ final class FailedKeyLimiter: Sendable {
     }
 
     /// Counts a wrong key from `address`.
-    func recordFailure(from address: String, now: ContinuousClock.Instant = .now) {
+    package func recordFailure(from address: String, now: ContinuousClock.Instant = .now) {
         buckets.withLock { buckets in
             if buckets[address] == nil, buckets.count >= capacity { evict(from: &buckets, now: now) }
             var bucket = buckets[address].map { refilled($0, at: now) } ?? Bucket(tokens: Double(burst), updated: now)

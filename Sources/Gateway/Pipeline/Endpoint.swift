@@ -32,6 +32,14 @@ package enum Endpoint: Equatable {
         }
     }
 
+    /// The model named in the path, if any.
+    package var model: String? {
+        switch self {
+        case .classify(let model), .invocations(let model), .infer(let model), .feedback(let model): model
+        default: nil
+        }
+    }
+
     /// The route's name in metrics: bounded, without model names from the path.
     package var metricName: String {
         switch self {

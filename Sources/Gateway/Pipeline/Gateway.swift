@@ -23,6 +23,8 @@ public final class Gateway: Sendable {
     let cors: CORSPolicy
     let logger: Logger
     let metrics: GatewayMetrics
+    /// Recent requests per model, for the console's Traffic page.
+    package let traffic: TrafficHistory
     /// `/openapi.json`, generated once from the routes, limits and error table.
     let openAPIDocument: [UInt8]
     /// SageMaker's `/ping` and `/invocations`, when the process is a SageMaker model container.
@@ -61,10 +63,14 @@ public final class Gateway: Sendable {
         self.cors = cors
         self.logger = logger
         self.metrics = metrics
+        self.traffic = TrafficHistory(models: models.map(\.name))
         self.sageMaker = sageMaker
         self.servedRoutes = Endpoint.routes + (sageMaker == nil ? [] : SageMakerContract.routes)
         self.openAPIDocument = OpenAPIDocument.json(limits: limits, routes: servedRoutes)
     }
+
+    /// The served models, by name, as described at start.
+    package var servedModels: [ServedModel] { models.values.sorted { $0.name < $1.name } }
 
     /// Marks the gateway ready (`GET /ready` → 200) once provisioned models are loaded.
     public func markReady() {
@@ -103,6 +109,9 @@ public final class Gateway: Sendable {
             response.headers[Self.serverTimingHeader] = timings
         }
         metrics.record(route: endpoint?.metricName ?? "unmatched", status: response.status.code, duration: duration)
+        if let model = outcome.model ?? endpoint?.model {
+            traffic.record(model: model, status: response.status.code, duration: duration)
+        }
         var metadata: Logger.Metadata = [
             "request_id": .string(requestID), "method": .string(request.method.rawValue),
             "route": .string(endpoint?.metricName ?? "unmatched"),
@@ -309,7 +318,7 @@ public final class Gateway: Sendable {
 
     /// Runs `texts` through the registry's `registryKey`, locally or on its remote server,
     /// within its concurrency limit.
-    private func serve(
+    func serve(
         _ model: String, registryKey: String, _ texts: [String], context: InvocationContext
     ) async throws -> Served {
         do {
@@ -417,7 +426,7 @@ public final class Gateway: Sendable {
     }
 
     /// The body, present, within the size limit and declared JSON.
-    private func checkedBody(_ request: GatewayRequest, missing: GatewayError) throws(GatewayError) -> [UInt8] {
+    func checkedBody(_ request: GatewayRequest, missing: GatewayError) throws(GatewayError) -> [UInt8] {
         guard let body = request.body, !body.isEmpty else { throw missing }
         guard body.count <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
         let contentType = request.headers[.contentType]

@@ -12,6 +12,9 @@ public struct GatewayRequest: Sendable {
     /// The body's length as the client declared it (`Content-Length`), when the host did not
     /// read a body over the limit: the request is refused with 413 before anything else.
     public var declaredBodyLength: Int?
+    /// The host and port the client addressed (`Host`, or HTTP/2's `:authority`), for
+    /// same-origin checks.
+    public var authority: String?
     /// The peer's IP address, for limits per client (failed key checks); nil when unknown.
     public var clientAddress: String?
     /// Set by the host when the request's head arrived after shutdown began: it is answered
@@ -20,13 +23,15 @@ public struct GatewayRequest: Sendable {
 
     public init(
         method: HTTPRequest.Method, path: String, headers: HTTPFields = [:], body: [UInt8]? = nil,
-        declaredBodyLength: Int? = nil, clientAddress: String? = nil, arrivedDuringShutdown: Bool = false
+        declaredBodyLength: Int? = nil, authority: String? = nil, clientAddress: String? = nil,
+        arrivedDuringShutdown: Bool = false
     ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
         self.declaredBodyLength = declaredBodyLength
+        self.authority = authority
         self.clientAddress = clientAddress
         self.arrivedDuringShutdown = arrivedDuringShutdown
     }

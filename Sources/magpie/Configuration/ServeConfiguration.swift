@@ -18,6 +18,7 @@ import Yams
 ///   port: 8080
 ///   database: magpie.sqlite     # or postgres://USER:PASSWORD@HOST:PORT/DB, dynamodb://TABLE, memory://
 ///   fail_open: false            # true: while the database is down, admit known keys, count later
+///   console: true               # the web console at /console (admin keys: magpie keys create --admin)
 ///   max_body_bytes: 65536
 ///   allowed_origins: ["https://app.example"]
 ///   log_level: info             # notice drops the per-request lines, keeps start and stop
@@ -66,6 +67,8 @@ struct ServeConfiguration {
     var logLevel = Logger.Level.info
     /// Admit known keys uncounted while the store is down, counting them once it is back.
     var failOpen = false
+    /// Serve the web console at `/console`.
+    var console = true
     var connectionLimits = ConnectionLimits()
     /// PEM files for HTTPS; nil serves plain HTTP.
     var tls: (certificate: String, key: String)?
@@ -123,6 +126,7 @@ struct ServeConfiguration {
         let keys: Set<String> = [
             "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
             "allowed_origins", "log_level", "fail_open", "max_connections", "timeouts", "failed_keys", "tls",
+            "console",
         ]
         for (key, value) in try reader.entries(allowed: keys) {
             switch key {
@@ -134,6 +138,7 @@ struct ServeConfiguration {
             case "max_text_length": limits.maxTextLength = try value.int(in: 1...1_000_000)
             case "max_batch_size": limits.maxBatchSize = try value.int(in: 1...10_000)
             case "fail_open": failOpen = try value.bool
+            case "console": console = try value.bool
             case "max_connections": connectionLimits.maxConnections = try value.int(in: 1...1_000_000)
             case "timeouts": try applyTimeouts(value)
             case "tls":

@@ -1,0 +1,54 @@
+import Foundation
+import Gateway
+import JSONValues
+
+extension Console {
+    /// `POST /console/api/try {"model", "text" | "texts", "version"?}`: classifies as the API
+    /// would, with the same checks and errors, and says what it cost. The texts are neither
+    /// logged nor kept.
+    func classify(_ request: GatewayRequest) async throws -> GatewayResponse {
+        var object = try Self.object(request)
+        guard case .string(let model)? = object.removeValue(forKey: "model"), !model.isEmpty else {
+            throw ConsoleError.invalidRequest("model must name a served model")
+        }
+        var version: String?
+        switch object.removeValue(forKey: "version") {
+        case nil, .null?: break
+        case .string(let pinned)? where !pinned.isEmpty: version = pinned
+        case let other?: throw ConsoleError.invalidRequest("version must be a version number as a string, not \(other.typeName)")
+        }
+        do {
+            return ConsoleJSON.response(TrialView(try await gateway.trial(model: model, payload: object, version: version)))
+        } catch let error as GatewayError {
+            throw ConsoleError.gateway(error)
+        }
+    }
+}
+
+/// A trial's answer for the Try page: each text's label and scores, and what it cost.
+struct TrialView: Encodable {
+    var model: String
+    var version: String
+    var coldStart: Bool
+    var durationMs: Double
+    var loadMs: Double?
+    var inferenceMs: Double?
+    var upstreamMs: Double?
+    var results: [NativeResult]
+
+    init(_ trial: Gateway.Trial) {
+        model = trial.model
+        version = trial.version
+        coldStart = trial.coldStart
+        durationMs = Self.milliseconds(trial.duration)
+        loadMs = trial.load.map(Self.milliseconds)
+        inferenceMs = trial.inference.map(Self.milliseconds)
+        upstreamMs = trial.upstream.map(Self.milliseconds)
+        results = trial.results
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) * 1000 + Double(attoseconds) / 1e15) * 1000).rounded() / 1000
+    }
+}
