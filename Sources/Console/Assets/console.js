@@ -404,6 +404,11 @@ $('new-key-done').addEventListener('click', () => {
 
 // ---- API reference ----
 
+// Descriptions mark names with `backticks`: those parts become <code>, the rest plain text.
+function withCode(text) {
+  return String(text).split('`').map((part, index) => (index % 2 === 1 ? el('code', {}, part) : part));
+}
+
 function schemaName(schema) {
   if (!schema) return '–';
   if (schema.$ref) return schema.$ref.split('/').pop();
@@ -422,7 +427,7 @@ async function loadAPI() {
       if (method === 'parameters') continue;
       const body = operation.requestBody && operation.requestBody.content;
       const details = el('dl', {});
-      if (operation.description) details.append(el('dt', {}, 'Description'), el('dd', {}, operation.description));
+      if (operation.description) details.append(el('dt', {}, 'Description'), el('dd', {}, withCode(operation.description)));
       const parameters = (operation.parameters || []).concat(operations.parameters || []);
       if (parameters.length) {
         details.append(el('dt', {}, 'Parameters'), el('dd', {}, parameters.map((p) => `${p.name} (${p.in})`).join(', ')));
@@ -431,14 +436,14 @@ async function loadAPI() {
         details.append(el('dt', {}, 'Body'), el('dd', {}, Object.entries(body).map(([type, content]) => `${type}: ${schemaName(content.schema)}`).join('; ')));
       }
       details.append(el('dt', {}, 'Responses'), el('dd', {}, el('ul', {}, Object.entries(operation.responses || {}).map(([status, answer]) =>
-        el('li', {}, el('strong', {}, status), ` ${answer.description || ''}`)))));
+        el('li', {}, el('strong', {}, status), ' ', withCode(answer.description || ''))))));
       entries.push(el('article', { class: 'endpoint' },
         el('h2', {}, el('span', { class: 'method' }, method.toUpperCase()), ' ', el('code', {}, path)),
-        operation.summary ? el('p', {}, operation.summary) : null, details));
+        operation.summary ? el('p', {}, withCode(operation.summary)) : null, details));
     }
   }
   $('api-reference').replaceChildren(
-    el('p', {}, `${document_.info.title} ${document_.info.version}`, document_.info.description ? ` — ${document_.info.description}` : ''),
+    el('p', {}, `${document_.info.title} ${document_.info.version}`, document_.info.description ? [' — ', withCode(document_.info.description)] : ''),
     ...entries);
 }
 
