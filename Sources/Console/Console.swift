@@ -43,6 +43,11 @@ public final class Console: RequestHandler {
         var response: GatewayResponse
         do {
             if request.arrivedDuringShutdown { throw ConsoleError.gateway(.shuttingDown) }
+            // The host reads at most one byte past the limit, or, when the declared length is
+            // over it, nothing.
+            if (request.declaredBodyLength ?? 0) > limits.maxBodyBytes || (request.body?.count ?? 0) > limits.maxBodyBytes {
+                throw ConsoleError.gateway(.bodyTooLarge(limit: limits.maxBodyBytes))
+            }
             response = try await route(request)
         } catch let error as ConsoleError {
             response = error.response

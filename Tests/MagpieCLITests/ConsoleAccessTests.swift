@@ -187,6 +187,9 @@ import Testing
         }
         let missing = try await Self.send("GET", port: port, "/console/nothing")
         #expect(missing.status == 404 && missing.json["error_type"] as? String == "not_found")
+        let huge = try await Self.send(
+            "POST", port: port, "/console/api/login", json: ["key": String(repeating: "k", count: 70_000)])
+        #expect(huge.status == 413 && huge.json["error_type"] as? String == "body_too_large", "\(huge.body)")
         let wrongMethod = try await Self.send("DELETE", port: port, "/console/api/keys")
         #expect(wrongMethod.status == 405 && wrongMethod.header("Allow") == "GET, POST")
         let script = try await Self.send("GET", port: port, "/console/assets/console.js")
