@@ -55,7 +55,7 @@ struct ModelsView: Encodable {
             return Model(
                 name: model.name, version: summary.map { String($0.release.stable) } ?? model.version, labels: model.labels,
                 state: (gateway.registry.state(of: stableKey) ?? .cold).rawValue,
-                location: model.remote?.endpoint.location ?? ["kind": "local"],
+                location: model.location,
                 health: model.remote.map { ModelList.Summary.Health($0.health) }, fallback: model.fallback,
                 release: summary.map(ReleaseSummary.init), comparison: comparison)
         }

@@ -30,7 +30,7 @@ public struct ServedModel: Sendable {
     }
 
     /// Where the model runs, for `GET /v1/models`.
-    var location: [String: String] {
+    package var location: [String: String] {
         remote?.endpoint.location ?? ["kind": "local"]
     }
 }
