@@ -160,13 +160,8 @@ public final class Console: RequestHandler {
         return (token, session)
     }
 
-    /// The body as a JSON object, as the API reads bodies.
-    static func object(_ request: GatewayRequest) throws(ConsoleError) -> [String: JSONValue] {
-        guard let body = request.body, !body.isEmpty else { throw .invalidRequest("send a JSON object") }
-        guard let type = request.headers[.contentType], Gateway.isJSON(type) else {
-            throw .invalidRequest("send Content-Type: application/json")
-        }
-        guard case .object(let object) = try? JSONParser.parse(body) else { throw .invalidRequest("send a JSON object") }
-        return object
+    /// The body as a JSON object, read as the API reads bodies.
+    func object(_ request: GatewayRequest) throws(ConsoleError) -> [String: JSONValue] {
+        do { return try gateway.parseJSONObject(request) } catch { throw .gateway(error) }
     }
 }

@@ -5,11 +5,11 @@ import Storage
 extension Console {
     /// `POST /console/api/keys {"name", "plan"}`: the new key's secret is in this answer only.
     func createKey(_ request: GatewayRequest, by admin: AdminKey) async throws -> GatewayResponse {
-        let object = try Self.object(request)
-        guard case .string(let name)? = object["name"], !name.trimmingCharacters(in: .whitespaces).isEmpty,
+        let fields = try object(request)
+        guard case .string(let name)? = fields["name"], !name.trimmingCharacters(in: .whitespaces).isEmpty,
             name.count <= 100
         else { throw ConsoleError.invalidRequest("name must be a string of 1 to 100 characters") }
-        guard case .string(let plan)? = object["plan"], !plan.isEmpty else {
+        guard case .string(let plan)? = fields["plan"], !plan.isEmpty else {
             throw ConsoleError.invalidRequest("plan must name a usage plan")
         }
         do {

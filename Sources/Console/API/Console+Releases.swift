@@ -14,16 +14,16 @@ extension Console {
         guard let releases = gateway.releases, let summary = releases.summary(of: model) else {
             throw ConsoleError.notFound("a versioned model named \(model)")
         }
-        let object = request.body == nil ? [:] : try Self.object(request)
+        let fields = request.body == nil ? [:] : try object(request)
         do {
             switch action {
             case "canary":
-                let version = try Self.wholeNumber(object["version"], field: "version")
-                let weight = try Self.wholeNumber(object["weight"], field: "weight")
+                let version = try Self.wholeNumber(fields["version"], field: "version")
+                let weight = try Self.wholeNumber(fields["weight"], field: "weight")
                 _ = try await releases.store.startCanary(
                     model: model, version: version, weight: weight, versions: summary.versions)
             case "promote":
-                let version = try Self.wholeNumber(object["version"], field: "version")
+                let version = try Self.wholeNumber(fields["version"], field: "version")
                 _ = try await releases.store.promote(model: model, version: version, versions: summary.versions)
             case "rollback":
                 _ = try await releases.store.rollBack(model: model, versions: summary.versions)

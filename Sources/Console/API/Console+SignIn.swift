@@ -9,7 +9,7 @@ extension Console {
         try ChangeCheck.sameOrigin(request)
         let client = request.clientAddress ?? "unknown"
         if let seconds = failedLogins.wait(for: client) { throw ConsoleError.tooManyFailedLogins(retryAfterSeconds: seconds) }
-        guard case .string(let secret)? = try Self.object(request)["key"], !secret.isEmpty else {
+        guard case .string(let secret)? = try object(request)["key"], !secret.isEmpty else {
             throw ConsoleError.invalidRequest("send {\"key\": \"ADMIN KEY\"}")
         }
         let key: AdminKey?

@@ -7,18 +7,18 @@ extension Console {
     /// would, with the same checks and errors, and says what it cost. The texts are neither
     /// logged nor kept.
     func classify(_ request: GatewayRequest) async throws -> GatewayResponse {
-        var object = try Self.object(request)
-        guard case .string(let model)? = object.removeValue(forKey: "model"), !model.isEmpty else {
+        var fields = try object(request)
+        guard case .string(let model)? = fields.removeValue(forKey: "model"), !model.isEmpty else {
             throw ConsoleError.invalidRequest("model must name a served model")
         }
         var version: String?
-        switch object.removeValue(forKey: "version") {
+        switch fields.removeValue(forKey: "version") {
         case nil, .null?: break
         case .string(let pinned)? where !pinned.isEmpty: version = pinned
         case let other?: throw ConsoleError.invalidRequest("version must be a version number as a string, not \(other.typeName)")
         }
         do {
-            return ConsoleJSON.response(TrialView(try await gateway.trial(model: model, payload: object, version: version)))
+            return ConsoleJSON.response(TrialView(try await gateway.trial(model: model, payload: fields, version: version)))
         } catch let error as GatewayError {
             throw ConsoleError.gateway(error)
         }

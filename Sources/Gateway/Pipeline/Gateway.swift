@@ -426,7 +426,7 @@ public final class Gateway: Sendable {
     }
 
     /// The body, present, within the size limit and declared JSON.
-    func checkedBody(_ request: GatewayRequest, missing: GatewayError) throws(GatewayError) -> [UInt8] {
+    private func checkedBody(_ request: GatewayRequest, missing: GatewayError) throws(GatewayError) -> [UInt8] {
         guard let body = request.body, !body.isEmpty else { throw missing }
         guard body.count <= limits.maxBodyBytes else { throw .bodyTooLarge(limit: limits.maxBodyBytes) }
         let contentType = request.headers[.contentType]
@@ -434,7 +434,9 @@ public final class Gateway: Sendable {
         return body
     }
 
-    private func parseJSONObject(_ request: GatewayRequest) throws(GatewayError) -> [String: JSONValue] {
+    /// The body as a JSON object, with the API's checks and errors (missing, too large, not
+    /// JSON, malformed); the console reads its bodies through it too.
+    package func parseJSONObject(_ request: GatewayRequest) throws(GatewayError) -> [String: JSONValue] {
         try JSON.parseObject(try checkedBody(request, missing: .invalidRequest("request body is missing; send a JSON object")))
     }
 
