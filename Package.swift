@@ -5,26 +5,7 @@ let package = Package(
     name: "magpie",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "magpie", targets: ["magpie"]),
-        .library(name: "Digests", targets: ["Digests"]),
-        .library(name: "JSONValues", targets: ["JSONValues"]),
-        .library(name: "TextFeatures", targets: ["TextFeatures"]),
-        .library(name: "Classifiers", targets: ["Classifiers"]),
-        .library(name: "Storage", targets: ["Storage"]),
-        .library(name: "ModelRuntime", targets: ["ModelRuntime"]),
-        .library(name: "Gateway", targets: ["Gateway"]),
-        .library(name: "GatewayHost", targets: ["GatewayHost"]),
-        .library(name: "Console", targets: ["Console"]),
-        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
-        .library(name: "LambdaPackaging", targets: ["LambdaPackaging"]),
-        .library(name: "ContainerPackaging", targets: ["ContainerPackaging"]),
-        .library(name: "LoadTesting", targets: ["LoadTesting"]),
-        .library(name: "Encoders", targets: ["Encoders"]),
-        .library(name: "AWSClient", targets: ["AWSClient"]),
-        .library(name: "RemoteModels", targets: ["RemoteModels"]),
-        .library(name: "Releases", targets: ["Releases"]),
-        .library(name: "Retraining", targets: ["Retraining"]),
-        .library(name: "FineTuning", targets: ["FineTuning"]),
+        .executable(name: "magpie", targets: ["magpie"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -45,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
@@ -66,7 +49,10 @@ let package = Package(
                 "Releases",
                 "RemoteModels",
                 "Retraining",
+                "ServerAssembly",
                 "Storage",
+                "StorageBackends",
+                "StorageSQLite",
                 "TextFeatures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -90,16 +76,16 @@ let package = Package(
                 "ModelRuntime",
                 "Releases",
                 "Storage",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
             name: "Console",
             dependencies: [
                 "Digests", "Gateway", "JSONValues", "ModelRuntime", "Releases", "Storage",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [
@@ -144,28 +130,55 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
-        .target(name: "ModelRuntime", dependencies: ["Classifiers", "Encoders"]),
+        .target(
+            name: "ModelRuntime", dependencies: ["Classifiers", "Encoders", .product(name: "Clocks", package: "swift-clocks")]),
         .target(name: "FineTuning", dependencies: ["Classifiers", "COpenBLAS", "Encoders"]),
         .target(
             name: "Releases",
             dependencies: [
-                "Storage", .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "Storage", .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
             name: "RemoteModels",
             dependencies: [
-                "AWSClient", "Classifiers", "JSONValues", "ModelRuntime",
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                "AWSClient", "Classifiers", "JSONValues", "ModelRuntime", .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]),
         .target(
-            name: "Storage",
+            name: "ServerAssembly",
             dependencies: [
-                "AWSClient", "Digests", "JSONValues", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
-        ),
+                "Classifiers", "Gateway", "GatewayHost", "ModelRuntime", "Releases", "RemoteModels", "Retraining", "Storage",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Yams", package: "Yams"),
+            ]),
+        .testTarget(
+            name: "ServerAssemblyTests",
+            dependencies: [
+                "Gateway", "MagpieTestSupport", "ModelRuntime", "Releases", "ServerAssembly", "Storage",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(name: "Storage", dependencies: ["Digests", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "StorageSQLite",
+            dependencies: [
+                "Storage", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
+        .target(
+            name: "StoragePostgreSQL",
+            dependencies: [
+                "Storage", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
+        .target(
+            name: "StorageDynamoDB",
+            dependencies: ["AWSClient", "JSONValues", "Storage", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "StorageBackends",
+            dependencies: [
+                "Storage", "StorageDynamoDB", "StoragePostgreSQL", "StorageSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "Digests", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "AWSClient",
@@ -175,7 +188,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         .target(name: "JSONValues"),
-        .target(name: "TextFeatures", dependencies: ["JSONValues"]),
+        .target(name: "TextFeatures"),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "CGlibcCompatibility"),
@@ -188,7 +201,8 @@ let package = Package(
         .executableTarget(
             name: "GatewayBenchmarks",
             dependencies: [
-                "Gateway", "ModelRuntime", "Storage", "Classifiers", .product(name: "Logging", package: "swift-log"),
+                "Gateway", "ModelRuntime", "Storage", "StorageSQLite", "Classifiers",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Benchmarks/GatewayBenchmarks"),
@@ -204,7 +218,8 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "Gateway", "Storage", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "Console", "Gateway", "Storage", .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
         .testTarget(name: "ContainerPackagingTests", dependencies: ["ContainerPackaging", "Digests", "MagpieTestSupport"]),
         .testTarget(
@@ -218,7 +233,11 @@ let package = Package(
             name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
         .testTarget(
-            name: "StorageTests", dependencies: ["Storage", "MagpieTestSupport", .product(name: "Logging", package: "swift-log")]),
+            name: "StorageTests",
+            dependencies: [
+                "Storage", "StorageBackends", "StorageDynamoDB", "StoragePostgreSQL", "StorageSQLite", "MagpieTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
         .testTarget(
             name: "FineTuningTests",
@@ -242,7 +261,7 @@ let package = Package(
         .testTarget(
             name: "LambdaPackagingTests",
             dependencies: [
-                "LambdaPackaging", "Classifiers", "MagpieTestSupport", .product(name: "Yams", package: "Yams"),
+                "LambdaPackaging", "LambdaRuntime", "Classifiers", "MagpieTestSupport", .product(name: "Yams", package: "Yams"),
             ]),
         .testTarget(
             name: "LoadTestingTests",
@@ -264,23 +283,30 @@ let package = Package(
             ]),
         .testTarget(
             name: "ReleasesTests",
-            dependencies: ["Releases", "Storage", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ModelRuntimeTests", dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport"]),
+            dependencies: [
+                "Releases", "Storage", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]),
+        .testTarget(
+            name: "ModelRuntimeTests",
+            dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport", .product(name: "Clocks", package: "swift-clocks")]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "GatewayHost", "JSONValues", "ModelRuntime", "Storage", "Classifiers", "Encoders",
+                "Gateway", "GatewayHost", "JSONValues", "ModelRuntime", "Storage", "StorageSQLite", "Classifiers", "Encoders",
                 "MagpieTestSupport",
                 "Releases",
                 "RemoteModels",
+                "ServerAssembly",
+                .product(name: "Metrics", package: "swift-metrics"),
                 "AWSClient",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Clocks", package: "swift-clocks"),
             ]
         ),
         .testTarget(
             name: "MagpieCLITests",
             dependencies: [
-                "magpie", "AWSClient", "Classifiers", "Storage", "MagpieTestSupport",
+                "magpie", "AWSClient", "Classifiers", "Storage", "StorageBackends", "StorageSQLite", "MagpieTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
     ],

@@ -24,6 +24,7 @@ BARE = os.path.join(ROOT, ".build/release/BareServer")
 BARE_DYNAMIC = os.path.join(ROOT, ".build/dynamic/release/BareServer")
 DURATION = os.environ.get("DURATION", "10s")
 COLD_RUNS = int(os.environ.get("COLD_RUNS", "9"))
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
 TEXT = "you are a stupid bitch and i hate you"
 SERVER_CORE, CLIENT_CORE = "0", "1"
 
@@ -102,15 +103,20 @@ def post_lua(directory, key=None):
     return path
 
 
+def bench_key(magpie, env):
+    """A key on a plan no benchmark can exhaust, in the database `env` names."""
+    subprocess.run([magpie, "plans", "create", "--name", "bench", "--quota", "1000000000/month", "--rate", "1000000000",
+                    "--burst", "1000000000"], env={**os.environ, **env}, check=True, capture_output=True)
+    return subprocess.run([magpie, "keys", "create", "--name", "bench", "--plan", "bench"], env={**os.environ, **env},
+                          check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+
+
 def main():
     work = tempfile.mkdtemp(prefix="magpie-bench-")
     results = {}
     try:
         env = {"MAGPIE_DATABASE": os.path.join(work, "magpie.sqlite")}
-        subprocess.run([MAGPIE, "plans", "create", "--name", "bench", "--quota", "1000000000/month", "--rate", "1000000000",
-                        "--burst", "1000000000"], env={**os.environ, **env}, check=True, capture_output=True)
-        key = subprocess.run([MAGPIE, "keys", "create", "--name", "bench", "--plan", "bench"], env={**os.environ, **env},
-                             check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        key = bench_key(MAGPIE, env)
         keyed_lua, open_lua = post_lua(work, key), post_lua(work)
         body = json.dumps({"text": TEXT})
         headers = {"Content-Type": "application/json", "x-api-key": key}
@@ -147,6 +153,18 @@ def main():
         results["magpie_infer_16"] = wrk(18201, "/v1/infer/hate-speech", 16, keyed_lua)
         results["magpie_infer_1"] = wrk(18201, "/v1/infer/hate-speech", 1, keyed_lua)
         results["magpie_rss_mb"] = resident_mb(magpie)
+        # Keyed infer against a bare server's POST that decodes the same body, in alternating
+        # rounds with both servers up, so the machine's drift falls on both alike.
+        bare = start([BARE, "18202"])
+        wait_for(18202, "POST", "/v1/infer/hate-speech", body, {"Content-Type": "application/json"})
+        pairs = []
+        for _ in range(ROUNDS):
+            keyed = wrk(18201, "/v1/infer/hate-speech", 16, keyed_lua)
+            bare_post = wrk(18202, "/v1/infer/hate-speech", 16, open_lua)
+            pairs.append((keyed["rps"], bare_post["rps"]))
+        stop(bare)
+        results["keyed_vs_bare_post_rounds"] = pairs
+        results["keyed_vs_bare_post"] = statistics.median(keyed / bare for keyed, bare in pairs)
         stop(magpie)
 
         bare = start([BARE, "18202"])
@@ -169,6 +187,9 @@ def main():
     rows = [
         ("(a) keyed infer vs no-op route, same server (req/s)", r["magpie_infer_16"]["rps"], "magpie /health",
          r["magpie_noop"]["rps"], r["magpie_infer_16"]["rps"] / r["magpie_noop"]["rps"], "target >= 0.70"),
+        ("    keyed infer vs bare POST, median of rounds", statistics.median(k for k, _ in r["keyed_vs_bare_post_rounds"]),
+         "bare POST infer", statistics.median(b for _, b in r["keyed_vs_bare_post_rounds"]), r["keyed_vs_bare_post"],
+         "target >= 0.5"),
         ("(b) keyed infer vs FastAPI + scikit-learn (req/s)", r["magpie_infer_16"]["rps"], "FastAPI infer",
          r["python_16"]["rps"], r["magpie_infer_16"]["rps"] / r["python_16"]["rps"], "target >= 15"),
         ("    no-op route vs bare Hummingbird (req/s)", r["magpie_noop"]["rps"], "bare GET /", r["bare_16"]["rps"],

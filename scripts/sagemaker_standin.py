@@ -14,7 +14,7 @@ with a real Magpie model: each call is forwarded to a running `magpie serve`'s
 and tests steer it at run time with POST /_standin (JSON): {"fail_next": N, "status": 424,
 "message": "..."} makes the next N calls fail with a ModelError (424, the container's message
 in OriginalMessage) or with HTTP 503 ServiceUnavailable; {"latency_ms": MS}, {"cold": true}
-(cold now), {"down": true} (close connections without answering); GET /_standin reports counts.
+(cold now, for --cold-for seconds or "cold_for"), {"down": true} (close connections without answering); GET /_standin reports counts.
 
 Prints one JSON line {"endpoint", "access_key_id", "secret_access_key", "region"} and serves
 until standard input closes (or forever with --forever, for benchmarks).
@@ -148,7 +148,7 @@ def steer():
         if "latency_ms" in settings:
             state["latency_ms"] = float(settings["latency_ms"])
         if settings.get("cold"):
-            state["warm_at"] = time.monotonic() + arguments.cold_for
+            state["warm_at"] = time.monotonic() + float(settings.get("cold_for", arguments.cold_for))
         if "down" in settings:
             state["down"] = bool(settings["down"])
     return {"ok": True}

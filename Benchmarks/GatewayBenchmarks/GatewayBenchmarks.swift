@@ -5,6 +5,7 @@ import HTTPTypes
 import Logging
 import ModelRuntime
 import Storage
+import StorageSQLite
 
 /// Times the request pipeline without HTTP, one stage at a time, so a slow serving figure can
 /// be traced to the stage that costs it: the quota write alone, then `Gateway.handle` for the
@@ -29,8 +30,8 @@ enum GatewayBenchmarks {
 
         let entries = try ModelCatalog.discover(in: arguments[1])
         let registry = try ModelRegistry(deployments: entries.map(\.deployment))
-        let models = entries.map { ServedModel(name: $0.deployment.name, manifest: $0.manifest) }
-        let model = entries[0].deployment.name
+        let models = entries.compactMap { entry in entry.manifest.map { ServedModel(name: entry.deployment.name, manifest: $0) } }
+        let model = entries[0].deployment.key
         let silent = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let keyed = Gateway(registry: registry, models: models, store: store, logger: silent)
         let open = Gateway(registry: registry, models: models, store: nil, logger: silent)
@@ -38,7 +39,7 @@ enum GatewayBenchmarks {
         let body = Array(#"{"text": "you are a stupid bitch and i hate you"}"#.utf8)
         let health = GatewayRequest(method: .get, path: "/health")
         let infer = GatewayRequest(
-            method: .post, path: "/v1/infer/\(model)",
+            method: .post, path: "/v1/infer/\(model.name)",
             headers: [.contentType: "application/json", HTTPField.Name("x-api-key")!: secret],
             body: body)
 
@@ -78,7 +79,8 @@ enum GatewayBenchmarks {
             _ = try sortedEncoder.encode(["category": "Offensive Language"])
         }
         report["classify_us"] = try await microseconds {
-            _ = try await registry.withModel(model) { try $0.classify(["you are a stupid bitch and i hate you"]) }
+            _ = try await registry.classify(
+                ["you are a stupid bitch and i hate you"], with: model, context: InvocationContext(requestID: "bench"))
         }
         for concurrency in [1, 16] {
             report["quota_write_us_c\(concurrency)"] = try await microseconds(concurrency: concurrency) {

@@ -5,8 +5,9 @@ import JSONValues
 import Logging
 import Storage
 
-/// The web console at `/console`, in front of the gateway: its pages and its JSON calls are
-/// answered here, every other path by the gateway. Operators sign in with admin keys
+/// The web console at `/console`, mounted in the gateway: its pages and its JSON calls are
+/// answered here, inside the gateway's envelope (request ids, body limit, metrics, the log
+/// line), and every other path by the gateway's API. Operators sign in with admin keys
 /// (`magpie keys create --admin`); the pages are static files compiled into the binary and
 /// draw everything from the calls under `/console/api/`.
 public final class Console: RequestHandler {
@@ -25,121 +26,90 @@ public final class Console: RequestHandler {
     public init(gateway: Gateway, store: any KeyStore, secureCookies: Bool, logger: Logger) {
         self.gateway = gateway
         self.store = store
-        self.sessions = ConsoleSessions()
+        self.sessions = ConsoleSessions(clock: gateway.clock)
         self.cookie = SessionCookie(secure: secureCookies)
         self.failedLogins = FailedKeyLimiter(
-            burst: gateway.limits.failedKeyBurst, perMinute: gateway.limits.failedKeysPerMinute)
+            burst: gateway.limits.failedKeyBurst, perMinute: gateway.limits.failedKeysPerMinute, clock: gateway.clock)
         self.logger = logger
     }
 
-    static let prefix = "/console"
-
     public func handle(_ request: GatewayRequest) async -> GatewayResponse {
-        guard request.path == Self.prefix || request.path.hasPrefix(Self.prefix + "/") else {
-            return await gateway.handle(request)
-        }
-        let clock = ContinuousClock()
-        let start = clock.now
-        var response: GatewayResponse
-        do {
-            if request.arrivedDuringShutdown { throw ConsoleError.gateway(.shuttingDown) }
-            // The host reads at most one byte past the limit, or, when the declared length is
-            // over it, nothing.
-            if (request.declaredBodyLength ?? 0) > limits.maxBodyBytes || (request.body?.count ?? 0) > limits.maxBodyBytes {
-                throw ConsoleError.gateway(.bodyTooLarge(limit: limits.maxBodyBytes))
-            }
-            response = try await route(request)
-        } catch let error as ConsoleError {
-            response = error.response
-        } catch let error as GatewayError {
-            response = error.response
-        } catch {
-            logger.error("console call failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
-            response = GatewayError.internalError.response
-        }
-        SecurityHeaders.apply(to: &response.headers)
-        // Like the gateway's request lines; bodies (keys, texts) are never logged.
-        logger.info(
-            "console request",
-            metadata: [
-                "method": "\(request.method.rawValue)", "path": "\(request.path)", "status": "\(response.status.code)",
-                "duration_ms": "\(Gateway.milliseconds(start.duration(to: clock.now)))",
-            ])
-        return response
+        await gateway.handle(request, mounted: self)
     }
 
-    private func route(_ request: GatewayRequest) async throws -> GatewayResponse {
-        let segments = request.path.split(separator: "/").dropFirst().map(String.init)
-        let method = request.method
-        switch segments.joined(separator: "/") {
-        case "":
-            try Self.allow(method, [.get])
+    /// The console's paths, for the router the API uses too.
+    enum Target: Sendable {
+        case page, signIn, signOut, session, models, traffic, keys, trial
+        case asset(String)
+        case release(model: String, action: String)
+        case revokeKey(String)
+    }
+
+    static let routes = RouteTable<Target>([
+        .init("/console", [.get]) { _ in .page },
+        .init("/console/api/login", [.post]) { _ in .signIn },
+        .init("/console/api/logout", [.post]) { _ in .signOut },
+        .init("/console/api/session", [.get]) { _ in .session },
+        .init("/console/api/models", [.get]) { _ in .models },
+        .init("/console/api/traffic", [.get]) { _ in .traffic },
+        .init("/console/api/keys", [.get, .post]) { _ in .keys },
+        .init("/console/api/try", [.post]) { _ in .trial },
+        .init("/console/assets/{name}", [.get]) { .asset($0[0]) },
+        .init("/console/api/models/{model}/{action}", [.post]) { .release(model: $0[0], action: $0[1]) },
+        .init("/console/api/keys/{key}/revoke", [.post]) { .revokeKey($0[0]) },
+    ])
+
+    func route(_ request: GatewayRequest) async throws -> GatewayResponse {
+        let target: Target
+        do {
+            target = try Self.routes.match(method: request.method, path: request.path)
+        } catch {
+            switch error {
+            case .notFound: throw ConsoleError.notFound(request.path)
+            case .methodNotAllowed(let allowed): throw ConsoleError.methodNotAllowed(allowed)
+            }
+        }
+        switch target {
+        case .page:
             return ConsolePage.index
-        case "api/login":
-            try Self.allow(method, [.post])
+        case .asset(let name):
+            guard let asset = ConsolePage.asset(named: name) else { throw ConsoleError.notFound(request.path) }
+            return asset
+        case .signIn:
             return try await signIn(request)
-        case "api/logout":
-            try Self.allow(method, [.post])
-            let (token, session) = try await signedIn(request)
-            try ChangeCheck.token(request, expected: session.csrfToken)
+        case .session:
+            let (_, session) = try await signedIn(request)
+            return ConsoleJSON.response(SessionView(session))
+        case .models:
+            _ = try await signedIn(request)
+            return ConsoleJSON.response(ModelsView(gateway))
+        case .traffic:
+            _ = try await signedIn(request)
+            return ConsoleJSON.response(TrafficView(gateway.traffic.series()))
+        case .keys where request.method != .post:
+            _ = try await signedIn(request)
+            return ConsoleJSON.response(try await KeysView.load(from: store))
+        case .signOut, .keys, .trial, .release, .revokeKey:
+            return try await change(target, request)
+        }
+    }
+
+    /// The calls that change something: each needs the session's CSRF token.
+    private func change(_ target: Target, _ request: GatewayRequest) async throws -> GatewayResponse {
+        let (token, session) = try await signedIn(request)
+        try ChangeCheck.token(request, expected: session.csrfToken)
+        switch target {
+        case .signOut:
             sessions.close(token)
             var response = GatewayResponse(status: .noContent)
             response.headers[.setCookie] = cookie.clear()
             return response
-        case "api/session":
-            try Self.allow(method, [.get])
-            let (_, session) = try await signedIn(request)
-            return ConsoleJSON.response(SessionView(session))
-        case "api/models":
-            try Self.allow(method, [.get])
-            _ = try await signedIn(request)
-            return ConsoleJSON.response(ModelsView(gateway))
-        case "api/traffic":
-            try Self.allow(method, [.get])
-            _ = try await signedIn(request)
-            return ConsoleJSON.response(TrafficView(gateway.traffic.series()))
-        case "api/keys":
-            try Self.allow(method, [.get, .post])
-            let (_, session) = try await signedIn(request)
-            if method == .get { return ConsoleJSON.response(try await KeysView.load(from: store)) }
-            try ChangeCheck.token(request, expected: session.csrfToken)
-            return try await createKey(request, by: session.adminKey)
-        case "api/try":
-            try Self.allow(method, [.post])
-            let (_, session) = try await signedIn(request)
-            try ChangeCheck.token(request, expected: session.csrfToken)
-            return try await classify(request)
-        default:
-            return try await routeWithParameter(segments, request)
-        }
-    }
-
-    /// The paths with a parameter: an asset's name, a model's or a key's.
-    private func routeWithParameter(_ segments: [String], _ request: GatewayRequest) async throws -> GatewayResponse {
-        let method = request.method
-        if segments.count == 2, segments[0] == "assets" {
-            try Self.allow(method, [.get])
-            guard let asset = ConsolePage.asset(named: segments[1]) else { throw ConsoleError.notFound(request.path) }
-            return asset
-        }
-        if segments.count == 4, segments[0] == "api", segments[1] == "models" {
-            try Self.allow(method, [.post])
-            let (_, session) = try await signedIn(request)
-            try ChangeCheck.token(request, expected: session.csrfToken)
-            return try await changeRelease(model: segments[2], action: segments[3], request, by: session.adminKey)
-        }
-        if segments.count == 4, segments[0] == "api", segments[1] == "keys", segments[3] == "revoke" {
-            try Self.allow(method, [.post])
-            let (_, session) = try await signedIn(request)
-            try ChangeCheck.token(request, expected: session.csrfToken)
-            return try await revokeKey(segments[2], by: session.adminKey)
-        }
-        throw ConsoleError.notFound(request.path)
-    }
-
-    static func allow(_ method: HTTPRequest.Method, _ allowed: [HTTPRequest.Method]) throws(ConsoleError) {
-        guard allowed.contains(method) || (method == .head && allowed.contains(.get)) else {
-            throw .methodNotAllowed(allowed)
+        case .keys: return try await createKey(request, by: session.adminKey)
+        case .trial: return try await classify(request)
+        case .release(let model, let action):
+            return try await changeRelease(model: model, action: action, request, by: session.adminKey)
+        case .revokeKey(let key): return try await revokeKey(key, by: session.adminKey)
+        default: throw ConsoleError.notFound(request.path)
         }
     }
 
@@ -162,6 +132,6 @@ public final class Console: RequestHandler {
 
     /// The body as a JSON object, read as the API reads bodies.
     func object(_ request: GatewayRequest) throws(ConsoleError) -> [String: JSONValue] {
-        do { return try gateway.parseJSONObject(request) } catch { throw .gateway(error) }
+        do { return try RequestBody.object(request) } catch { throw .gateway(error) }
     }
 }

@@ -7,6 +7,11 @@ public func sha256Hex(_ data: some DataProtocol) -> String {
     lowercaseHex(SHA256.hash(data: data))
 }
 
+/// The 32 bytes of the SHA-256 of some bytes, for fingerprints that keep a prefix of them.
+public func sha256(_ data: some DataProtocol) -> [UInt8] {
+    Array(SHA256.hash(data: data))
+}
+
 /// Bytes as lowercase hex, written digit by digit. `String(format: "%02x")` per byte cost
 /// 100 µs per key lookup, and the first call in a process sets up a locale that a serving
 /// process would pay on its cold start.

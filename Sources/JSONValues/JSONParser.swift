@@ -18,9 +18,9 @@ public struct JSONParser {
         public init(reason: String) { self.reason = reason }
     }
 
-    private let bytes: [UInt8]
-    private var position = 0
-    private var depth = 0
+    let bytes: [UInt8]
+    var position = 0
+    var depth = 0
 
     /// Parses one JSON value filling all of `bytes` (whitespace around it allowed). `bytes`
     /// must be valid UTF-8; the caller checks, so that invalid UTF-8 gets its own error.
@@ -33,11 +33,11 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
-    private mutating func value() throws(Failure) -> JSONValue {
+    mutating func value() throws(Failure) -> JSONValue {
         guard position < bytes.count else { throw failure("unexpected end of input; expected a value") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try object()
@@ -51,7 +51,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func object() throws(Failure) -> JSONValue {
+    mutating func object() throws(Failure) -> JSONValue {
         try enterContainer()
         position += 1
         var members: [String: JSONValue] = [:]
@@ -80,7 +80,7 @@ public struct JSONParser {
         return .object(members)
     }
 
-    private mutating func array() throws(Failure) -> JSONValue {
+    mutating func array() throws(Failure) -> JSONValue {
         try enterContainer()
         position += 1
         var elements: [JSONValue] = []
@@ -100,107 +100,13 @@ public struct JSONParser {
         return .array(elements)
     }
 
-    private mutating func enterContainer() throws(Failure) {
+    mutating func enterContainer() throws(Failure) {
         depth += 1
         guard depth <= Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth) levels") }
     }
 
-    /// A string starting at the opening quote. Runs without escapes are copied as they are.
-    private mutating func string() throws(Failure) -> String {
-        position += 1
-        var decoded: [UInt8] = []
-        var runStart = position
-        while position < bytes.count {
-            let byte = bytes[position]
-            switch byte {
-            case UInt8(ascii: "\""):
-                let text: String
-                if decoded.isEmpty {
-                    text = String(decoding: bytes[runStart..<position], as: UTF8.self)
-                } else {
-                    decoded.append(contentsOf: bytes[runStart..<position])
-                    text = String(decoding: decoded, as: UTF8.self)
-                }
-                position += 1
-                return text
-            case UInt8(ascii: "\\"):
-                decoded.append(contentsOf: bytes[runStart..<position])
-                try escape(into: &decoded)
-                runStart = position
-            case 0..<0x20:
-                throw failure("unescaped control character U+\(hex4(UInt16(byte))) in a string")
-            default:
-                position += 1
-            }
-        }
-        throw failure("unexpected end of input inside a string")
-    }
-
-    /// One escape sequence, from its backslash, appended as UTF-8.
-    private mutating func escape(into decoded: inout [UInt8]) throws(Failure) {
-        position += 1
-        guard position < bytes.count else { throw failure("unexpected end of input inside a string") }
-        let simple: UInt8? =
-            switch bytes[position] {
-            case UInt8(ascii: "\""): UInt8(ascii: "\"")
-            case UInt8(ascii: "\\"): UInt8(ascii: "\\")
-            case UInt8(ascii: "/"): UInt8(ascii: "/")
-            case UInt8(ascii: "b"): 0x08
-            case UInt8(ascii: "f"): 0x0C
-            case UInt8(ascii: "n"): 0x0A
-            case UInt8(ascii: "r"): 0x0D
-            case UInt8(ascii: "t"): 0x09
-            default: nil
-            }
-        if let simple {
-            decoded.append(simple)
-            position += 1
-            return
-        }
-        guard bytes[position] == UInt8(ascii: "u") else { throw failure("invalid escape \\\(describeCurrent())") }
-        let escapeStart = position - 1
-        let unit = try hexUnit()
-        let scalar: Unicode.Scalar?
-        switch unit {
-        case 0xD800...0xDBFF:
-            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
-            else { throw failure("unpaired UTF-16 surrogate \\u\(hex4(unit))", at: escapeStart) }
-            position += 1
-            let low = try hexUnit()
-            guard (0xDC00...0xDFFF).contains(low) else {
-                throw failure("unpaired UTF-16 surrogate \\u\(hex4(unit))", at: escapeStart)
-            }
-            scalar = Unicode.Scalar(0x10000 + (UInt32(unit - 0xD800) << 10) + UInt32(low - 0xDC00))
-        case 0xDC00...0xDFFF:
-            throw failure("unpaired UTF-16 surrogate \\u\(hex4(unit))", at: escapeStart)
-        default:
-            scalar = Unicode.Scalar(unit)
-        }
-        guard let scalar else { throw failure("invalid escape", at: escapeStart) }
-        decoded.append(contentsOf: UTF8.encode(scalar)!)
-    }
-
-    /// The four hex digits after `\u`, with `position` on the `u`.
-    private mutating func hexUnit() throws(Failure) -> UInt16 {
-        position += 1
-        var unit: UInt16 = 0
-        for _ in 0..<4 {
-            guard position < bytes.count else { throw failure("unexpected end of input inside a \\u escape") }
-            let digit: UInt8
-            switch bytes[position] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = bytes[position] - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = bytes[position] - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = bytes[position] - UInt8(ascii: "A") + 10
-            default: throw failure("unexpected \(describeCurrent()) in a \\u escape; expected a hex digit")
-            }
-            unit = unit << 4 | UInt16(digit)
-            position += 1
-        }
-        return unit
-    }
-
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, finite as a Double.
-    private mutating func number() throws(Failure) -> Double {
+    mutating func number() throws(Failure) -> Double {
         let start = position
         _ = consume(UInt8(ascii: "-"))
         if consume(UInt8(ascii: "0")) {
@@ -222,14 +128,14 @@ public struct JSONParser {
         return number
     }
 
-    private mutating func digits(after what: String) throws(Failure) {
+    mutating func digits(after what: String) throws(Failure) {
         guard position < bytes.count, isDigit(bytes[position]) else {
             throw failure("unexpected \(describeCurrent()) after \(what); expected a digit")
         }
         while position < bytes.count, isDigit(bytes[position]) { position += 1 }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(Failure) -> JSONValue {
+    mutating func literal(_ word: StaticString, _ value: JSONValue) throws(Failure) -> JSONValue {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         guard position + expected.count <= bytes.count, bytes[position..<position + expected.count].elementsEqual(expected)
         else { throw failure("unexpected \(describeCurrent()); expected a value") }
@@ -237,7 +143,7 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): position += 1
@@ -246,19 +152,19 @@ public struct JSONParser {
         }
     }
 
-    private mutating func consume(_ byte: UInt8) -> Bool {
+    mutating func consume(_ byte: UInt8) -> Bool {
         guard position < bytes.count, bytes[position] == byte else { return false }
         position += 1
         return true
     }
 
-    private func isDigit(_ byte: UInt8) -> Bool {
+    func isDigit(_ byte: UInt8) -> Bool {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 
     /// The character at `position` as a message shows it: printable ASCII quoted, the rest as
     /// a code point, so a message never carries raw control characters.
-    private func describeCurrent() -> String {
+    func describeCurrent() -> String {
         guard position < bytes.count else { return "end of input" }
         let byte = bytes[position]
         if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
@@ -266,11 +172,11 @@ public struct JSONParser {
         return "a non-ASCII character"
     }
 
-    private func failure(_ reason: String, at offset: Int? = nil) -> Failure {
+    func failure(_ reason: String, at offset: Int? = nil) -> Failure {
         Failure(reason: "\(reason) at byte \(offset ?? position)")
     }
 
-    private func hex4(_ value: UInt16) -> String {
+    func hex4(_ value: UInt16) -> String {
         let digits = String(value, radix: 16, uppercase: true)
         return String(repeating: "0", count: 4 - digits.count) + digits
     }

@@ -53,11 +53,18 @@ extension SAMTemplate {
                     PayloadFormatVersion: "2.0"
         """
 
+    /// API Gateway's own `5xx` metric is named by the API's id, so an alarm on it would depend
+    /// on the API, which depends on the live alias, whose update policy names the deployment
+    /// group that lists the alarm: a cycle CloudFormation refuses. So the function counts its 5xx
+    /// answers itself, named by the function's name, which comes from parameters (the names are
+    /// `LambdaRuntime`'s `ServerErrorMetric`'s; a test holds the two together). The 5xx that API
+    /// Gateway makes when the function fails or times out are the live alias's `Errors`, which
+    /// `FunctionErrorAlarm` watches.
     static let httpErrorAlarm = rollbackAlarm(
         "ApiServerErrorAlarm", suffix: "api-5xx",
         description:
-            "Answers with a 5xx status (a model that fails to load, a crashed runtime); rolls a canary deployment back.",
-        namespace: "AWS/ApiGateway", metric: "5xx", dimensions: [("ApiId", "!Ref Api"), ("Stage", "v1")])
+            "Answers with a 5xx status (a model that fails to load, an upstream that is down), counted by the function; rolls a canary deployment back.",
+        namespace: "Magpie", metric: "ServerErrors", dimensions: [("FunctionName", #"!Sub "${AppName}-${Environment}""#)])
 
     static let httpOutputs = """
           InferUrl:

@@ -6,10 +6,14 @@ import Releases
 /// `magpie serve` runs: same routes, payloads, validation, CORS and errors.
 public struct APIGatewayHandler: LambdaHandler {
     let gateway: Gateway
+    let serverErrors: ServerErrorMetric?
     static let amazonTraceHeader = HTTPField.Name("X-Amzn-Trace-Id")!
 
-    public init(gateway: Gateway) {
+    /// - Parameter serverErrors: where 5xx answers are counted for the canary's alarm; nil
+    ///   outside Lambda, where no CloudWatch reads the lines.
+    public init(gateway: Gateway, serverErrors: ServerErrorMetric? = nil) {
         self.gateway = gateway
+        self.serverErrors = serverErrors
     }
 
     public func handle(_ invocation: Invocation) async throws -> [UInt8] {
@@ -23,6 +27,8 @@ public struct APIGatewayHandler: LambdaHandler {
         if let traceID = invocation.traceID, !traceID.isEmpty, request.headers[Self.amazonTraceHeader] == nil {
             request.headers[Self.amazonTraceHeader] = traceID
         }
-        return APIGatewayAdapter.response(await gateway.handle(request), format: event.format)
+        let response = await gateway.handle(request)
+        serverErrors?.record(status: response.status.code)
+        return APIGatewayAdapter.response(response, format: event.format)
     }
 }

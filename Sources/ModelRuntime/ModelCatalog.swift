@@ -8,17 +8,24 @@ import Foundation
 /// before versions) is version 1, and may hold versions from 2 on beside its files, as
 /// retraining publishes them.
 public enum ModelCatalog {
-    /// A discovered artifact: how to serve it and what it is.
+    /// A served model as found at start: how to serve it and what it is. An artifact's
+    /// manifest is read now; its weights load on first use. A remote model has neither
+    /// manifest nor folder.
     public struct Entry: Sendable {
         public var deployment: ModelDeployment
-        public var manifest: ModelManifest
+        public var manifest: ModelManifest?
         /// The model's folder, which holds its versions (new ones appear there).
-        public var folder: String
+        public var folder: String?
 
-        public init(deployment: ModelDeployment, manifest: ModelManifest, folder: String) {
+        public init(deployment: ModelDeployment, manifest: ModelManifest?, folder: String?) {
             self.deployment = deployment
             self.manifest = manifest
             self.folder = folder
+        }
+
+        /// A model on another server, described by its deployment alone.
+        public init(remote deployment: ModelDeployment) {
+            self.init(deployment: deployment, manifest: nil, folder: nil)
         }
     }
 

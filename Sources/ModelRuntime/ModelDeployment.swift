@@ -36,9 +36,9 @@ public struct ModelDeployment: Sendable, Equatable {
         self.maxQueue = max(0, maxQueue)
     }
 
-    /// The name the registry serves this deployment under: `NAME@VERSION` for a version of a
-    /// local model, so each version loads, idles and queues on its own; `NAME` for a remote one.
-    public var registryKey: String { version.map { "\(name)@\($0)" } ?? name }
+    /// What the registry serves this deployment under: each version of a local model loads,
+    /// idles and queues on its own.
+    public var key: ModelKey { ModelKey(name, version: version) }
 }
 
 /// Where a model is in its lifecycle.

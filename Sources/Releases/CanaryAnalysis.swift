@@ -12,15 +12,30 @@ public enum CanaryAnalysis {
         case pass(figures: [String: Double])
     }
 
-    /// Checks in order: error rate, p99 latency, label distribution, accuracy on feedback; the
-    /// first failure decides.
+    /// Checks in order: the versions' recorded validation, error rate, p99 latency, label
+    /// distribution, confidence, agreement with stable on the same texts, accuracy on feedback;
+    /// the first failure decides.
+    ///
+    /// - Parameter validation: the validation macro F1 each version's artifact recorded, when
+    ///   both did.
     public static func judge(
-        canary: VersionObservations, stable: VersionObservations, policy: ReleasePolicy, stepAge: Duration
+        canary: VersionObservations, stable: VersionObservations, policy: ReleasePolicy, stepAge: Duration,
+        validation: (canary: Double, stable: Double)? = nil
     ) -> Verdict {
         var figures: [String: Double] = [
             "canary_requests": Double(canary.requests), "stable_requests": Double(stable.requests),
             "canary_error_rate": canary.errorRate, "stable_error_rate": stable.errorRate,
         ]
+        if let validation {
+            figures["canary_validation_macro_f1"] = validation.canary
+            figures["stable_validation_macro_f1"] = validation.stable
+            if validation.stable - validation.canary > policy.maxValidationDrop {
+                return .fail(
+                    reason:
+                        "its own validation macro F1 \(format(validation.canary)) against stable's \(format(validation.stable)) (allowed: \(format(policy.maxValidationDrop)) less); promote it by hand if that is meant",
+                    figures: figures)
+            }
+        }
         let enough = canary.requests >= policy.earlyRequests
         if enough, canary.errorRate - stable.errorRate > policy.maxErrorRateIncrease {
             return .fail(
@@ -57,6 +72,26 @@ public enum CanaryAnalysis {
                     figures: figures)
             }
         }
+        if canaryAnswers >= policy.earlyRequests, stableAnswers >= policy.earlyRequests,
+            let failure = confidenceShift(canary, stable, policy: policy, figures: &figures)
+        {
+            return failure
+        }
+        if policy.pairedSample > 0, canary.paired >= policy.earlyRequests {
+            let agreement = canary.agreement
+            let z =
+                (agreement - policy.minimumAgreement)
+                / (policy.minimumAgreement * (1 - policy.minimumAgreement) / Double(canary.paired)).squareRoot()
+            figures["agreement"] = agreement
+            figures["paired"] = Double(canary.paired)
+            figures["agreement_z"] = z
+            if agreement < policy.minimumAgreement, z < -policy.agreementZ {
+                return .fail(
+                    reason:
+                        "agrees with stable on \(percent(agreement)) of \(canary.paired) texts both scored (allowed: at least \(percent(policy.minimumAgreement)); z = \(format(z)))",
+                    figures: figures)
+            }
+        }
         if canary.feedback >= policy.minimumFeedback, stable.feedback >= policy.minimumFeedback {
             let z = twoProportionZ(canary.correct, canary.feedback, stable.correct, stable.feedback)
             figures["canary_accuracy"] = canary.accuracy
@@ -71,8 +106,45 @@ public enum CanaryAnalysis {
                     figures: figures)
             }
         }
-        guard canary.requests >= policy.minimumRequests, stepAge >= policy.minimumDuration else { return .wait }
+        guard canary.requests >= policy.minimumRequests, stepAge >= policy.minimumDuration,
+            policy.pairedSample == 0 || canary.paired >= policy.earlyRequests
+        else { return .wait }
         return .pass(figures: figures)
+    }
+
+    /// The canary's top scores against stable's, by tenths, when the canary is the less sure:
+    /// a version whose answers are noise predicts the usual labels in the usual proportions, but
+    /// is never sure of them.
+    static func confidenceShift(
+        _ canary: VersionObservations, _ stable: VersionObservations, policy: ReleasePolicy,
+        figures: inout [String: Double]
+    ) -> Verdict? {
+        func tally(_ histogram: [Int]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: histogram.enumerated().map { (String($0.offset), $0.element) })
+        }
+        let (canaryScores, stableScores) = (tally(canary.scores), tally(stable.scores))
+        let divergence = Divergence.jensenShannon(canaryScores, stableScores)
+        let test = Divergence.chiSquare(canaryScores, stableScores)
+        let critical = Divergence.chiSquareCriticalValue(degreesOfFreedom: test.degreesOfFreedom, z: policy.labelShiftZ)
+        figures["score_divergence"] = divergence
+        figures["canary_mean_top_score"] = meanScore(canary.scores)
+        figures["stable_mean_top_score"] = meanScore(stable.scores)
+        // One-sided: a retrained model that is surer than stable (more data usually makes it so)
+        // is no failure; only a less sure one is.
+        guard meanScore(canary.scores) < meanScore(stable.scores), divergence > policy.maxScoreDivergence,
+            test.degreesOfFreedom > 0, test.statistic > critical
+        else { return nil }
+        return .fail(
+            reason:
+                "confidence shifted: mean top score \(format(meanScore(canary.scores))) against stable's \(format(meanScore(stable.scores))), Jensen-Shannon divergence \(format(divergence)) (allowed: \(format(policy.maxScoreDivergence))), chi-square \(format(test.statistic)) over \(format(critical))",
+            figures: figures)
+    }
+
+    /// The mean of a histogram by tenths, each tenth at its middle.
+    static func meanScore(_ histogram: [Int]) -> Double {
+        let total = histogram.reduce(0, +)
+        guard total > 0 else { return 0 }
+        return histogram.enumerated().reduce(0) { $0 + (Double($1.offset) + 0.5) / 10 * Double($1.element) } / Double(total)
     }
 
     /// (p₁ − p₂) / √(p̂(1 − p̂)(1/n₁ + 1/n₂)) with the pooled proportion p̂; 0 when undefined.

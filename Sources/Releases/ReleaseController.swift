@@ -37,11 +37,12 @@ public final class ReleaseController: Sendable {
     package let store: any ReleaseStore
     private let policies: [String: ReleasePolicy]
     private let defaultPolicy: ReleasePolicy
-    private let metrics: ReleaseMetrics
+    let metrics: ReleaseMetrics
     private let logger: Logger
     private let versions: Mutex<[String: [Int]]>
-    private let releases = Mutex<[String: ModelRelease]>([:])
-    private let window = Mutex<[String: [Int: VersionObservations]]>([:])
+    let releases = Mutex<[String: ModelRelease]>([:])
+    let window = Mutex<[String: [Int: VersionObservations]]>([:])
+    let recordedValidation: RecordedValidation
     private let discoverVersions: (@Sendable (_ model: String) -> [Int])?
     private let lastRefresh = Mutex<ContinuousClock.Instant?>(nil)
 
@@ -51,12 +52,15 @@ public final class ReleaseController: Sendable {
     ///   - discoverVersions: looks again for a model's versions on disk (and makes them
     ///     servable), when its release names one this process does not know: a version another
     ///     replica's retraining published.
+    ///   - validationMacroF1: the validation macro F1 a version's artifact recorded, if any.
     public init(
         store: any ReleaseStore, versions: [String: [Int]], policies: [String: ReleasePolicy] = [:],
         defaultPolicy: ReleasePolicy = ReleasePolicy(), metrics: ReleaseMetrics, logger: Logger,
-        discoverVersions: (@Sendable (_ model: String) -> [Int])? = nil
+        discoverVersions: (@Sendable (_ model: String) -> [Int])? = nil,
+        validationMacroF1: @escaping @Sendable (_ model: String, _ version: Int) -> Double? = { _, _ in nil }
     ) {
         self.discoverVersions = discoverVersions
+        self.recordedValidation = RecordedValidation(validationMacroF1)
         self.store = store
         self.versions = Mutex(versions.mapValues { $0.sorted() })
         self.policies = policies
@@ -114,24 +118,7 @@ public final class ReleaseController: Sendable {
         return Int((hash ^ (hash >> 32)) % 100)
     }
 
-    public func recordAnswer(model: String, version: Int, labels: [String], scores: [Float], latency: Duration) {
-        window.withLock {
-            $0[model, default: [:]][version, default: VersionObservations()].recordAnswer(
-                labels: labels, scores: scores, latency: latency)
-        }
-        metrics.recordAnswer(model: model, version: version, labels: labels, scores: scores, latency: latency)
-    }
-
-    public func recordError(model: String, version: Int) {
-        window.withLock { $0[model, default: [:]][version, default: VersionObservations()].recordError() }
-        metrics.recordError(model: model, version: version)
-    }
-
-    /// Feedback on an answer `version` gave: whether its label was the true one.
-    public func recordFeedback(model: String, version: Int, correct: Bool) {
-        window.withLock { $0[model, default: [:]][version, default: VersionObservations()].recordFeedback(correct: correct) }
-        metrics.recordFeedback(model: model, version: version, correct: correct)
-    }
+    public func policy(of model: String) -> ReleasePolicy { policies[model] ?? defaultPolicy }
 
     /// Serves a version published while the server runs.
     public func addVersion(_ version: Int, of model: String) {
@@ -178,48 +165,6 @@ public final class ReleaseController: Sendable {
         await analyze()
     }
 
-    /// Judges every running canary and writes what the judgement decides.
-    public func analyze(at now: Date = Date()) async {
-        for (model, release) in releases.withLock({ $0 }) {
-            guard let canary = release.canary else { continue }
-            let observed = window.withLock { $0[model] ?? [:] }
-            let policy = policies[model] ?? defaultPolicy
-            let verdict = CanaryAnalysis.judge(
-                canary: observed[canary.version] ?? VersionObservations(),
-                stable: observed[release.stable] ?? VersionObservations(), policy: policy,
-                stepAge: .seconds(now.timeIntervalSince(canary.stepStartedAt)))
-            switch verdict {
-            case .wait:
-                continue
-            case .fail(let reason, let figures):
-                await decide(model, judged: release) { release in
-                    release.canary = nil
-                    release.record(
-                        .init(
-                            at: now, action: .rolledBack, version: canary.version, automatic: true, reason: reason,
-                            figures: figures))
-                }
-            case .pass(let figures):
-                await decide(model, judged: release) { release in
-                    if let step = policy.step, canary.weight + step < 100 {
-                        release.canary?.weight = canary.weight + step
-                        release.canary?.stepStartedAt = now
-                        release.record(
-                            .init(
-                                at: now, action: .steppedUp, version: canary.version, automatic: true,
-                                reason: "passed a step at \(canary.weight)%; now \(canary.weight + step)%", figures: figures))
-                    } else {
-                        release.makeStable(canary.version)
-                        release.record(
-                            .init(
-                                at: now, action: .promoted, version: canary.version, automatic: true,
-                                reason: "passed every check at \(canary.weight)%", figures: figures))
-                    }
-                }
-            }
-        }
-    }
-
     /// Refreshes and analyzes every `interval` until the task is cancelled.
     public func run(every interval: Duration = .seconds(1)) async {
         while !Task.isCancelled {
@@ -231,7 +176,7 @@ public final class ReleaseController: Sendable {
 
     /// Writes `change` on the release as judged. When another replica (or a person) changed
     /// the release since, the judgement is stale: the new release is adopted instead.
-    private func decide(_ model: String, judged: ModelRelease, _ change: (inout ModelRelease) -> Void) async {
+    func decide(_ model: String, judged: ModelRelease, _ change: (inout ModelRelease) -> Void) async {
         var release = judged
         change(&release)
         do {

@@ -26,6 +26,20 @@ public struct ReleasePolicy: Sendable, Equatable {
     public var maxAccuracyDrop = 0.02
     /// …and a one-sided two-proportion z-test finds the drop significant at this z (1.645: 5%).
     public var accuracyZ = 1.645
+    /// Percent of the canary's requests that stable also scores, off the client's path, so the
+    /// two versions are compared on the same texts; 0 turns the paired checks off.
+    public var pairedSample = 100
+    /// The canary fails when it agrees with stable on fewer of the paired texts than this…
+    public var minimumAgreement = 0.8
+    /// …and a one-sided test finds the shortfall significant at this z (1.645: 5%).
+    public var agreementZ = 1.645
+    /// The canary fails when the Jensen–Shannon divergence between its top scores' histogram
+    /// and stable's exceeds this, and a chi-square test finds them different at `labelShiftZ`:
+    /// a model that learned nothing answers in the right proportions but is never sure.
+    public var maxScoreDivergence = 0.1
+    /// The canary is never promoted by the analysis when the validation macro F1 its artifact
+    /// recorded is lower than stable's by more than this.
+    public var maxValidationDrop = 0.1
     /// Percentage points added to the canary's weight after each passed step; nil promotes the
     /// canary after its first step.
     public var step: Int?

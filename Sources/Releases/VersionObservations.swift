@@ -11,6 +11,10 @@ public struct VersionObservations: Sendable, Equatable {
     /// Answers whose true label came back as feedback, and how many of them were right.
     public var feedback = 0
     public var correct = 0
+    /// Texts this version answered that the other version (stable, for a canary) also scored,
+    /// and on how many the two gave the same label.
+    public var paired = 0
+    public var agreed = 0
 
     public init() {}
 
@@ -28,6 +32,13 @@ public struct VersionObservations: Sendable, Equatable {
     public mutating func recordFeedback(correct right: Bool) {
         feedback += 1
         if right { correct += 1 }
+    }
+
+    public var agreement: Double { paired == 0 ? 0 : Double(agreed) / Double(paired) }
+
+    public mutating func recordPairs(agreed same: Int, of compared: Int) {
+        paired += compared
+        agreed += same
     }
 
     public mutating func recordError() {

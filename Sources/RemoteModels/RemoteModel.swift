@@ -1,13 +1,14 @@
 import AWSClient
 import Classifiers
+import Clocks
+import CoreMetrics
 import Foundation
 import ModelRuntime
-import Prometheus
 
 /// A model served by another server, behind Magpie's keys, quotas and routes: each call gets
 /// the model's timeout (retries included), a circuit breaker that stops calling an upstream
 /// that keeps failing, metrics, and the request's trace context.
-public final class RemoteModel: RemoteClassifier {
+public final class RemoteModel: ServableModel {
     public let name: String
     public let endpoint: RemoteEndpoint
     let upstream: any Upstream
@@ -15,12 +16,16 @@ public final class RemoteModel: RemoteClassifier {
     let breaker: CircuitBreaker
     let metrics: UpstreamMetrics
 
-    init(name: String, endpoint: RemoteEndpoint, upstream: any Upstream, format: any PayloadFormat, metrics: UpstreamMetrics) {
+    init(
+        name: String, endpoint: RemoteEndpoint, upstream: any Upstream, format: any PayloadFormat, metrics: UpstreamMetrics,
+        clock: AnyClock<Duration>
+    ) {
         self.name = name
         self.endpoint = endpoint
         self.upstream = upstream
         self.format = format
-        self.breaker = CircuitBreaker(failureThreshold: endpoint.breakerFailures, cooldown: endpoint.breakerCooldown)
+        self.breaker = CircuitBreaker(
+            failureThreshold: endpoint.breakerFailures, cooldown: endpoint.breakerCooldown, clock: clock)
         self.metrics = metrics
         metrics.recordBreaker(.closed)
     }
@@ -28,16 +33,18 @@ public final class RemoteModel: RemoteClassifier {
     /// The client for `endpoint`, with credentials, region and endpoint overrides from
     /// `environment` for SageMaker, and header values from it for HTTP servers. Fails at start
     /// (naming the model) on what would fail every call: no region, a header variable unset.
+    /// The breaker's cooldown runs on `clock`; a call's timeout is real time, always.
     public convenience init(
-        name: String, endpoint: RemoteEndpoint, environment: [String: String], metrics registry: PrometheusCollectorRegistry,
-        transport: HTTPTransport = HTTPTransport()
+        name: String, endpoint: RemoteEndpoint, environment: [String: String], metrics factory: any MetricsFactory,
+        transport: HTTPTransport = HTTPTransport(), clock: AnyClock<Duration> = AnyClock(ContinuousClock())
     ) throws(RemoteModelError) {
         let upstream: any Upstream
         let format: any PayloadFormat
         switch endpoint.target {
         case .sageMaker(let endpointName, let region):
             let policy = RetryPolicy(
-                maxAttempts: endpoint.maxAttempts, extraRetryableCodes: [SageMakerRuntime.modelNotReady])
+                maxAttempts: endpoint.maxAttempts, extraRetryableCodes: [SageMakerRuntime.modelNotReady],
+                answerMargin: endpoint.answerMargin, isPatient: RetryPolicy.patient(codes: [SageMakerRuntime.modelNotReady]))
             do {
                 let client = try AWSClient(
                     service: .sageMakerRuntime, region: region, environment: environment, transport: transport,
@@ -55,8 +62,10 @@ public final class RemoteModel: RemoteClassifier {
                 }
                 headers.append((header, value))
             }
-            upstream = HTTPUpstream(
-                transport: transport, url: url, headers: headers, retryPolicy: RetryPolicy(maxAttempts: endpoint.maxAttempts))
+            let policy = RetryPolicy(
+                maxAttempts: endpoint.maxAttempts, answerMargin: endpoint.answerMargin,
+                isPatient: RetryPolicy.patientWhenThrottled)
+            upstream = HTTPUpstream(transport: transport, url: url, headers: headers, retryPolicy: policy)
             format =
                 switch payloadFormat {
                 case .huggingFace: HuggingFaceFormat()
@@ -66,12 +75,22 @@ public final class RemoteModel: RemoteClassifier {
         }
         self.init(
             name: name, endpoint: endpoint, upstream: upstream, format: format,
-            metrics: UpstreamMetrics(registry: registry, model: name))
+            metrics: UpstreamMetrics(factory: factory, model: name), clock: clock)
     }
 
-    public var health: RemoteHealth { breaker.health }
+    public var profile: ModelProfile {
+        ModelProfile(kind: .remote, version: "remote", labels: [], location: endpoint.location)
+    }
 
-    public func classify(_ texts: [String], context: InvocationContext) async throws(RemoteModelError) -> RemoteAnswer {
+    public var upstreamHealth: RemoteHealth? { breaker.health }
+
+    public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
+        try await call(texts, context: context)
+    }
+
+    /// One upstream call for all `texts` where the format allows it, within the breaker and
+    /// the timeout.
+    func call(_ texts: [String], context: InvocationContext) async throws(RemoteModelError) -> ModelAnswer {
         let admission = breaker.admit()
         if case .refused(let seconds) = admission {
             metrics.recordError(code: "circuit_open")
@@ -83,7 +102,6 @@ public final class RemoteModel: RemoteClassifier {
         let deadline = start.advanced(by: endpoint.timeout)
         metrics.inFlight.increment()
         defer { metrics.inFlight.decrement() }
-        var attempts = 0
         do {
             var predictions: [Prediction] = []
             let batches = format.acceptsBatches ? [texts] : texts.map { [$0] }
@@ -91,17 +109,16 @@ public final class RemoteModel: RemoteClassifier {
                 let (answer, made) = try await upstream.send(
                     format.requestBody(for: batch), context: context, deadline: deadline
                 ) { _ in self.metrics.retries.increment() }
-                attempts += made
-                metrics.attempts.increment(by: Int64(made))
+                metrics.attempts.increment(by: made)
                 predictions += try format.predictions(from: answer.body, count: batch.count)
             }
             let elapsed = start.duration(to: clock.now)
-            metrics.duration.record(elapsed)
+            metrics.duration.record(duration: elapsed)
             breaker.recordSuccess()
             metrics.recordBreaker(.closed)
-            return RemoteAnswer(predictions: predictions, upstreamDuration: elapsed, attempts: attempts)
+            return ModelAnswer(predictions: predictions, upstream: elapsed)
         } catch {
-            metrics.duration.record(start.duration(to: clock.now))
+            metrics.duration.record(duration: start.duration(to: clock.now))
             let failure = Self.remoteError(error)
             metrics.recordError(code: Self.metricCode(error))
             if Self.countsAgainstHealth(failure) {

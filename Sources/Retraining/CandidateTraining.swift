@@ -55,9 +55,14 @@ struct CandidateTraining {
         let labels = LabelSet(labels: manifest.labels)
         let parsed = try datasets.map { try parse($0.bytes, name: $0.name, manifest: manifest, labels: labels) }
         let newest = parsed.last!
-        let holdout = try Holdout.loadOrCreate(
-            in: folder, from: newest, labels: labels, fraction: policy.holdoutFraction, seed: manifest.hyperparameters.seed)
-        let heldOut = holdout.texts
+        let seen = try ModelArtifact.trainingTexts(at: stablePath)
+        let existing = try Holdout.load(in: folder)
+        let kept =
+            existing
+            ?? Holdout.draw(
+                from: newest, labels: labels, fraction: policy.holdoutFraction, seed: manifest.hyperparameters.seed,
+                excluding: seen)
+        let heldOut = kept.texts
         let training = (policy.merge ? parsed : [newest]).flatMap(\.examples).filter { !heldOut.contains($0.text) }
         let indices = training.map { labels.index(ofValue: $0.label)! }
         for (index, label) in labels.labels.enumerated() {
@@ -67,6 +72,8 @@ struct CandidateTraining {
                     file: datasets.last!.name, label: label.value, rows: rows, minimum: policy.minimumRowsPerLabel)
             }
         }
+        let (holdout, leftOut) = try unseen(kept, by: seen, labels: labels, file: datasets.last!.name)
+        if existing == nil { try kept.write(in: folder) }
         var featurizer = TextFeaturizer(configuration: features)
         let documents = training.map { featurizer.termCounts(of: $0.text) }
         let trainer = ModelTrainer(algorithm: algorithm, features: features)
@@ -75,7 +82,9 @@ struct CandidateTraining {
         let stableF1 = holdout.macroF1(of: stableClassifier)
         let figures = [
             "candidate_macro_f1": candidateF1, "stable_macro_f1": stableF1, "training_rows": Double(training.count),
-            "holdout_rows": Double(holdout.examples.count),
+            "holdout_rows": Double(holdout.examples.count), "holdout_rows_left_out": Double(leftOut),
+            "dataset_rows_stable_trained_on": Double(seen.map { seen in newest.examples.count { seen.contains($0.text) } } ?? 0),
+            "stable_training_texts_recorded": seen == nil ? 0 : 1,
         ]
         if candidateF1 < stableF1 - policy.maxRegression {
             return .rejected(
@@ -94,12 +103,31 @@ struct CandidateTraining {
             name: manifest.name, version: String(version), labels: labels, algorithm: algorithm,
             seed: manifest.hyperparameters.seed, features: features, featureCount: candidate.featureSpace.count,
             trainingData: record, validation: nil, createdAt: CreationTime.timestamp())
-        _ = try ModelArtifact(manifest: candidateManifest, classifier: candidate).save(to: staging)
+        _ = try ModelArtifact(
+            manifest: candidateManifest, classifier: candidate, trainingTexts: TrainingTexts(training.map(\.text))
+        ).save(to: staging)
         // A rename is atomic: a process killed before it leaves only the staging folder, which
         // the next attempt replaces; discovery never sees a half-written version.
         let path = folder + "/" + String(version)
         try FileManager.default.moveItem(atPath: staging, toPath: path)
         return .published(Published(version: version, path: path, figures: figures))
+    }
+
+    /// The hold-out's rows that stable did not train on, by which the versions are compared,
+    /// and how many it did; refused when a label has too few of them for the comparison to mean
+    /// anything.
+    func unseen(_ kept: Holdout, by seen: TrainingTexts?, labels: LabelSet, file: String) throws -> (
+        holdout: Holdout, leftOut: Int
+    ) {
+        let (unseen, leftOut) = kept.unseen(by: seen)
+        for label in labels.labels {
+            let rows = unseen.examples.count { $0.label == label.value }
+            if rows < policy.minimumHoldoutRowsPerLabel {
+                throw RetrainingError.tooFewUnseenRows(
+                    file: file, label: label.value, rows: rows, minimum: policy.minimumHoldoutRowsPerLabel, leftOut: leftOut)
+            }
+        }
+        return (unseen, leftOut)
     }
 
     /// The dataset's rows, every label one of the model's; errors name the file, row and field.

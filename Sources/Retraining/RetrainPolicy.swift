@@ -14,6 +14,9 @@ public struct RetrainPolicy: Sendable, Equatable {
     public var holdoutFraction = 0.1
     /// Fewer training rows of any label refuse the dataset.
     public var minimumRowsPerLabel = 10
+    /// Fewer hold-out rows of any label unseen by stable (not among its training texts) and
+    /// the versions are not compared: a decision on so few would be chance.
+    public var minimumHoldoutRowsPerLabel = 5
 
     public init(source: String) {
         self.source = source

@@ -11,6 +11,15 @@ public enum StorageError: Error, Equatable, CustomStringConvertible {
     case unavailable(String)
     case invalidLocation(String, reason: String)
 
+    /// What went wrong without the "database error" framing, for a message that frames it
+    /// itself ("cannot reach …: REASON").
+    package var reason: String {
+        switch self {
+        case .database(let reason), .unavailable(let reason): reason
+        default: description
+        }
+    }
+
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason):

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Storage
+import StorageBackends
 
 /// The `--database` option of `serve`, `keys`, `plans` and `models`: they share one store, so keys
 /// and releases changed from the command line apply to a running server at once.

@@ -6,7 +6,10 @@ import LambdaRuntime
 import Logging
 import ModelRuntime
 import Retraining
+import ServerAssembly
 import Storage
+import StorageBackends
+import StorageSQLite
 
 struct LambdaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -98,7 +101,8 @@ struct LambdaCommand: AsyncParsableCommand {
         logger.notice(
             "initialized",
             metadata: ["models": "\(served.map(\.deployment.name).joined(separator: ", "))", "key_check": "\(keyCheck)"])
-        return APIGatewayHandler(gateway: gateway)
+        let serverErrors = environment["AWS_LAMBDA_FUNCTION_NAME"].map { ServerErrorMetric(functionName: $0) }
+        return APIGatewayHandler(gateway: gateway, serverErrors: serverErrors)
     }
 
     /// The training function: `MAGPIE_MODELS` and `MAGPIE_DATASETS` (default: `datasets/` in the

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Encoders
 import Foundation
 
 @main
@@ -14,10 +15,13 @@ struct Magpie: AsyncParsableCommand {
         ]
     )
 
-    /// Lambda starts a custom runtime as `bootstrap`: that name runs `magpie lambda`.
+    /// Lambda starts a custom runtime as `bootstrap`: that name runs `magpie lambda`. The name
+    /// is read without `URL`, whose first use costs a cold start a scan of every protocol
+    /// conformance in the executable.
     static func main() async {
+        ComputeThreads.stopOpenBLASThreads()
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if URL(fileURLWithPath: CommandLine.arguments.first ?? "").lastPathComponent == "bootstrap" {
+        if (CommandLine.arguments.first ?? "").split(separator: "/").last == "bootstrap" {
             await main(["lambda"] + arguments)
         } else {
             await main(arguments)

@@ -28,18 +28,18 @@ struct ModelOptions: ParsableArguments {
             && FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path)
         return isHuggingFace
             ? .huggingFace(try SequenceClassifier(directory: directory), path: model)
-            : .artifact(try LoadedModel.load(from: model), manifest: try ModelArtifact.manifest(at: model))
+            : .artifact(try ArtifactModel.load(from: model))
     }
 }
 
 /// A model `predict` and `evaluate` can use.
 enum CommandLineModel {
-    case artifact(LoadedModel, manifest: ModelManifest)
+    case artifact(ArtifactModel)
     case huggingFace(SequenceClassifier, path: String)
 
     var labels: LabelSet {
         switch self {
-        case .artifact(let model, _): model.labels
+        case .artifact(let model): model.labels
         case .huggingFace(let classifier, _): classifier.labels
         }
     }
@@ -47,7 +47,7 @@ enum CommandLineModel {
     /// How reports name the model.
     var title: String {
         switch self {
-        case .artifact(_, let manifest): "Model \(manifest.name) version \(manifest.version)"
+        case .artifact(let model): "Model \(model.manifest.name) version \(model.manifest.version)"
         case .huggingFace(_, let path): "Hugging Face model \(path)"
         }
     }
@@ -56,15 +56,12 @@ enum CommandLineModel {
     /// hears the count done after each batch of an encoder model.
     func classify(_ texts: [String], progress: (Int) -> Void = { _ in }) throws -> [(prediction: Prediction, truncated: Bool)] {
         switch self {
-        case .artifact(let model, _):
-            switch model.backend {
-            case .nGram(let classifier):
+        case .artifact(let model):
+            // The n-gram model's predictions for many texts run on every core.
+            if let classifier = model.classifier as? TextClassifier {
                 return Evaluator.predictions(of: classifier, texts: texts).map { ($0, false) }
-            case .remote:
-                throw ValidationError("--model must be an artifact or a Hugging Face folder, not a remote model")
-            case .encoderHead, .fineTunedEncoder, .ensemble:
-                return try model.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
             }
+            return try model.predictions(for: texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
         case .huggingFace(let classifier, _):
             return try classifier.classify(texts, progress: progress).map { ($0.prediction, $0.isTruncated) }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContainerPackaging
 import Foundation
 import LambdaPackaging
+import ServerAssembly
 
 struct PackageCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

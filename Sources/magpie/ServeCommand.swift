@@ -9,8 +9,10 @@ import Logging
 import ModelRuntime
 import Releases
 import Retraining
+import ServerAssembly
 import ServiceLifecycle
 import Storage
+import StorageBackends
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -98,7 +100,10 @@ struct ServeCommand: AsyncParsableCommand {
         AllocatorTuning.applyForServing()
         let configuration = try resolvedConfiguration()
         let logLevel = configuration.logLevel
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel) }
+        // A line per request, written in batches: no system call on each request's path.
+        let logOutput = BufferedLogOutput()
+        defer { logOutput.flush() }
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, logLevel: logLevel, output: .buffered(logOutput)) }
         let logger = Logger(label: "magpie")
         // Read first: a bad certificate stops the server before anything else starts.
         let certificate = try configuration.tls.map { files throws(TLSSetupError) in

@@ -3,8 +3,10 @@ import Foundation
 import Gateway
 import Logging
 import Retraining
+import ServerAssembly
 import ServiceLifecycle
 import Storage
+import StorageBackends
 
 /// `magpie watch`: the retraining of `magpie serve` without the server, for a training
 /// machine beside the serving replicas. Versions it publishes start as canaries in the shared

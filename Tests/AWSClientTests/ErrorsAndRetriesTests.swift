@@ -134,14 +134,68 @@ struct ErrorsAndRetriesTests {
     @Test func noRetryThatWouldPassTheDeadline() async throws {
         let policy = RetryPolicy(maxAttempts: 5, baseDelay: .seconds(10))
         let attempts = Mutex(0)
-        let clock = ContinuousClock()
-        let start = clock.now
-        _ = try? await policy.run(until: .now + .milliseconds(200)) { _ throws(AWSClientError) -> Int in
+        var delays: [Duration] = []
+        // What the policy chose to wait, not the wall clock: a busy test machine can delay the
+        // task itself by seconds, and that says nothing of the policy.
+        let record: (RetryPolicy.Event) -> Void = { event in
+            if case .retrying(_, _, let delay) = event { delays.append(delay) }
+        }
+        _ = try? await policy.run(until: .now + .milliseconds(200), observe: record) { _ throws(AWSClientError) -> Int in
             attempts.withLock { $0 += 1 }
             throw .connection("reset")
         }
-        #expect(start.duration(to: clock.now) < .milliseconds(200))
+        #expect(delays.allSatisfy { $0 < .milliseconds(200) }, "\(delays)")
         #expect(attempts.withLock { $0 } <= 2)
+    }
+
+    /// "Not ready" is retried past `maxAttempts` until the deadline less the margin: no attempt
+    /// starts later than half the margin before the deadline (a last sleep clamped to the
+    /// margin may overrun it a little), and the last failure comes after the margin.
+    @Test func patientFailuresAreRetriedUntilTheDeadlineLessTheMargin() async throws {
+        let notReady = AWSClientError.service(AWSServiceError(statusCode: 429, code: "ModelNotReadyException", message: ""))
+        let policy = RetryPolicy(
+            maxAttempts: 3, baseDelay: .milliseconds(50), maxBackoff: .milliseconds(200),
+            extraRetryableCodes: ["ModelNotReadyException"], answerMargin: .milliseconds(500),
+            isPatient: RetryPolicy.patient(codes: ["ModelNotReadyException"]))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let starts = Mutex<[Duration]>([])
+        let error = await #expect(throws: AWSClientError.self) {
+            try await policy.run(until: start + .milliseconds(2_500)) { _ throws(AWSClientError) -> Int in
+                starts.withLock { $0.append(start.duration(to: clock.now)) }
+                throw notReady
+            }
+        }
+        #expect(error == notReady)
+        // How many attempts fit depends on how busy the machine is; the count past
+        // `maxAttempts` is checked below, where it does not.
+        let attempts = starts.withLock { $0 }
+        #expect(attempts.allSatisfy { $0 <= .milliseconds(2_250) }, "\(attempts)")
+        #expect(start.duration(to: clock.now) >= .milliseconds(2_000))
+
+        let warmAfter = Mutex(8)
+        let quick = RetryPolicy(
+            maxAttempts: 3, baseDelay: .milliseconds(5), maxBackoff: .milliseconds(10),
+            extraRetryableCodes: ["ModelNotReadyException"],
+            isPatient: RetryPolicy.patient(codes: ["ModelNotReadyException"]))
+        // A far deadline: on a loaded machine the test's own sleeps can take seconds.
+        let (value, made) = try await quick.run(until: .now + .seconds(600)) { _ throws(AWSClientError) -> Int in
+            let left = warmAfter.withLock { left in
+                left -= 1
+                return left
+            }
+            if left >= 0 { throw notReady }
+            return 42
+        }
+        #expect(value == 42)
+        #expect(made == 9)
+
+        let reset = Mutex(0)
+        _ = try? await quick.run(until: .now + .seconds(600)) { _ throws(AWSClientError) -> Int in
+            reset.withLock { $0 += 1 }
+            throw .connection("reset")
+        }
+        #expect(reset.withLock { $0 } == 3)
     }
 
     static func environment(endpoint: String) -> [String: String] {

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Gateway
 import HTTPTypes
@@ -11,22 +12,43 @@ import Testing
 @Suite struct SessionTests {
     static let key = AdminKey(id: "adm_000000000001", name: "ops", createdAt: Date(timeIntervalSince1970: 0))
 
-    @Test func sessionsEndWhenIdleAndAfterTheirLifetime() {
-        let sessions = ConsoleSessions(idleLimit: .seconds(60), lifetime: .seconds(300))
-        let start = ContinuousClock.now
-        let (token, opened) = sessions.open(for: Self.key, now: start)
+    @Test func sessionsEndWhenIdleAndAfterTheirLifetime() async {
+        let clock = TestClock()
+        let sessions = ConsoleSessions(idleLimit: .seconds(60), lifetime: .seconds(300), clock: AnyClock(clock))
+        let (token, opened) = sessions.open(for: Self.key)
+        let (idle, _) = sessions.open(for: Self.key)
         #expect(token.count == 64 && opened.csrfToken.count == 64 && token != opened.csrfToken)
-        #expect(sessions.session(token, now: start + .seconds(59))?.adminKey == Self.key)
+        await clock.advance(by: .seconds(59))
+        #expect(sessions.session(token)?.adminKey == Self.key)
+        await clock.advance(by: .seconds(2))
+        #expect(sessions.session(idle) == nil, "idle too long")
+        #expect(sessions.session(token) != nil)
         // Each request restarts the idle clock, but not the lifetime.
-        for minute in 1...4 { #expect(sessions.session(token, now: start + .seconds(59 * minute)) != nil) }
-        #expect(sessions.session(token, now: start + .seconds(301)) == nil, "past its lifetime")
-        let (idle, _) = sessions.open(for: Self.key, now: start)
-        #expect(sessions.session(idle, now: start + .seconds(61)) == nil, "idle too long")
-        #expect(sessions.session("unknown", now: start) == nil)
+        for _ in 1...4 {
+            await clock.advance(by: .seconds(59))
+            #expect(sessions.session(token) != nil)
+        }
+        await clock.advance(by: .seconds(4))
+        #expect(sessions.session(token) == nil, "past its lifetime")
+        #expect(sessions.session("unknown") == nil)
+    }
+
+    /// The key behind a session is checked against the store again once `revocationCheck`
+    /// has passed since the last check, not on every request.
+    @Test func theKeyIsRecheckedOncePerInterval() async throws {
+        let clock = TestClock()
+        let sessions = ConsoleSessions(revocationCheck: .seconds(5), clock: AnyClock(clock))
+        let (token, _) = sessions.open(for: Self.key)
+        await clock.advance(by: .seconds(4))
+        #expect(!sessions.needsRevocationCheck(try #require(sessions.session(token))))
+        await clock.advance(by: .seconds(1))
+        #expect(sessions.needsRevocationCheck(try #require(sessions.session(token))))
+        sessions.markChecked(token)
+        #expect(!sessions.needsRevocationCheck(try #require(sessions.session(token))))
     }
 
     @Test func revokingAKeyClosesEachOfItsSessionsOnly() {
-        let sessions = ConsoleSessions()
+        let sessions = ConsoleSessions(clock: AnyClock(TestClock()))
         let other = AdminKey(id: "adm_000000000002", name: "other", createdAt: Date(timeIntervalSince1970: 0))
         let first = sessions.open(for: Self.key).token
         let second = sessions.open(for: Self.key).token
@@ -35,15 +57,17 @@ import Testing
         #expect(sessions.session(first) == nil && sessions.session(second) == nil && sessions.session(kept) != nil)
     }
 
-    @Test func atCapacityTheLeastRecentlyUsedSessionGoes() {
-        let sessions = ConsoleSessions(capacity: 2)
-        let start = ContinuousClock.now
-        let oldest = sessions.open(for: Self.key, now: start).token
-        let newer = sessions.open(for: Self.key, now: start + .seconds(1)).token
-        let newest = sessions.open(for: Self.key, now: start + .seconds(2)).token
-        let later = start + .seconds(3)
-        #expect(sessions.session(oldest, now: later) == nil)
-        #expect(sessions.session(newer, now: later) != nil && sessions.session(newest, now: later) != nil)
+    @Test func atCapacityTheLeastRecentlyUsedSessionGoes() async {
+        let clock = TestClock()
+        let sessions = ConsoleSessions(capacity: 2, clock: AnyClock(clock))
+        let oldest = sessions.open(for: Self.key).token
+        await clock.advance(by: .seconds(1))
+        let newer = sessions.open(for: Self.key).token
+        await clock.advance(by: .seconds(1))
+        let newest = sessions.open(for: Self.key).token
+        await clock.advance(by: .seconds(1))
+        #expect(sessions.session(oldest) == nil)
+        #expect(sessions.session(newer) != nil && sessions.session(newest) != nil)
     }
 
     @Test func theCookieIsFoundAmongOthersAndCarriesItsAttributes() {

@@ -20,45 +20,6 @@ import Testing
     }()
     static let texts = heldOut.map(\.text)
 
-    /// A version that computes with the real artifact, then misbehaves.
-    final class InjectedVersion: RemoteClassifier {
-        enum Fault {
-            case constantLabel(String)
-            case slow(Duration)
-            /// Answers with its prediction for a random other tweet: the same mixture of labels
-            /// as stable, right only by chance.
-            case answersAnotherText
-        }
-
-        let model: LoadedModel
-        let fault: Fault
-        let endpoint = RemoteEndpoint(target: .http(url: "http://injected.invalid", format: .huggingFace))
-        let health = RemoteHealth(breaker: .closed, consecutiveFailures: 0, lastError: nil)
-
-        init(_ model: LoadedModel, _ fault: Fault) {
-            self.model = model
-            self.fault = fault
-        }
-
-        func classify(_ texts: [String], context: InvocationContext) async throws(RemoteModelError) -> RemoteAnswer {
-            var predictions = (try? model.classify(texts).map(\.prediction)) ?? []
-            switch fault {
-            case .constantLabel(let label):
-                let labels = model.labels
-                let index = labels.names.firstIndex(of: label)!
-                predictions = texts.map { _ in
-                    Prediction(probabilities: labels.names.indices.map { $0 == index ? 1 : 0 }, labels: labels)
-                }
-            case .slow(let delay):
-                try? await Task.sleep(for: delay)
-            case .answersAnotherText:
-                let others = texts.map { _ in CanaryTests.texts.randomElement()! }
-                predictions = (try? model.classify(others).map(\.prediction)) ?? []
-            }
-            return RemoteAnswer(predictions: predictions, upstreamDuration: .zero, attempts: 1)
-        }
-    }
-
     static let policy: ReleasePolicy = {
         var policy = ReleasePolicy()
         policy.minimumRequests = 60
@@ -76,16 +37,17 @@ import Testing
     /// A server whose version 1 is the artifact and version 2 the artifact with `fault`
     /// (or `loadFails`), with 1 stable and 2 the canary at `weight`%.
     static func server(
-        fault: InjectedVersion.Fault? = nil, loadFails: Bool = false, weight: Int = 50, policy: ReleasePolicy = policy
+        fault: InjectedVersion.Fault? = nil, loadFails: Bool = false, weight: Int = 50, policy: ReleasePolicy = policy,
+        canaryArtifact: String? = nil
     ) async throws -> LiveServer {
         let server = try await LiveServer(
             loader: { deployment in
-                let model = try LoadedModel.load(from: deployment.path)
-                guard deployment.version == 2 else { return model }
+                guard deployment.version == 2 else { return try ArtifactModel.load(from: deployment.path) }
+                let model = try ArtifactModel.load(from: canaryArtifact ?? deployment.path)
                 if loadFails {
                     throw ModelRuntimeError.loadFailed(model: "hate-speech@2", reason: "weights.bin: SHA-256 does not match")
                 }
-                return fault.map { LoadedModel(remote: InjectedVersion(model, $0)) } ?? model
+                return fault.map { InjectedVersion(model, $0) } ?? model
             }, versions: [1, 2], releasePolicy: policy)
         _ = try await server.store.promote(model: "hate-speech", version: 1, versions: [1, 2])
         _ = try await server.store.startCanary(model: "hate-speech", version: 2, weight: weight, versions: [1, 2])
@@ -228,6 +190,8 @@ import Testing
         var policy = Self.policy
         policy.minimumRequests = 1_000
         policy.minimumFeedback = 40
+        // The paired checks would catch this canary first (see the shuffled-label test).
+        policy.pairedSample = 0
         let server = try await Self.server(fault: .answersAnotherText, policy: policy)
         let keys = try await Self.keys(server, 30)
         var decision: ReleaseDecision?

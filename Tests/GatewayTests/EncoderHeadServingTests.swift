@@ -20,11 +20,9 @@ import Testing
         #expect(response.header("X-Magpie-Cold-Start") == "true")
         #expect(response.header("Server-Timing")?.hasPrefix("load;dur=") == true)
 
-        guard case .encoderHead(let direct) = try LoadedModel.load(from: path).backend else {
-            Issue.record("the fixture is not an encoder head")
-            return
-        }
-        let expected = try direct.classify(texts)
+        let direct = try ArtifactModel.load(from: path)
+        #expect(direct.profile.kind == .encoderHead && direct.profile.runsEncoder)
+        let expected = try direct.predictions(for: texts)
         let results = try #require((response.json as? [String: Any])?["results"] as? [[String: Any]])
         #expect(results.count == texts.count)
         for (result, prediction) in zip(results, expected) {

@@ -10,15 +10,15 @@ import Testing
         ("application/x-www-form-urlencoded", false), ("", false), ("json", false), ("application/", false),
     ])
     func recognisesJSONMediaTypes(contentType: String, isJSON: Bool) {
-        #expect(Gateway.isJSON(contentType) == isJSON)
+        #expect(RequestBody.isJSON(contentType) == isJSON)
     }
 
     @Test func formatsMillisecondsWithThreeDecimals() {
-        #expect(Gateway.milliseconds(.zero) == "0.000")
-        #expect(Gateway.milliseconds(.microseconds(7)) == "0.007")
-        #expect(Gateway.milliseconds(.microseconds(1_250)) == "1.250")
-        #expect(Gateway.milliseconds(.seconds(2) + .nanoseconds(345_999)) == "2000.345")
-        #expect(Gateway.milliseconds(.milliseconds(-3)) == "0.000")
+        #expect(Envelope.milliseconds(.zero) == "0.000")
+        #expect(Envelope.milliseconds(.microseconds(7)) == "0.007")
+        #expect(Envelope.milliseconds(.microseconds(1_250)) == "1.250")
+        #expect(Envelope.milliseconds(.seconds(2) + .nanoseconds(345_999)) == "2000.345")
+        #expect(Envelope.milliseconds(.milliseconds(-3)) == "0.000")
     }
 
     @Test func generatesDistinctRequestIDsOfOneShape() {
@@ -29,7 +29,7 @@ import Testing
         for id in ids {
             let parts = id.split(separator: "-")
             #expect(parts.count == 2 && parts.allSatisfy { $0.count == 16 && $0.allSatisfy(\.isHexDigit) })
-            #expect(Gateway.isSafeRequestID(id))
+            #expect(Envelope.isSafeRequestID(id))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Classifiers
 import Foundation
 import Gateway
+import JSONValues
 import ModelRuntime
 import Releases
 import Storage

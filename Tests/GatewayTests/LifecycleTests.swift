@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Gateway
 import MagpieTestSupport
@@ -16,7 +17,7 @@ import Testing
             { deployment in
                 self.loads.add(1, ordering: .relaxed)
                 try await Task.sleep(for: self.delay)
-                return try LoadedModel.load(from: deployment.path)
+                return try ArtifactModel.load(from: deployment.path)
             }
         }
     }
@@ -69,12 +70,15 @@ import Testing
 
     @Test func anIdleModelIsUnloadedAndReloadedOnTheNextRequest() async throws {
         let counter = LoadCounter(delay: .zero)
-        let deployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact, idleTimeout: .milliseconds(200))
-        let server = try await LiveServer(deployment: deployment, loader: counter.loader)
+        let deployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact, idleTimeout: .seconds(60))
+        let clock = TestClock()
+        let server = try await LiveServer(deployment: deployment, loader: counter.loader, clock: AnyClock(clock))
         let key = try await server.key()
         #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "true")
         #expect(try await server.classify("hello", key: key).header("X-Magpie-Cold-Start") == "false")
-        try await Task.sleep(for: .milliseconds(300))
+        await clock.advance(by: .seconds(59))
+        #expect(server.gateway.registry.unloadIdle().isEmpty)
+        await clock.advance(by: .seconds(1))
         #expect(server.gateway.registry.unloadIdle() == ["hate-speech"])
         let listed = try await server.request("GET", "/v1/models", key: key)
         #expect(((listed.json as? [String: Any])?["models"] as? [[String: Any]])?.first?["state"] as? String == "cold")

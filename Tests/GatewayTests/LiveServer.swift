@@ -1,4 +1,5 @@
 import Classifiers
+import Clocks
 import Foundation
 import Gateway
 import GatewayHost
@@ -6,8 +7,10 @@ import Logging
 import MagpieTestSupport
 import ModelRuntime
 import Releases
+import ServerAssembly
 import ServiceLifecycle
 import Storage
+import StorageSQLite
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -46,26 +49,26 @@ final class LiveServer: Sendable {
     init(
         deployment: ModelDeployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact),
         loader: ModelRegistry.Loader? = nil, routes: [ModelRoute] = [], limits: GatewayLimits = GatewayLimits(),
-        cors: CORSPolicy = CORSPolicy(), remotes: [(deployment: ModelDeployment, model: any RemoteClassifier)] = [],
-        metrics: GatewayMetrics = GatewayMetrics(), logHandler: (any LogHandler)? = nil, ready: Bool = true,
+        cors: CORSPolicy = CORSPolicy(), remotes: [(deployment: ModelDeployment, model: any ServableModel)] = [],
+        metrics: GatewayMetrics = .prometheus(), logHandler: (any LogHandler)? = nil, ready: Bool = true,
         connectionLimits: ConnectionLimits = ConnectionLimits(), versions: [Int] = [],
-        releasePolicy: ReleasePolicy = ReleasePolicy()
+        releasePolicy: ReleasePolicy = ReleasePolicy(), clock: AnyClock<Duration> = AnyClock(ContinuousClock())
     ) async throws {
         databaseDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-gateway-\(UUID().uuidString)")
         store = try SQLiteStore(path: databaseDirectory.appendingPathComponent("magpie.sqlite").path)
         let remoteModels = Dictionary(remotes.map { ($0.deployment.name, $0.model) }, uniquingKeysWith: { $1 })
-        let artifactLoader = loader ?? { deployment in try LoadedModel.load(from: deployment.path) }
+        let artifactLoader = loader ?? { deployment in try ArtifactModel.load(from: deployment.path) }
         let versioned = versions.map { version in
             var copy = deployment
             copy.version = version
             return copy
         }
-        let registry = try ModelRegistry(deployments: (versioned.isEmpty ? [deployment] : versioned) + remotes.map(\.deployment))
-        {
-            deployment in
-            if let remote = remoteModels[deployment.name] { return LoadedModel(remote: remote) }
-            return try await artifactLoader(deployment)
-        }
+        let registry = try ModelRegistry(
+            deployments: (versioned.isEmpty ? [deployment] : versioned) + remotes.map(\.deployment),
+            loader: { deployment in
+                if let remote = remoteModels[deployment.name] { return remote }
+                return try await artifactLoader(deployment)
+            }, clock: clock)
         // A deployment meant to fail to load has no manifest; the fixture's stands in for listing.
         let manifest = try (try? ModelArtifact.manifest(at: deployment.path)) ?? ModelArtifact.manifest(at: ModelFixture.artifact)
         var logger = Logger(label: "test") { label in logHandler ?? SwiftLogNoOpLogHandler(label) }
@@ -73,21 +76,20 @@ final class LiveServer: Sendable {
         let served =
             [ServedModel(name: deployment.name, manifest: manifest, fallback: deployment.fallback)]
             + remotes.map {
-                ServedModel(
-                    name: $0.deployment.name, version: "remote", labels: [], fallback: $0.deployment.fallback, remote: $0.model)
+                ServedModel(name: $0.deployment.name, remote: $0.model, fallback: $0.deployment.fallback)
             }
         if versions.isEmpty {
             releases = nil
         } else {
             let releases = ReleaseController(
                 store: store, versions: [deployment.name: versions], defaultPolicy: releasePolicy,
-                metrics: ReleaseMetrics(registry: metrics.registry), logger: logger)
+                metrics: ReleaseMetrics(factory: metrics.factory), logger: logger)
             try await releases.prepare()
             self.releases = releases
         }
         gateway = Gateway(
             registry: registry, models: served, store: store, releases: releases, routes: routes, limits: limits, cors: cors,
-            logger: logger, metrics: metrics)
+            logger: logger, metrics: metrics, clock: clock)
         if ready { gateway.markReady() }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let server = try HummingbirdHost.server(

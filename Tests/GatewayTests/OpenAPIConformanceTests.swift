@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Gateway
 import ModelRuntime
@@ -18,14 +19,15 @@ import Testing
 
     /// The route table's path for a concrete path, as the gateway itself matches it.
     static func template(of path: String) -> String? {
-        let segments = path.split(separator: "?").first.map { $0.split(separator: "/").map(String.init) } ?? []
-        return Endpoint.routes.first { $0.captures(segments) != nil }?.path
+        let segments = path.split(separator: "?").first.map { $0.split(separator: "/") } ?? []
+        return Endpoint.routes.routes.first { $0.captures(segments) != nil }?.path
     }
 
     @Test func everyRouteAndEveryStatusServedIsDescribed() async throws {
         let upstream = await RemoteModelTests.ScriptedUpstream()
         let endpoint = RemoteModelTests.endpoint(upstream.url, timeout: .seconds(1), attempts: 1, breaker: 1000)
-        let remote = try RemoteModel(name: "sentiment", endpoint: endpoint, environment: [:], metrics: GatewayMetrics().registry)
+        let remote = try RemoteModel(
+            name: "sentiment", endpoint: endpoint, environment: [:], metrics: NOOPMetricsHandler.instance)
         let deployment = ModelDeployment(name: "sentiment", path: "", idleTimeout: nil, remote: endpoint)
         let routes = [ModelRoute(name: "by-task", selector: .jsonField("task"), choices: ["hate": "hate-speech"])]
         let server = try await LiveServer(routes: routes, remotes: [(deployment, remote)])
@@ -33,13 +35,13 @@ import Testing
         let document = try #require(try await server.request("GET", "/openapi.json").json as? [String: Any])
         let paths = try #require(document["paths"] as? [String: [String: Any]])
 
-        for route in Endpoint.routes {
+        for route in Endpoint.routes.routes {
             let item = try #require(paths[route.path], "\(route.path) is served but not described")
             for method in route.allowed {
                 #expect(item[method.rawValue.lowercased()] != nil, "\(method) \(route.path) is served but not described")
             }
         }
-        #expect(Set(paths.keys) == Set(Endpoint.routes.map(\.path)), "the document describes paths nobody serves")
+        #expect(Set(paths.keys) == Set(Endpoint.routes.routes.map(\.path)), "the document describes paths nobody serves")
 
         var served: Set<Served> = []
         var allowed: [String: String] = [:]
@@ -124,7 +126,7 @@ import Testing
         let statuses = Set(served.map(\.status))
         #expect(statuses.isSuperset(of: [200, 400, 403, 404, 413, 415, 422, 429, 502, 503, 504]), "\(statuses.sorted())")
         // A method the document does not list gets 405, whose Allow names exactly the listed ones.
-        #expect(allowed.count == Endpoint.routes.count, "\(allowed)")
+        #expect(allowed.count == Endpoint.routes.routes.count, "\(allowed)")
         for (path, allow) in allowed {
             let listed = Set((paths[path] ?? [:]).keys.filter { $0 != "parameters" }.map { $0.uppercased() })
             let answered = Set(allow.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })

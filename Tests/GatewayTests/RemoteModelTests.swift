@@ -1,4 +1,6 @@
 import AWSClient
+import Clocks
+import CoreMetrics
 import Foundation
 import Gateway
 import HTTPTypes
@@ -7,7 +9,6 @@ import Logging
 import MagpieTestSupport
 import ModelRuntime
 import NIOCore
-import Prometheus
 import RemoteModels
 import Synchronization
 import Testing
@@ -15,72 +16,6 @@ import Testing
 /// Remote models behind a real gateway on loopback, against upstream servers that misbehave on
 /// cue: each failure the issue names, and the payload formats.
 @Suite(.serialized) struct RemoteModelTests {
-    /// An upstream whose next answers a test scripts; it counts calls and keeps the last
-    /// request's headers and body.
-    final class ScriptedUpstream: Sendable {
-        enum Step: Sendable {
-            case answer(status: Int, headers: [String: String], body: String)
-            case delay(Duration, then: String)
-        }
-
-        /// What the router shares with the test.
-        final class State: Sendable {
-            let script = Mutex<[Step]>([])
-            let calls = Mutex(0)
-            let lastHeaders = Mutex<[String: String]>([:])
-            let lastBody = Mutex("")
-        }
-
-        let state = State()
-        /// Answered when the script is empty.
-        let normal: String
-        let port: Int
-        let task: Task<Void, any Error>
-
-        init(
-            path: String = "/predict",
-            normal: String = #"[{"label": "POSITIVE", "score": 0.9}, {"label": "NEGATIVE", "score": 0.1}]"#
-        ) async {
-            self.normal = normal
-            let router = Router()
-            let state = self.state
-            router.post(RouterPath(path)) { request, _ -> Response in
-                state.calls.withLock { $0 += 1 }
-                var headers: [String: String] = [:]
-                for field in request.headers { headers[field.name.canonicalName] = field.value }
-                state.lastHeaders.withLock { $0 = headers }
-                let body = try await request.body.collect(upTo: 1 << 20)
-                state.lastBody.withLock { $0 = String(buffer: body) }
-                let step = state.script.withLock { $0.isEmpty ? nil : $0.removeFirst() }
-                switch step {
-                case nil:
-                    return Self.response(200, [:], normal)
-                case .answer(let status, let headers, let body)?:
-                    return Self.response(status, headers, body)
-                case .delay(let duration, let body)?:
-                    try await Task.sleep(for: duration)
-                    return Self.response(200, [:], body)
-                }
-            }
-            (port, task) = await LoopbackServer.start(router)
-        }
-
-        deinit { task.cancel() }
-
-        static func response(_ status: Int, _ headers: [String: String], _ body: String) -> Response {
-            var fields: HTTPFields = [.contentType: "application/json"]
-            for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
-            return Response(
-                status: HTTPResponse.Status(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
-        }
-
-        func then(_ steps: Step...) { state.script.withLock { $0 += steps } }
-        var callCount: Int { state.calls.withLock { $0 } }
-        var lastBody: String { state.lastBody.withLock { $0 } }
-        func lastHeader(_ name: String) -> String? { state.lastHeaders.withLock { $0[name] } }
-        var url: String { "http://127.0.0.1:\(port)/predict" }
-    }
-
     static func endpoint(
         _ url: String, format: RemotePayloadFormat = .huggingFace, timeout: Duration = .seconds(30), attempts: Int = 3,
         breaker: Int = 5, cooldown: Duration = .seconds(30)
@@ -92,10 +27,12 @@ import Testing
 
     static func server(
         _ endpoint: RemoteEndpoint, name: String = "sentiment", fallback: String? = nil, maxConcurrency: Int = 8,
-        maxQueue: Int = 16, environment: [String: String] = [:], logHandler: (any LogHandler)? = nil
+        maxQueue: Int = 16, environment: [String: String] = [:], logHandler: (any LogHandler)? = nil,
+        clock: AnyClock<Duration> = AnyClock(ContinuousClock())
     ) async throws -> LiveServer {
-        let metrics = GatewayMetrics()
-        let remote = try RemoteModel(name: name, endpoint: endpoint, environment: environment, metrics: metrics.registry)
+        let metrics = GatewayMetrics.prometheus()
+        let remote = try RemoteModel(
+            name: name, endpoint: endpoint, environment: environment, metrics: metrics.factory, clock: clock)
         let deployment = ModelDeployment(
             name: name, path: "", idleTimeout: nil, maxConcurrency: maxConcurrency, maxQueue: maxQueue, remote: endpoint,
             fallback: fallback)
@@ -230,8 +167,9 @@ import Testing
     /// upstream call; after the cooldown one probe goes through and closes it.
     @Test func circuitBreakerOpensAndAProbeClosesIt() async throws {
         let upstream = await ScriptedUpstream()
+        let clock = TestClock()
         let server = try await Self.server(
-            Self.endpoint(upstream.url, attempts: 1, breaker: 3, cooldown: .seconds(1)))
+            Self.endpoint(upstream.url, attempts: 1, breaker: 3, cooldown: .seconds(1)), clock: AnyClock(clock))
         let key = try await server.key()
         upstream.then(
             .answer(status: 500, headers: [:], body: "{}"), .answer(status: 500, headers: [:], body: "{}"),
@@ -252,7 +190,7 @@ import Testing
         #expect(health["breaker"] as? String == "open")
         #expect(health["status"] as? String == "unavailable")
 
-        try await Task.sleep(for: .milliseconds(1100))
+        await clock.advance(by: .seconds(1))
         let probe = try await server.request("POST", "/v1/models/sentiment/classify", key: key, json: #"{"text": "x"}"#)
         #expect(probe.status == 200)
         #expect(upstream.callCount == 4)
@@ -290,50 +228,6 @@ import Testing
         #expect(refused.status == 503)
         #expect(refused.header("Retry-After") != nil)
         #expect(try await slow.status == 200)
-    }
-
-    @Test func kserveV2Format() async throws {
-        let upstream = await ScriptedUpstream(
-            normal:
-                #"{"model_name": "m", "outputs": [{"name": "label", "shape": [2], "datatype": "BYTES", "data": ["neg", "pos"]}, {"name": "score", "shape": [2], "datatype": "FP32", "data": [0.6, 0.95]}]}"#
-        )
-        let server = try await Self.server(Self.endpoint(upstream.url, format: .kserveV2))
-        let key = try await server.key()
-        let response = try await server.request(
-            "POST", "/v1/models/sentiment/classify", key: key, json: #"{"texts": ["bad", "good"]}"#)
-        #expect(response.status == 200)
-        let results = try #require((response.json as? [String: Any])?["results"] as? [[String: Any]])
-        #expect(results.map { $0["label"] as? String } == ["neg", "pos"])
-        let sent = try #require(
-            try JSONSerialization.jsonObject(with: Data(upstream.lastBody.utf8)) as? [String: Any])
-        let input = try #require((sent["inputs"] as? [[String: Any]])?.first)
-        #expect(input["datatype"] as? String == "BYTES")
-        #expect(input["data"] as? [String] == ["bad", "good"])
-        #expect(input["shape"] as? [Int] == [2])
-    }
-
-    /// Another Magpie as the upstream: a real gateway with a key from the environment.
-    @Test func magpieFormatAgainstAnotherMagpie() async throws {
-        let other = try await LiveServer()
-        let otherKey = try await other.key()
-        let endpoint = RemoteEndpoint(
-            target: .http(url: "http://127.0.0.1:\(other.port)/v1/models/hate-speech/classify", format: .magpie),
-            headersFromEnvironment: ["x-api-key": "OTHER_MAGPIE_KEY"])
-        let server = try await Self.server(endpoint, environment: ["OTHER_MAGPIE_KEY": otherKey])
-        let key = try await server.key()
-        let direct = try await other.request(
-            "POST", "/v1/models/hate-speech/classify", key: otherKey, json: #"{"texts": ["you are lovely", "I hate you"]}"#)
-        let proxied = try await server.request(
-            "POST", "/v1/models/sentiment/classify", key: key, json: #"{"texts": ["you are lovely", "I hate you"]}"#)
-        #expect(proxied.status == 200)
-        let directResults = try #require((direct.json as? [String: Any])?["results"] as? [[String: Any]])
-        let proxiedResults = try #require((proxied.json as? [String: Any])?["results"] as? [[String: Any]])
-        #expect(proxiedResults.map { $0["label"] as? String } == directResults.map { $0["label"] as? String })
-        #expect(proxiedResults.map { $0["score"] as? Double } == directResults.map { $0["score"] as? Double })
-
-        #expect(throws: RemoteModelError.self) {
-            try RemoteModel(name: "x", endpoint: endpoint, environment: [:], metrics: PrometheusCollectorRegistry())
-        }
     }
 
     static func timing(_ name: String, in header: String) -> Double? {

@@ -75,28 +75,61 @@ import Testing
         #expect(response.message?.contains("SignatureDoesNotMatch") == true)
     }
 
-    /// A cold serverless endpoint answers ModelNotReadyException for 1.5 s; with backoff
-    /// inside the 10 s timeout the request still succeeds.
-    @Test func coldEndpointIsRetriedUntilWarm() async throws {
-        let server = try await server(attempts: 8)
+    /// What the stand-in counted: answered, not_ready, throttled, failed.
+    func counts() async throws -> [String: Int] {
+        let url = URL(string: try standIn.string("endpoint") + "/_standin")!
+        let (data, _) = try await URLSession.shared.data(from: url)
+        let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return report?["counts"] as? [String: Int] ?? [:]
+    }
+
+    /// A serverless endpoint that stays cold for 6 s, longer than AWS's three attempts take
+    /// (at most 1 s + 2 s of backoff), is still reached within the model's timeout: "not
+    /// ready" is retried until the deadline whatever `max_attempts` says. The timeout is far
+    /// (60 s), so that a busy test machine's slow attempts cannot decide the outcome; the
+    /// deadline itself is checked by `coldEndpointBeyondTheTimeoutIsUnavailable`.
+    @Test func coldEndpointIsRetriedUntilWarmWithinTheTimeout() async throws {
+        let server = try await server(attempts: 3, timeout: .seconds(60))
         let key = try await server.key()
-        try await steer(#"{"cold": true}"#)
+        try await steer(#"{"cold": true, "cold_for": 6}"#)
         let clock = ContinuousClock()
         let start = clock.now
         let response = try await server.request("POST", "/v1/infer/sentiment", key: key, json: #"{"text": "x"}"#)
-        #expect(response.status == 200)
-        #expect(start.duration(to: clock.now) >= .seconds(1))
+        let elapsed = start.duration(to: clock.now)
+        #expect(response.status == 200, "\(response.message ?? "") after \(elapsed)")
+        #expect(elapsed >= .seconds(6))
+        let counts = try await counts()
+        #expect(counts["answered"] == 1)
+        #expect((counts["not_ready"] ?? 0) >= 3, "\(counts)")
     }
 
-    /// Still cold when the attempts run out: 503 with Retry-After, the endpoint's message.
-    @Test func coldEndpointBeyondTheRetriesIsUnavailable() async throws {
-        let server = try await server(attempts: 1)
+    /// Still cold when the timeout runs out: 503 with Retry-After and the endpoint's message,
+    /// at the deadline rather than once the endpoint is warm. The endpoint stays cold for a
+    /// minute, so that a busy test machine's slow attempts cannot blur the two.
+    @Test func coldEndpointBeyondTheTimeoutIsUnavailable() async throws {
+        let server = try await server(attempts: 1, timeout: .seconds(3))
         let key = try await server.key()
-        try await steer(#"{"cold": true}"#)
+        try await steer(#"{"cold": true, "cold_for": 60}"#)
+        let clock = ContinuousClock()
+        let start = clock.now
         let response = try await server.request("POST", "/v1/infer/sentiment", key: key, json: #"{"text": "x"}"#)
+        let elapsed = start.duration(to: clock.now)
         #expect(response.status == 503)
         #expect(response.message?.contains("not ready") == true)
         #expect(response.header("Retry-After") != nil)
+        // Long before the endpoint warms: the retries stopped at the deadline.
+        #expect(elapsed < .seconds(40), "\(elapsed)")
+        #expect((try await counts()["not_ready"] ?? 0) >= 1)
+    }
+
+    /// Failures other than "not ready yet" keep `max_attempts`: three 503s, then the answer.
+    @Test func otherFailuresKeepMaxAttempts() async throws {
+        let server = try await server(attempts: 3, timeout: .seconds(20))
+        let key = try await server.key()
+        try await steer(#"{"fail_next": 10, "status": 503, "message": "try later"}"#)
+        let response = try await server.request("POST", "/v1/infer/sentiment", key: key, json: #"{"text": "x"}"#)
+        #expect(response.status == 503)
+        #expect(try await counts()["failed"] == 3)
     }
 
     @Test func modelErrorCarriesTheContainersMessage() async throws {

@@ -52,7 +52,7 @@ import Testing
         ).run()
         // 2 s at 200/s is 400 requests due, whatever the scheduler does; the measured rate is
         // over the time to the last answer, which a busy machine can stretch.
-        #expect((399...400).contains(report.requests), "\(report.requests) requests")
+        #expect(report.requests == 400, "\(report.requests) requests")
         #expect(abs(report.throughput - 200) / 200 < 0.25, "\(report.throughput) requests/s")
         #expect(report.mode == "open")
     }
@@ -69,7 +69,14 @@ import Testing
         #expect(open.latencyMilliseconds.p50 > 1000, "p50 \(open.latencyMilliseconds.p50)")
         let closed = try await LoadRunner(plan: Self.plan(endpoint.url, pacing: .closedLoop(connections: 1), stop: .requests(20)))
             .run()
-        #expect(closed.latencyMilliseconds.max < 200, "max \(closed.latencyMilliseconds.max)")
+        // The closed loop sees the service time, not the queue: compared with the open loop's
+        // figures in the same run, so that a busy machine's slower answers cannot decide it.
+        #expect(
+            closed.latencyMilliseconds.p50 < open.latencyMilliseconds.p50 / 5,
+            "closed p50 \(closed.latencyMilliseconds.p50), open p50 \(open.latencyMilliseconds.p50)")
+        #expect(
+            closed.latencyMilliseconds.max < open.latencyMilliseconds.max / 4,
+            "closed max \(closed.latencyMilliseconds.max), open max \(open.latencyMilliseconds.max)")
     }
 
     @Test func aRequestOverItsTimeoutIsCountedAsOneAndTheRunGoesOn() async throws {

@@ -2,6 +2,10 @@ import Foundation
 import MagpieTestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// `magpie bench` as a user runs it: against a real `magpie serve`, and with bad input.
 @Suite struct BenchCommandTests {
     @Test func benchesAServedModelWithKeyAndTextsAndPrintsAJSONReport() async throws {
@@ -37,7 +41,13 @@ import Testing
             executable: MagpieProcess.executable.path,
             arguments: ["bench", "http://127.0.0.1:\(server.port)/health", "--method", "GET", "--duration", "60s", "--json"],
             output: .pipe, errors: .null)
-        try await Task.sleep(for: .milliseconds(1500))
+        // Interrupted once the run is under way: the server has answered some of its requests.
+        let metrics = URL(string: "http://127.0.0.1:\(server.port)/metrics")!
+        #expect(
+            await eventually {
+                let page = (try? await URLSession.shared.data(from: metrics)).map { String(decoding: $0.0, as: UTF8.self) }
+                return page?.contains(#"magpie_requests_total{route="health",status="200"}"#) == true
+            })
         process.send(SIGINT)
         let output = process.output!
         let printed = await offThePool { output.readDataToEndOfFile() }

@@ -2,6 +2,10 @@ import Foundation
 import MagpieTestSupport
 import Testing
 
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
 /// Faults injected into a running `magpie serve`: each gets a clear answer, corrupts nothing,
 /// and service resumes once the fault is gone.
 @Suite(.serialized) struct FaultTests {
@@ -49,6 +53,15 @@ import Testing
 
     static func errorType(_ body: String) -> String? {
         (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["error_type"] as? String
+    }
+
+    /// What `GET /v1/models` says of `model`: cold, loading or warm.
+    static func state(of model: String, on server: ServeProcessTests.Server, key: String) async throws -> String? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/v1/models")!)
+        request.setValue(key, forHTTPHeaderField: "x-api-key")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let models = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["models"] as? [[String: Any]]
+        return models?.first { $0["name"] as? String == model }?["state"] as? String
     }
 
     /// The SQLite file on a 2 MB tmpfs that a filler file then fills: requests get 503
@@ -137,7 +150,7 @@ import Testing
         let server = try ServeProcessTests.Server(arguments: ["--config", config, "--database", database, "--port", "0"])
         defer { server.process.terminate() }
         #expect(try await server.post("/v1/infer/fragile", ["text": "hello"], key: key).status == 200)
-        try await Task.sleep(for: .seconds(3))
+        #expect(try await eventually { try await Self.state(of: "fragile", on: server, key: key) == "cold" })
         let weights = URL(fileURLWithPath: "\(models)/hate-speech/weights.bin")
         var bytes = try Data(contentsOf: weights)
         bytes[bytes.count / 2] ^= 0xFF
@@ -159,6 +172,7 @@ import Testing
         let key = try await ServeProcessTests.createKey(in: database, quota: "100000/day", rate: 100_000, burst: 100_000)
         let server = try ServeProcessTests.Server(models: models, database: database)
         let (port, process) = (server.port, server.process)
+        let answered = ReplicaTests.Counter()
         let admitted = await withTaskGroup(of: Int.self) { group in
             for client in 0..<16 {
                 group.addTask {
@@ -169,12 +183,14 @@ import Testing
                         {
                             ok += 1
                         }
+                        answered.increment()
                     }
                     return ok
                 }
             }
             group.addTask {
-                try? await Task.sleep(for: .milliseconds(300))
+                // Killed under way: once 48 of the 640 requests have their answer.
+                _ = await eventually(every: .milliseconds(5)) { answered.value >= 48 }
                 process.send(SIGKILL)
                 return 0
             }

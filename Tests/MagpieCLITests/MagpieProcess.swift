@@ -97,13 +97,15 @@ struct Workspace {
 
     /// The first `perClass` tweets of each class of the bundled data, as a CSV with the
     /// original header, so tests run in seconds on real text.
-    func hateSpeechSlice(perClass: Int, name: String = "slice.csv") throws -> String {
+    /// Up to `perClass` rows of each class from the bundled tweets, after the first `skipping`
+    /// rows (the fixture model trained on the first 1,500).
+    func hateSpeechSlice(perClass: Int, name: String = "slice.csv", skipping: Int = 0) throws -> String {
         let source = Self.repositoryRoot.appendingPathComponent("data/hate-speech/labeled_data.csv")
         let table = try CSVReader.parse([UInt8](try Data(contentsOf: source)), path: source.path)
         let labelColumn = try #require(table.header.firstIndex(of: "class"))
         var counts: [String: Int] = [:]
         var rows = [table.header]
-        for record in table.records where counts[record.fields[labelColumn], default: 0] < perClass {
+        for record in table.records.dropFirst(skipping) where counts[record.fields[labelColumn], default: 0] < perClass {
             counts[record.fields[labelColumn], default: 0] += 1
             rows.append(record.fields)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import MagpieTestSupport
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -29,11 +30,10 @@ import Testing
     /// Waits (up to 30 s: 24 requests a round are slow on a busy test machine) for the server to
     /// apply a release change, which it reads once a second.
     static func waitFor(_ server: Server, keys: [String], _ condition: ([String]) -> Bool) async throws -> [String] {
-        let deadline = Date().addingTimeInterval(30)
-        var versions = try await Self.versions(server, keys: keys)
-        while !condition(versions) && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(200))
+        var versions: [String] = []
+        _ = try await eventually(within: .seconds(30), every: .milliseconds(200)) {
             versions = try await Self.versions(server, keys: keys)
+            return condition(versions)
         }
         return versions
     }
@@ -64,12 +64,15 @@ import Testing
             ["canary", "hate-speech", "2", "--weight", "50"], database: database, workspace: workspace)
         #expect(
             started.status == 0 && started.standardOutput.contains("version 2 is the canary at 50%"), "\(started.standardError)")
-        // Once the server has read the canary (within a second), every key keeps its side.
-        var split = try await Self.waitFor(first, keys: keys) { Set($0) == ["1", "2"] }
-        try await Task.sleep(for: .seconds(1.5))
-        split = try await Self.versions(first, keys: keys)
+        // Once the server has read the canary (within a second; a round that straddles the read
+        // mixes old and new answers, so two rounds must agree), every key keeps its side, here
+        // and (below) in a new server that reads the release afresh.
+        var previous: [String] = []
+        let split = try await Self.waitFor(first, keys: keys) { round in
+            defer { previous = round }
+            return Set(round) == ["1", "2"] && round == previous
+        }
         #expect(Set(split) == ["1", "2"], "both versions answer: \(split)")
-        // Sticky: each key keeps its version.
         #expect(try await Self.versions(first, keys: keys) == split)
         #expect(await first.terminate() == .exited(0))
 

@@ -36,6 +36,7 @@ import Testing
         var versions: Set<String> = []
         let deadline = Date().addingTimeInterval(90)
         var stable = 1
+        var lastShown = ""
         while Date() < deadline {
             for key in keys {
                 let answer = try await server.post("/v1/models/hate-speech/classify", ["text": "you are a bitch"], key: key)
@@ -46,13 +47,14 @@ import Testing
             let shown = try await MagpieProcess.run([
                 "models", "show", "hate-speech", "--database", database, "--models", workspace.path("models"),
             ])
+            lastShown = shown.standardOutput + shown.standardError
             if shown.standardOutput.contains("stable:   2") {
                 stable = 2
                 break
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        #expect(stable == 2, "version 2 did not become stable in time")
+        #expect(stable == 2, "version 2 did not become stable in time:\n\(lastShown)")
         #expect(statuses.allSatisfy { $0 == 200 }, "\(Set(statuses))")
         #expect(versions == ["1", "2"])
         let shown = try await MagpieProcess.run([

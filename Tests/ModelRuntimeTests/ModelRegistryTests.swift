@@ -1,4 +1,5 @@
 import Classifiers
+import Clocks
 import Foundation
 import MagpieTestSupport
 import ModelRuntime
@@ -17,10 +18,12 @@ import Testing
             { deployment in
                 self.loads.add(1, ordering: .relaxed)
                 try await Task.sleep(for: self.delay)
-                return try LoadedModel.load(from: deployment.path)
+                return try ArtifactModel.load(from: deployment.path)
             }
         }
     }
+
+    static let context = InvocationContext(requestID: "test")
 
     static func deployment(idleTimeout: Duration? = nil, maxConcurrency: Int = 64, maxQueue: Int = 256) -> ModelDeployment {
         ModelDeployment(
@@ -32,7 +35,7 @@ import Testing
         let entries = try ModelCatalog.discover(in: ModelFixture.directory)
         #expect(entries.map(\.deployment.name) == ["hate-speech"])
         #expect(entries[0].deployment.path == ModelFixture.artifact)
-        #expect(entries[0].manifest.labels.map(\.name) == ["Hate Speech", "Offensive Language", "Neither"])
+        #expect(entries[0].manifest?.labels.map(\.name) == ["Hate Speech", "Offensive Language", "Neither"])
     }
 
     @Test func concurrentFirstRequestsShareOneLoad() async throws {
@@ -42,7 +45,7 @@ import Testing
         let usages = try await withThrowingTaskGroup(of: ModelRegistry.Usage.self) { group in
             for _ in 0..<32 {
                 group.addTask {
-                    try await registry.withModel("hate-speech") { model in try model.classify(["you are a bitch"]) }.usage
+                    try await registry.classify(["you are a bitch"], with: "hate-speech", context: Self.context).usage
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -51,24 +54,28 @@ import Testing
         #expect(usages.allSatisfy { $0.coldStart && $0.loadDuration != nil })
         #expect(usages.filter(\.startedLoad).count == 1)
         #expect(registry.state(of: "hate-speech") == .warm)
-        let warm = try await registry.withModel("hate-speech") { model in try model.classify(["hello there"]) }
-        #expect(!warm.usage.coldStart && warm.result.count == 1)
+        let warm = try await registry.classify(["hello there"], with: "hate-speech", context: Self.context)
+        #expect(!warm.usage.coldStart && warm.answer.predictions.count == 1)
     }
 
     @Test func predictsWhatTheArtifactPredicts() async throws {
         let registry = try ModelRegistry(deployments: [Self.deployment()])
         let texts = ["you are a bitch", "what a lovely morning", "those people are trash"]
-        let served = try await registry.withModel("hate-speech") { model in try model.classify(texts) }.result
+        let served = try await registry.classify(texts, with: "hate-speech", context: Self.context).answer
         let direct = try #require(try ModelArtifact.load(from: ModelFixture.artifact).textClassifier)
-        #expect(served.map(\.prediction.probabilities) == texts.map { direct.predict($0).probabilities })
+        #expect(served.predictions.map(\.probabilities) == texts.map { direct.predict($0).probabilities })
+        #expect(served.truncated == [false, false, false] && served.computing != nil && served.upstream == nil)
     }
 
     @Test func unloadsWhenIdleAndReloadsOnTheNextRequest() async throws {
         let counter = CountingLoader()
-        let registry = try ModelRegistry(deployments: [Self.deployment(idleTimeout: .milliseconds(100))], loader: counter.loader)
+        let clock = TestClock()
+        let registry = try ModelRegistry(
+            deployments: [Self.deployment(idleTimeout: .seconds(60))], loader: counter.loader, clock: AnyClock(clock))
         _ = try await registry.withModel("hate-speech") { _ in () }
+        await clock.advance(by: .seconds(59))
         #expect(registry.unloadIdle().isEmpty)
-        try await Task.sleep(for: .milliseconds(150))
+        await clock.advance(by: .seconds(1))
         #expect(registry.unloadIdle() == ["hate-speech"])
         #expect(registry.state(of: "hate-speech") == .cold)
         let again = try await registry.withModel("hate-speech") { _ in () }

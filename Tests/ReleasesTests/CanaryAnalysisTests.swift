@@ -4,17 +4,21 @@ import Testing
 
 /// Each check of the analysis on figures, and the divergence against values worked by hand.
 @Suite struct CanaryAnalysisTests {
+    /// Each answer also scored by stable (paired), `agreement` of them alike.
     static func observations(
-        requests: Int, errors: Int = 0, latency: Duration = .milliseconds(2), labels: [String: Int]? = nil
+        requests: Int, errors: Int = 0, latency: Duration = .milliseconds(2), labels: [String: Int]? = nil,
+        topScore: Float = 0.9, paired: Int? = nil, agreement: Double = 1
     ) -> VersionObservations {
         var observed = VersionObservations()
         let answered = requests - errors
         let tally = labels ?? ["a": answered * 6 / 10, "b": answered - answered * 6 / 10]
         var names = tally.flatMap { label, count in Array(repeating: label, count: count) }.sorted()
         for _ in 0..<answered {
-            observed.recordAnswer(labels: [names.popLast() ?? "a"], scores: [0.9], latency: latency)
+            observed.recordAnswer(labels: [names.popLast() ?? "a"], scores: [topScore], latency: latency)
         }
         for _ in 0..<errors { observed.recordError() }
+        let pairs = paired ?? answered
+        observed.recordPairs(agreed: Int((Double(pairs) * agreement).rounded()), of: pairs)
         return observed
     }
 
@@ -178,4 +182,5 @@ import Testing
         for _ in 0..<10 { few.recordFeedback(correct: false) }
         #expect(CanaryAnalysis.judge(canary: few, stable: stable, policy: policy, stepAge: .zero) == .wait)
     }
+
 }

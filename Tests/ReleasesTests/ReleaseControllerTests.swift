@@ -1,6 +1,6 @@
+import CoreMetrics
 import Foundation
 import Logging
-import Prometheus
 import Releases
 import Storage
 import Testing
@@ -10,7 +10,7 @@ import Testing
     static func controller(_ store: any ReleaseStore, policy: ReleasePolicy = ReleasePolicy()) -> ReleaseController {
         ReleaseController(
             store: store, versions: ["m": [1, 2, 3]], defaultPolicy: policy,
-            metrics: ReleaseMetrics(registry: PrometheusCollectorRegistry()), logger: Logger(label: "test"))
+            metrics: ReleaseMetrics(factory: NOOPMetricsHandler.instance), logger: Logger(label: "test"))
     }
 
     @Test func aCanarysShareIsItsWeightAndStickyPerKey() async throws {
@@ -103,5 +103,35 @@ import Testing
         let release = try #require(try await store.release(of: "m"))
         #expect(release.stable == 2 && release.decisions.last?.action == .promoted && !release.decisions.last!.automatic)
         #expect(judge.summary(of: "m")?.release == release)
+    }
+
+    /// The validation each artifact recorded is read through the controller's provider, once
+    /// per version: a canary that validated far below stable is rolled back before traffic.
+    @Test func aCanaryThatValidatedFarBelowStableIsRolledBackBeforeAnyTraffic() async throws {
+        let store = MemoryStore()
+        let reads = ReadCount()
+        let controller = ReleaseController(
+            store: store, versions: ["m": [1, 2, 3]], metrics: ReleaseMetrics(factory: NOOPMetricsHandler.instance),
+            logger: Logger(label: "test"),
+            validationMacroF1: { _, version in
+                reads.increment()
+                return version == 2 ? 0.31 : 0.78
+            })
+        try await controller.prepare()
+        _ = try await store.startCanary(model: "m", version: 2, weight: 10, versions: [1, 2, 3])
+        await controller.refresh()
+        await controller.analyze()
+        await controller.analyze()
+        let release = try #require(try await store.release(of: "m"))
+        #expect(release.canary == nil && release.decisions.last?.action == .rolledBack)
+        #expect(release.decisions.last?.reason.hasPrefix("its own validation macro F1 0.31 against stable's 0.78") == true)
+        #expect(reads.value == 2)
+    }
+
+    final class ReadCount: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func increment() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
     }
 }

@@ -4,6 +4,8 @@ import JSONValues
 import Logging
 import MagpieTestSupport
 import Storage
+import StorageBackends
+import StorageDynamoDB
 import Testing
 
 /// What only the DynamoDB store does, against moto's server: the table it creates, the
@@ -86,16 +88,19 @@ import Testing
         }
     }
 
-    /// An endpoint where nothing listens: the error is `unavailable`, which the gateway
-    /// answers with 503 and `Retry-After`.
-    @Test func anUnreachableEndpointIsUnavailable() async throws {
+    /// An endpoint where nothing listens at start is waited for `start_timeout`, then refused
+    /// with the reason (`UnreachableStoreTests` checks the server's side of it).
+    @Test func anUnreachableEndpointIsRefusedAfterTheStartTimeout() async throws {
         var unreachable = environment
         unreachable["AWS_ENDPOINT_URL_DYNAMODB"] = "http://127.0.0.1:\(LoopbackPort.closed())"
         await #expect {
             try await DynamoDBStore.open(
-                table: "magpie-nowhere", environment: unreachable, timeout: .milliseconds(500), logger: Logger(label: "test"))
+                table: "magpie-nowhere", environment: unreachable, timeout: .milliseconds(500), startTimeout: .seconds(1),
+                logger: Logger(label: "test"))
         } throws: { error in
-            "\(error)".contains("the database is unavailable")
+            // The reason is the refused connection, or on a loaded machine the attempt's deadline.
+            "\(error)".contains("cannot open database dynamodb://magpie-nowhere")
+                && "\(error)".contains("DescribeTable") && "\(error)".contains("still unreachable after 1 s")
         }
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import MagpieTestSupport
 import Storage
+import StorageBackends
+import StorageSQLite
 import Testing
 
 /// What every store promises, checked on each: SQLite in a temporary file, memory, a real
@@ -150,10 +152,15 @@ import Testing
         #expect(try StoreLocation(parsing: "magpie.sqlite") == .sqlite(path: "magpie.sqlite"))
         #expect(try StoreLocation(parsing: "/var/lib/magpie/keys.db") == .sqlite(path: "/var/lib/magpie/keys.db"))
         #expect(try StoreLocation(parsing: "memory://") == .memory)
-        #expect(try StoreLocation(parsing: "dynamodb://magpie-keys") == .dynamoDB(table: "magpie-keys", timeout: .seconds(3)))
+        #expect(
+            try StoreLocation(parsing: "dynamodb://magpie-keys")
+                == .dynamoDB(table: "magpie-keys", timeout: .seconds(3), startTimeout: .seconds(15)))
         #expect(
             try StoreLocation(parsing: "dynamodb://magpie-keys?timeout=20")
-                == .dynamoDB(table: "magpie-keys", timeout: .seconds(20)))
+                == .dynamoDB(table: "magpie-keys", timeout: .seconds(20), startTimeout: .seconds(15)))
+        #expect(
+            try StoreLocation(parsing: "dynamodb://magpie-keys?start_timeout=40&timeout=5")
+                == .dynamoDB(table: "magpie-keys", timeout: .seconds(5), startTimeout: .seconds(40)))
         let url = "postgres://magpie:secret@db.internal:5433/keys?sslmode=require"
         #expect(try StoreLocation(parsing: url) == .postgres(url: url))
         for (text, reason) in [
@@ -161,9 +168,11 @@ import Testing
             ("postgres://db.internal/keys", "needs a user"),
             ("postgres://u@h/db?sslmode=verify-full", "sslmode must be"),
             ("postgres://u@h/db?connect_timeout=0", "connect_timeout"),
+            ("postgres://u@h/db?start_timeout=x", "start_timeout must be whole seconds"),
+            ("dynamodb://keys?start_timeout=601", "start_timeout=SECONDS"),
             ("postgres://u@h/db?application_name=x", "unknown parameter"), ("dynamodb://a", "table name"),
             ("dynamodb://keys?timeout=0", "timeout=SECONDS"),
-            ("dynamodb://keys?region=x", "only DynamoDB parameter"),
+            ("dynamodb://keys?region=x", "DynamoDB's parameters are timeout=SECONDS and start_timeout=SECONDS"),
             ("sqlite://x.db", "plain path"), ("", "is empty"), ("memory://x", "takes nothing"),
         ] {
             do {

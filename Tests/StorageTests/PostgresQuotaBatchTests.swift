@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MagpieTestSupport
 import Storage
+import StoragePostgreSQL
 import Testing
 
 /// One batch holding every case at once, on a real PostgreSQL: a group admitted whole, a group

@@ -4,6 +4,11 @@ import Synchronization
 /// `maxAttempts` in all, after a capped exponential backoff with full jitter, while a shared
 /// retry quota lasts. The quota drains when a dependency keeps failing, so a struggling
 /// service is not hit by every caller's retries at once, and refills as calls succeed.
+///
+/// Answers that say "not yet" rather than "failed" (a cold serverless endpoint, throttling)
+/// can be made patient: they are retried until the call's deadline, less `answerMargin`,
+/// however many attempts that takes, since a cold start lasts longer than three attempts'
+/// backoff and the caller allowed the whole timeout.
 public final class RetryPolicy: Sendable {
     public let maxAttempts: Int
     /// The first retry waits up to this long, each later one up to twice the one before.
@@ -11,6 +16,11 @@ public final class RetryPolicy: Sendable {
     public let maxBackoff: Duration
     /// Error codes retried beyond the standard ones, e.g. SageMaker's `ModelNotReadyException`.
     public let extraRetryableCodes: Set<String>
+    /// Which retryable failures are retried until the deadline instead of `maxAttempts` times.
+    public let isPatient: @Sendable (AWSClientError) -> Bool
+    /// The time kept free at the end for the last attempt's answer: no patient retry starts
+    /// later than this before the deadline.
+    public let answerMargin: Duration
 
     static let quotaCapacity = 500
     static let retryCost = 5
@@ -29,12 +39,31 @@ public final class RetryPolicy: Sendable {
 
     public init(
         maxAttempts: Int = 3, baseDelay: Duration = .seconds(1), maxBackoff: Duration = .seconds(20),
-        extraRetryableCodes: Set<String> = []
+        extraRetryableCodes: Set<String> = [], answerMargin: Duration = .milliseconds(500),
+        isPatient: @escaping @Sendable (AWSClientError) -> Bool = { _ in false }
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay
         self.maxBackoff = maxBackoff
         self.extraRetryableCodes = extraRetryableCodes
+        self.answerMargin = answerMargin
+        self.isPatient = isPatient
+    }
+
+    /// Patience for an AWS endpoint that may be starting: `codes` (for SageMaker,
+    /// `ModelNotReadyException`) and every throttling code.
+    public static func patient(codes: Set<String>) -> @Sendable (AWSClientError) -> Bool {
+        { error in
+            guard case .service(let answer) = error else { return false }
+            return codes.contains(answer.code) || throttlingCodes.contains(answer.code)
+        }
+    }
+
+    /// Patience for a plain HTTP server: throttling (429). A 503 says nothing about when it
+    /// will pass (a starting server, or one shedding load), so it keeps `maxAttempts`.
+    public static let patientWhenThrottled: @Sendable (AWSClientError) -> Bool = { error in
+        guard case .service(let answer) = error else { return false }
+        return answer.statusCode == 429
     }
 
     /// Whether `error` is worth another attempt: a refused, reset or cut connection, a
@@ -70,9 +99,9 @@ public final class RetryPolicy: Sendable {
         case retrying(after: AWSClientError, attempt: Int, delay: Duration)
     }
 
-    /// Runs `operation` until it succeeds, fails for good, runs out of attempts or quota, or
-    /// another attempt could not start before `deadline`. Returns the result and the number
-    /// of attempts made.
+    /// Runs `operation` until it succeeds, fails for good, runs out of attempts (patient
+    /// failures: of time) or quota, or another attempt could not start before `deadline`.
+    /// Returns the result and the number of attempts made.
     public func run<Result: Sendable>(
         until deadline: ContinuousClock.Instant, idempotent: Bool = true, observe: (Event) -> Void = { _ in },
         _ operation: (_ attempt: Int) async throws(AWSClientError) -> Result
@@ -85,14 +114,27 @@ public final class RetryPolicy: Sendable {
                 refund(spent == 0 ? 1 : spent)
                 return (result, attempt)
             } catch {
-                guard isRetryable(error, idempotent: idempotent), attempt < maxAttempts, !Task.isCancelled else { throw error }
+                let patient = isRetryable(error, idempotent: idempotent) && isPatient(error)
+                guard isRetryable(error, idempotent: idempotent), patient || attempt < maxAttempts, !Task.isCancelled else {
+                    throw error
+                }
+                var delay = backoff(afterAttempt: attempt)
+                if patient {
+                    // The last attempt starts no later than the margin before the deadline.
+                    let left = ContinuousClock.now.duration(to: deadline) - answerMargin
+                    guard left > .zero else { throw error }
+                    delay = min(delay, left)
+                } else {
+                    guard ContinuousClock.now.advanced(by: delay) < deadline else { throw error }
+                }
                 let cost = error == .timeout ? Self.timeoutRetryCost : Self.retryCost
                 guard take(cost) else { throw error }
                 spent += cost
-                let delay = backoff(afterAttempt: attempt)
-                guard ContinuousClock.now.advanced(by: delay) < deadline else { throw error }
                 observe(.retrying(after: error, attempt: attempt, delay: delay))
                 do { try await Task.sleep(for: delay) } catch { throw .connection("cancelled") }
+                // A sleep that overslept by much (a busy machine) must not start an attempt too
+                // late to be answered; one that ends at the margin, as the last one does, goes on.
+                if patient, ContinuousClock.now.duration(to: deadline) < answerMargin / 2 { throw error }
                 attempt += 1
             }
         }

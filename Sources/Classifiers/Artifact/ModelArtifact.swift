@@ -19,14 +19,17 @@ public struct ModelArtifact: Sendable {
 
     public let manifest: ModelManifest
     public let model: TrainedModel
+    /// The texts it was trained on, saved as `training-texts.bin` when given.
+    public var trainingTexts: TrainingTexts?
 
-    public init(manifest: ModelManifest, model: TrainedModel) {
+    public init(manifest: ModelManifest, model: TrainedModel, trainingTexts: TrainingTexts? = nil) {
         self.manifest = manifest
         self.model = model
+        self.trainingTexts = trainingTexts
     }
 
-    public init(manifest: ModelManifest, classifier: TextClassifier) {
-        self.init(manifest: manifest, model: .nGram(classifier))
+    public init(manifest: ModelManifest, classifier: TextClassifier, trainingTexts: TrainingTexts? = nil) {
+        self.init(manifest: manifest, model: .nGram(classifier), trainingTexts: trainingTexts)
     }
 
     /// The n-gram classifier, or nil for an encoder head (which needs its encoder to classify).
@@ -132,6 +135,20 @@ public struct ModelArtifact: Sendable {
         }
     }
 
+    /// The texts the artifact at `path` was trained on, checked against its manifest; nil for an
+    /// artifact that recorded none (made before they were recorded, or not by n-gram training).
+    public static func trainingTexts(at path: String) throws(ArtifactError) -> TrainingTexts? {
+        let manifest = try manifest(at: path)
+        guard let record = manifest.files[TrainingTexts.file] else { return nil }
+        guard let data = FileManager.default.contents(atPath: path + "/" + TrainingTexts.file) else {
+            throw .missingFile(path: path, file: TrainingTexts.file)
+        }
+        guard data.count == record.bytes, sha256Hex(data) == record.sha256 else {
+            throw .checksumMismatch(path: path, file: TrainingTexts.file)
+        }
+        return try TrainingTexts.decode(data, path: path)
+    }
+
     /// Writes the artifact to `path`, replacing an existing Magpie model there; fills in the
     /// manifest's file checksums. With `encoderSource`, an encoder head's recorded encoder
     /// files are copied from there into the artifact, whose manifest must then say `bundled`.
@@ -139,9 +156,14 @@ public struct ModelArtifact: Sendable {
         let weights = WeightsFile.encode(model)
         var manifest = self.manifest
         manifest.files = [Self.weightsFile: ModelManifest.FileRecord(sha256: sha256Hex(weights), bytes: weights.count)]
+        let texts = trainingTexts?.encoded
+        if let texts {
+            manifest.files[TrainingTexts.file] = ModelManifest.FileRecord(sha256: sha256Hex(texts), bytes: texts.count)
+        }
         let staged = try Self.stagingFolder(for: path)
         do {
             try Self.writeDurably(weights, to: staged.appendingPathComponent(Self.weightsFile))
+            if let texts { try Self.writeDurably(texts, to: staged.appendingPathComponent(TrainingTexts.file)) }
             if let encoderSource, let record = manifest.encoder, record.bundled {
                 let bundle = staged.appendingPathComponent(record.path)
                 for file in record.files.keys.sorted() {

@@ -42,6 +42,12 @@ public struct ModelManifest: Sendable, Codable, Equatable {
     /// Whether the artifact is a Hugging Face classifier folder trained by `--fine-tune`.
     public var isFineTunedEncoder: Bool { algorithm == Self.fineTunedAlgorithm }
 
+    /// The macro F1 measured when the model was trained, on its hold-out, else the mean over its
+    /// cross-validation folds; nil when training measured neither.
+    public var validationMacroF1: Double? {
+        validation?.holdout?.metrics.macroF1 ?? validation?.crossValidation?.macroF1.mean
+    }
+
     /// Whether the artifact averages the probabilities of member artifacts.
     public var isEnsemble: Bool { algorithm == Self.ensembleAlgorithm }
 

@@ -40,7 +40,7 @@ struct ModelsView: Encodable {
     init(_ gateway: Gateway) {
         models = gateway.servedModels.map { model in
             let summary = gateway.releases?.summary(of: model.name)
-            let stableKey = summary.map { "\(model.name)@\($0.release.stable)" } ?? model.name
+            let stableKey = ModelKey(model.name, version: summary?.release.stable)
             var comparison: [VersionFigures] = []
             if let summary, let releases = gateway.releases {
                 let observations = releases.observations(of: model.name)
@@ -49,14 +49,14 @@ struct ModelsView: Encodable {
                 comparison = roles.map { version, role in
                     Self.figures(
                         version: version, role: role, observations[version] ?? VersionObservations(),
-                        state: gateway.registry.state(of: "\(model.name)@\(version)") ?? .cold)
+                        state: gateway.registry.state(of: ModelKey(model.name, version: version)) ?? .cold)
                 }
             }
             return Model(
                 name: model.name, version: summary.map { String($0.release.stable) } ?? model.version, labels: model.labels,
                 state: (gateway.registry.state(of: stableKey) ?? .cold).rawValue,
-                location: model.location,
-                health: model.remote.map { ModelList.Summary.Health($0.health) }, fallback: model.fallback,
+                location: model.profile.location,
+                health: model.upstream?.upstreamHealth.map(ModelList.Summary.Health.init), fallback: model.fallback,
                 release: summary.map(ReleaseSummary.init), comparison: comparison)
         }
     }

@@ -1,3 +1,4 @@
+import Clocks
 import Digests
 import Foundation
 import Storage
@@ -13,21 +14,23 @@ final class ConsoleSessions: Sendable {
     struct Session: Sendable {
         var adminKey: AdminKey
         var csrfToken: String
-        var createdAt: ContinuousClock.Instant
-        var lastSeenAt: ContinuousClock.Instant
-        var checkedAt: ContinuousClock.Instant
+        var createdAt: AnyClock<Duration>.Instant
+        var lastSeenAt: AnyClock<Duration>.Instant
+        var checkedAt: AnyClock<Duration>.Instant
     }
 
     let idleLimit: Duration
     let lifetime: Duration
     let revocationCheck: Duration
     let capacity: Int
+    private let clock: AnyClock<Duration>
     private let sessions = Mutex<[String: Session]>([:])
 
     init(
         idleLimit: Duration = .seconds(30 * 60), lifetime: Duration = .seconds(8 * 3600),
-        revocationCheck: Duration = .seconds(5), capacity: Int = 10_000
+        revocationCheck: Duration = .seconds(5), capacity: Int = 10_000, clock: AnyClock<Duration>
     ) {
+        self.clock = clock
         self.idleLimit = idleLimit
         self.lifetime = lifetime
         self.revocationCheck = revocationCheck
@@ -35,7 +38,8 @@ final class ConsoleSessions: Sendable {
     }
 
     /// A new session for `key`: its cookie token and its CSRF token.
-    func open(for key: AdminKey, now: ContinuousClock.Instant = .now) -> (token: String, session: Session) {
+    func open(for key: AdminKey) -> (token: String, session: Session) {
+        let now = clock.now
         let token = Self.randomToken()
         let session = Session(adminKey: key, csrfToken: Self.randomToken(), createdAt: now, lastSeenAt: now, checkedAt: now)
         sessions.withLock { sessions in
@@ -51,8 +55,9 @@ final class ConsoleSessions: Sendable {
     }
 
     /// The live session of `token`, touched; nil for an unknown or expired one.
-    func session(_ token: String, now: ContinuousClock.Instant = .now) -> Session? {
-        sessions.withLock { sessions in
+    func session(_ token: String) -> Session? {
+        let now = clock.now
+        return sessions.withLock { sessions in
             guard var session = sessions[token] else { return nil }
             guard isLive(session, now: now) else {
                 sessions[token] = nil
@@ -65,11 +70,12 @@ final class ConsoleSessions: Sendable {
     }
 
     /// Whether the session's key must be checked against the store again.
-    func needsRevocationCheck(_ session: Session, now: ContinuousClock.Instant = .now) -> Bool {
-        now - session.checkedAt >= revocationCheck
+    func needsRevocationCheck(_ session: Session) -> Bool {
+        session.checkedAt.duration(to: clock.now) >= revocationCheck
     }
 
-    func markChecked(_ token: String, now: ContinuousClock.Instant = .now) {
+    func markChecked(_ token: String) {
+        let now = clock.now
         sessions.withLock { $0[token]?.checkedAt = now }
     }
 
@@ -82,8 +88,8 @@ final class ConsoleSessions: Sendable {
         sessions.withLock { sessions in sessions = sessions.filter { $0.value.adminKey.id != keyID } }
     }
 
-    private func isLive(_ session: Session, now: ContinuousClock.Instant) -> Bool {
-        now - session.lastSeenAt < idleLimit && now - session.createdAt < lifetime
+    private func isLive(_ session: Session, now: AnyClock<Duration>.Instant) -> Bool {
+        session.lastSeenAt.duration(to: now) < idleLimit && session.createdAt.duration(to: now) < lifetime
     }
 
     /// 256 bits from the system CSPRNG, hex.

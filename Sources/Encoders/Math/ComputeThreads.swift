@@ -31,6 +31,12 @@ public enum ComputeThreads {
         return String(cString: openblas_get_corename())
     }
 
+    /// Stops the threads OpenBLAS started before `main` (`openblas_startup.h`); the executable
+    /// calls it first thing, so they do not spin through its start.
+    public static func stopOpenBLASThreads() {
+        magpie_openblas_stop_threads()
+    }
+
     private static let chosenCount = Atomic<Int>(0)
 
     /// OpenBLAS's thread count at start, read once before OpenBLAS is confined to one thread;

@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import HTTPTypes
 import Logging
@@ -22,9 +23,18 @@ struct AccessControl: Sendable {
     let logger: Logger
     /// Says why the store is unavailable, at most every few seconds however many requests fail.
     let outageWarnings = ThrottledWarning(every: .seconds(5))
-    let buckets = TokenBuckets()
-    let credentials = CredentialCache()
+    let buckets: TokenBuckets
+    let credentials: CredentialCache
     let pending = PendingUsage()
+
+    init(store: any KeyStore, failOpen: Bool, limits: GatewayLimits, logger: Logger, clock: AnyClock<Duration>) {
+        self.store = store
+        self.failOpen = failOpen
+        self.failedKeys = FailedKeyLimiter(burst: limits.failedKeyBurst, perMinute: limits.failedKeysPerMinute, clock: clock)
+        self.logger = logger
+        self.buckets = TokenBuckets(clock: clock)
+        self.credentials = CredentialCache(clock: clock)
+    }
 
     /// The active key the request carries, or `forbidden`: a read, nothing is counted yet. A
     /// client address with too many wrong keys behind it is refused before the lookup.
@@ -61,7 +71,7 @@ struct AccessControl: Sendable {
     /// the `RateLimit-Policy` and `RateLimit` headers for the response.
     func admit(_ credential: Credential, at now: Date = Date()) async throws(GatewayError) -> HTTPFields {
         let plan = credential.plan
-        if let wait = buckets.take(key: credential.key.id, rate: plan.rate, burst: plan.burst) {
+        if let wait = buckets.take(credential.key.id, perSecond: plan.rate, burst: plan.burst) {
             throw .throttled(retryAfterSeconds: wait)
         }
         let decision: QuotaDecision

@@ -1,3 +1,4 @@
+import Clocks
 import Storage
 import Synchronization
 
@@ -10,17 +11,18 @@ import Synchronization
 final class CredentialCache: Sendable {
     private struct Entry {
         var credential: Credential
-        var expires: ContinuousClock.Instant
+        var expires: AnyClock<Duration>.Instant
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    private let clock = ContinuousClock()
+    private let clock: AnyClock<Duration>
     let lifetime: Duration
     let capacity: Int
 
-    init(lifetime: Duration = .seconds(10), capacity: Int = 10_000) {
+    init(lifetime: Duration = .seconds(10), capacity: Int = 10_000, clock: AnyClock<Duration>) {
         self.lifetime = lifetime
         self.capacity = capacity
+        self.clock = clock
     }
 
     func credential(forSecret secret: String) -> Credential? {

@@ -1,32 +1,65 @@
+import Clocks
 import Synchronization
 
-/// One token bucket per API key, in memory: `rate` tokens a second refill up to `burst`, and
-/// each request takes one, as API Gateway throttles a usage plan. Buckets are per process on
-/// purpose: throttling protects this process, while quotas (durable) protect the account.
-final class TokenBuckets: Sendable {
-    private struct Bucket {
-        var tokens: Double
-        var updated: ContinuousClock.Instant
+/// One `TokenBucket` per name (an API key, a client address), in this process's memory, on
+/// an injected clock. Buckets are per process on purpose: throttling protects this process,
+/// while quotas (durable) protect the account. Memory is bounded: at `capacity` names, the
+/// full buckets are forgotten first (they would start full anyway), then the oldest.
+package final class TokenBuckets: Sendable {
+    let capacity: Int
+    private let clock: AnyClock<Duration>
+    private let buckets = Mutex<[String: TokenBucket]>([:])
+
+    package init(capacity: Int = 100_000, clock: AnyClock<Duration>) {
+        self.capacity = capacity
+        self.clock = clock
     }
 
-    private let buckets = Mutex<[String: Bucket]>([:])
-    private let clock = ContinuousClock()
+    /// Takes a token from `name`'s bucket; when none is left, the whole seconds until one is.
+    func take(_ name: String, perSecond: Double, burst: Int) -> Int? {
+        update(name, perSecond: perSecond, burst: burst) { bucket in
+            bucket.take() ? nil : bucket.secondsUntilNextToken
+        }
+    }
 
-    /// Takes a token for `key`; when none is left, the whole seconds until one will be.
-    func take(key: String, rate: Double, burst: Int) -> Int? {
+    /// Whole seconds until `name` has a token again; nil when it has one now. Takes nothing.
+    func wait(_ name: String) -> Int? {
         let now = clock.now
         return buckets.withLock { buckets in
-            var bucket = buckets[key] ?? Bucket(tokens: Double(burst), updated: now)
-            let elapsed = bucket.updated.duration(to: now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-            bucket.tokens = min(Double(burst), bucket.tokens + seconds * rate)
-            bucket.updated = now
-            defer { buckets[key] = bucket }
-            if bucket.tokens >= 1 {
-                bucket.tokens -= 1
-                return nil
-            }
-            return max(1, Int(((1 - bucket.tokens) / rate).rounded(.up)))
+            guard var bucket = buckets[name] else { return nil }
+            bucket.refill(at: now)
+            return bucket.secondsUntilNextToken
+        }
+    }
+
+    /// Takes a token from `name`'s bucket, down to empty.
+    func drain(_ name: String, perSecond: Double, burst: Int) {
+        update(name, perSecond: perSecond, burst: burst) { $0.drain() }
+    }
+
+    private func update<Result>(
+        _ name: String, perSecond: Double, burst: Int, _ change: (inout TokenBucket) -> Result
+    ) -> Result {
+        let now = clock.now
+        return buckets.withLock { buckets in
+            if buckets[name] == nil, buckets.count >= capacity { evict(from: &buckets, now: now) }
+            var bucket = buckets[name] ?? TokenBucket(perSecond: perSecond, burst: burst, full: now)
+            bucket.refill(at: now)
+            bucket.perSecond = perSecond
+            bucket.burst = burst
+            defer { buckets[name] = bucket }
+            return change(&bucket)
+        }
+    }
+
+    private func evict(from buckets: inout [String: TokenBucket], now: AnyClock<Duration>.Instant) {
+        buckets = buckets.filter { _, bucket in
+            var refilled = bucket
+            refilled.refill(at: now)
+            return !refilled.isFull
+        }
+        if buckets.count >= capacity, let oldest = buckets.min(by: { $0.value.updated < $1.value.updated }) {
+            buckets[oldest.key] = nil
         }
     }
 }

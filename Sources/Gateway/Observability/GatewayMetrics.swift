@@ -1,28 +1,30 @@
-import Prometheus
+import CoreMetrics
+import Metrics
 import Synchronization
 
-/// Request and model metrics in Prometheus's text format at `GET /metrics`. Each gateway owns
-/// its registry instead of bootstrapping the process-wide `MetricsSystem`, so tests can run
-/// several servers in one process and each reports only its own requests.
+/// Request and model metrics, through the swift-metrics facade: any backend's factory can be
+/// given, and `GET /metrics` answers with what the backend's `exposition` renders (Prometheus's
+/// text format in `magpie serve`). Each gateway takes its own factory instead of bootstrapping
+/// the process-wide `MetricsSystem`, so tests can run several servers in one process and each
+/// reports only its own requests.
 public final class GatewayMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
-    static let durationBuckets: [Duration] = [
-        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
-        .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-        .seconds(1), .seconds(2.5), .seconds(5),
-    ]
+    public let factory: any MetricsFactory
+    private let render: @Sendable () -> [UInt8]
 
     /// The collectors of each route and status seen, so a request costs one dictionary lookup
-    /// rather than the registry's name and label matching for two collectors.
-    private let requestCollectors = Mutex<[RouteStatus: (requests: Counter, duration: DurationHistogram)]>([:])
+    /// rather than the backend's name and label matching for two collectors.
+    private let requestCollectors = Mutex<[RouteStatus: (requests: Counter, duration: Metrics.Timer)]>([:])
 
     private struct RouteStatus: Hashable {
         var route: String
         var status: Int
     }
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
-        self.registry = registry
+    /// - Parameter exposition: the page `GET /metrics` answers with, for a backend that is
+    ///   scraped; empty for one that pushes.
+    public init(factory: any MetricsFactory, exposition: @escaping @Sendable () -> [UInt8] = { [] }) {
+        self.factory = factory
+        self.render = exposition
     }
 
     func record(route: String, status: Int, duration: Duration) {
@@ -31,37 +33,26 @@ public final class GatewayMetrics: Sendable {
             requestCollectors.withLock { $0[key] }
             ?? {
                 let made = (
-                    requests: registry.makeCounter(
-                        descriptor: MetricNameDescriptor(
-                            metricName: "magpie_requests", unitName: "total", helpText: "Requests by route and status."),
-                        labels: [("route", route), ("status", String(status))]),
-                    duration: registry.makeDurationHistogram(
-                        descriptor: MetricNameDescriptor(
-                            metricName: "magpie_request_duration", unitName: "seconds",
-                            helpText: "Time from request to response, by route."),
-                        labels: [("route", route)], buckets: Self.durationBuckets)
+                    requests: Counter(
+                        label: "magpie_requests_total", dimensions: [("route", route), ("status", String(status))],
+                        factory: factory),
+                    duration: Metrics.Timer(
+                        label: "magpie_request_duration_seconds", dimensions: [("route", route)], factory: factory)
                 )
                 requestCollectors.withLock { $0[key] = made }
                 return made
             }()
         collectors.requests.increment()
-        collectors.duration.record(duration)
+        collectors.duration.record(duration: duration)
     }
 
     func recordColdStart(model: String, load: Duration) {
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "magpie_model_cold_starts", unitName: "total", helpText: "Model loads caused by requests."),
-            labels: [("model", model)]
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "magpie_model_load_duration", unitName: "seconds", helpText: "Time to load a model."),
-            labels: [("model", model)], buckets: Self.durationBuckets
-        ).record(load)
+        Counter(label: "magpie_model_cold_starts_total", dimensions: [("model", model)], factory: factory).increment()
+        Metrics.Timer(label: "magpie_model_load_duration_seconds", dimensions: [("model", model)], factory: factory)
+            .record(duration: load)
     }
 
     func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        render()
     }
 }

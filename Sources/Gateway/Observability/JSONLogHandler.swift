@@ -1,18 +1,23 @@
 import Foundation
+import JSONValues
 import Logging
 
 /// One JSON object per line on standard output (`timestamp`, `level`, `label`, `message`, and
 /// the metadata, keys sorted), what log collectors such as CloudWatch parse without
-/// configuration. Lines are built by hand: the server logs every request, and a
+/// configuration. Lines are written with `JSONWriter`: the server logs every request, and a
 /// `JSONEncoder` per line would cost more than serving the request.
 package struct JSONLogHandler: LogHandler {
     package let label: String
     package var logLevel: Logger.Level = .info
     package var metadata: Logger.Metadata = [:]
 
-    package init(label: String, logLevel: Logger.Level = .info) {
+    let output: LogOutput
+
+    /// - Parameter output: where lines go; `.direct` unless the caller buffers.
+    package init(label: String, logLevel: Logger.Level = .info, output: LogOutput = .direct) {
         self.label = label
         self.logLevel = logLevel
+        self.output = output
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -21,6 +26,11 @@ package struct JSONLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
+        output.write(line(event))
+    }
+
+    /// The event as one line of JSON: the standard fields, then the metadata, keys sorted.
+    package func line(_ event: LogEvent) -> [UInt8] {
         var merged = metadata
         if let extra = event.metadata {
             if merged.isEmpty { merged = extra } else { merged.merge(extra, uniquingKeysWith: { $1 }) }
@@ -33,19 +43,13 @@ package struct JSONLogHandler: LogHandler {
             if case .string(let text) = value { fields.append((key, text)) } else { fields.append((key, "\(value)")) }
         }
         fields.sort { $0.key < $1.key }
-        var line: [UInt8] = [UInt8(ascii: "{")]
-        for (position, field) in fields.enumerated() {
-            if position > 0 { line.append(UInt8(ascii: ",")) }
-            Self.appendString(field.key, to: &line)
-            line.append(UInt8(ascii: ":"))
-            Self.appendString(field.value, to: &line)
+        var writer = JSONWriter(capacity: 256)
+        writer.object { members in
+            for field in fields { members.member(field.key) { $0.string(field.value) } }
         }
-        line.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
-        // One write(2) per line: lines from concurrent requests never interleave.
-        line.withUnsafeBytes { bytes in _ = write(STDOUT_FILENO, bytes.baseAddress, bytes.count) }
+        return writer.bytes + [UInt8(ascii: "\n")]
     }
 
-    /// Fields every line has; metadata of the same name does not replace them.
     package static let standardKeys: Set<String> = ["timestamp", "level", "label", "message"]
 
     /// ISO 8601 in UTC with milliseconds, `2026-11-22T09:33:40.846Z`, from `gmtime_r`: a
@@ -62,24 +66,6 @@ package struct JSONLogHandler: LogHandler {
         return "\(digits(parts.tm_year + 1900, 4))-\(digits(parts.tm_mon + 1, 2))-\(digits(parts.tm_mday, 2))T"
             + "\(digits(parts.tm_hour, 2)):\(digits(parts.tm_min, 2)):\(digits(parts.tm_sec, 2))."
             + "\(digits(Int32(milliseconds - Int64(seconds) * 1000), 3))Z"
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    package static func appendString(_ string: String, to line: inout [UInt8]) {
-        line.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                line.append(UInt8(ascii: "\\"))
-                line.append(byte)
-            case 0x0A: line.append(contentsOf: Array("\\n".utf8))
-            case 0x0D: line.append(contentsOf: Array("\\r".utf8))
-            case 0x09: line.append(contentsOf: Array("\\t".utf8))
-            case 0..<0x20: line.append(contentsOf: Array(String(format: "\\u%04x", byte).utf8))
-            default: line.append(byte)
-            }
-        }
-        line.append(UInt8(ascii: "\""))
     }
 }
 

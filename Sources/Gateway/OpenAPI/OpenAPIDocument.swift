@@ -6,7 +6,7 @@ import HTTPTypes
 /// (`GatewayError.Kind`). CI runs schemathesis against a live server with it, and a test sends
 /// every kind of request and checks that each status it gets is described here.
 enum OpenAPIDocument {
-    static func json(limits: GatewayLimits, routes: [Endpoint.Route] = Endpoint.routes) -> [UInt8] {
+    static func json(limits: GatewayLimits, routes: RouteTable<Endpoint> = Endpoint.routes) -> [UInt8] {
         let document: [String: Any] = [
             "openapi": "3.1.0",
             "info": [
@@ -18,7 +18,7 @@ enum OpenAPIDocument {
                 "headers": headers,
                 "schemas": OpenAPISchemas.schemas(limits: limits),
             ],
-            "paths": Dictionary(uniqueKeysWithValues: routes.map { ($0.path, pathItem($0)) }),
+            "paths": Dictionary(uniqueKeysWithValues: routes.routes.map { ($0.path, pathItem($0)) }),
         ]
         let data = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]))
         return Array(data ?? Data())
@@ -45,8 +45,8 @@ enum OpenAPIDocument {
         ["$ref": "#/components/\(section)/\(name)"]
     }
 
-    static func pathItem(_ route: Endpoint.Route) -> [String: Any] {
-        let endpoint = route.endpoint(route.parameters.map { "{\($0)}" })
+    static func pathItem(_ route: RouteTable<Endpoint>.Route) -> [String: Any] {
+        let endpoint = route.describedTarget
         var item: [String: Any] = [:]
         if !route.parameters.isEmpty {
             item["parameters"] = route.parameters.map { name in

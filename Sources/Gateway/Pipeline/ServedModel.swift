@@ -1,36 +1,35 @@
 import Classifiers
 import ModelRuntime
 
-/// What the gateway knows of a served model before any request: its name, what it is and
-/// where it runs. Read at start, so listing models and rejecting unknown ones touch no model.
+/// What the gateway knows of a served model before any request: its name, its profile (kind,
+/// version, labels, location) and its fallback. Read at start, so listing models and refusing
+/// unknown ones touch no model.
 public struct ServedModel: Sendable {
     public var name: String
-    /// The artifact's version, or `remote`.
-    public var version: String
-    /// The artifact's labels; empty for a remote model.
-    public var labels: [String]
+    public var profile: ModelProfile
     /// The model that answers when this one cannot.
     public var fallback: String?
-    /// The client of a remote model, for its location and health.
-    public var remote: (any RemoteClassifier)?
+    /// A remote model's client, which reports its upstream's health for `GET /v1/models`.
+    public var upstream: (any ServableModel)?
 
-    public init(
-        name: String, version: String, labels: [String], fallback: String? = nil, remote: (any RemoteClassifier)? = nil
-    ) {
+    public init(name: String, profile: ModelProfile, fallback: String? = nil, upstream: (any ServableModel)? = nil) {
         self.name = name
-        self.version = version
-        self.labels = labels
+        self.profile = profile
         self.fallback = fallback
-        self.remote = remote
+        self.upstream = upstream
     }
 
     /// A local artifact, described by its manifest.
     public init(name: String, manifest: ModelManifest, fallback: String? = nil) {
-        self.init(name: name, version: manifest.version, labels: manifest.labels.map(\.name), fallback: fallback)
+        self.init(name: name, profile: ModelProfile(manifest: manifest), fallback: fallback)
     }
 
-    /// Where the model runs, for `GET /v1/models`.
-    package var location: [String: String] {
-        remote?.endpoint.location ?? ["kind": "local"]
+    /// A model on another server, described by its client.
+    public init(name: String, remote: any ServableModel, fallback: String? = nil) {
+        self.init(name: name, profile: remote.profile, fallback: fallback, upstream: remote)
     }
+
+    /// The artifact's version, or `remote`.
+    public var version: String { profile.version }
+    public var labels: [String] { profile.labels }
 }

@@ -71,9 +71,11 @@ public final class LoadRunner: Sendable {
         return report
     }
 
-    /// Sends requests at the plan's pacing until the deadline or the limit.
+    /// Sends requests at the plan's pacing until the deadline or the limit. The open loop's
+    /// schedule starts where the measurement does, so the number of requests due by the
+    /// deadline is the rate times the duration however late this task starts.
     private func phase(recorder: Recorder, deadline: ContinuousClock.Instant?, limit: Int?) async {
-        let start = ContinuousClock.now
+        let start = recorder.measuredFrom
         switch plan.pacing {
         case .closedLoop(let connections):
             await withTaskGroup(of: Void.self) { workers in

@@ -6,7 +6,7 @@ import Foundation
 /// their probabilities are averaged with.
 public struct EnsembleClassifier: Sendable {
     public struct Member: Sendable {
-        public let model: LoadedModel
+        public let model: ArtifactModel
         public let weight: Double
         /// For each of the ensemble's labels, the index of the same label value in the
         /// member's output, so members may list their labels in another order.
@@ -20,7 +20,7 @@ public struct EnsembleClassifier: Sendable {
     public init(manifest: ModelManifest, record: EnsembleRecord, path: String) throws {
         labels = LabelSet(labels: manifest.labels)
         members = try record.members.map { member in
-            let model = try LoadedModel.load(from: URL(fileURLWithPath: path).appendingPathComponent(member.path).path)
+            let model = try ArtifactModel.load(from: URL(fileURLWithPath: path).appendingPathComponent(member.path).path)
             let values = model.labels.labels.map(\.value)
             let outputIndex = try manifest.labels.map { label in
                 guard let index = values.firstIndex(of: label.value) else {
@@ -38,10 +38,10 @@ public struct EnsembleClassifier: Sendable {
     public func classify(_ texts: [String], progress: (_ done: Int) -> Void = { _ in })
         throws(EncoderError) -> [EncoderPrediction]
     {
-        var memberAnswers: [[(prediction: Prediction, isTruncated: Bool)]] = []
+        var memberAnswers: [[EncoderPrediction]] = []
         for (index, member) in members.enumerated() {
             let last = index == members.count - 1
-            memberAnswers.append(try member.model.classify(texts, progress: last ? progress : { _ in }))
+            memberAnswers.append(try member.model.predictions(for: texts, progress: last ? progress : { _ in }))
         }
         return texts.indices.map { row in
             let probabilities = zip(members, memberAnswers).map { member, answers in

@@ -14,7 +14,8 @@ public struct RemoteEndpoint: Sendable, Equatable {
     public var headersFromEnvironment: [String: String]
     /// The whole call, retries included, must answer within this; past it the client gets 504.
     public var timeout: Duration
-    /// Attempts per call, the first included (AWS's standard retry mode uses 3).
+    /// Attempts per call, the first included (AWS's standard retry mode uses 3), for failures
+    /// other than "not ready yet": a cold endpoint and throttling are retried until `timeout`.
     public var maxAttempts: Int
     /// Consecutive failed calls that open the circuit breaker.
     public var breakerFailures: Int
@@ -32,6 +33,10 @@ public struct RemoteEndpoint: Sendable, Equatable {
         self.breakerFailures = breakerFailures
         self.breakerCooldown = breakerCooldown
     }
+
+    /// Kept free at the end of `timeout` for the last attempt's answer: a tenth of it, at most
+    /// a second, so a retry of a cold endpoint never starts too late to be answered in time.
+    public var answerMargin: Duration { min(.seconds(1), timeout / 10) }
 
     /// SageMaker's rule for endpoint names, `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`: checked when a
     /// configuration or package names one, so a typo fails at start rather than at the first call.

@@ -1,3 +1,4 @@
+import Clocks
 import ModelRuntime
 import Synchronization
 
@@ -18,19 +19,22 @@ final class CircuitBreaker: Sendable {
     private struct State {
         var breaker: RemoteHealth.Breaker = .closed
         var consecutiveFailures = 0
-        var openedAt: ContinuousClock.Instant?
+        var openedAt: AnyClock<Duration>.Instant?
         var lastError: String?
     }
 
     private let state = Mutex(State())
+    private let clock: AnyClock<Duration>
 
-    init(failureThreshold: Int, cooldown: Duration) {
+    init(failureThreshold: Int, cooldown: Duration, clock: AnyClock<Duration>) {
         self.failureThreshold = max(1, failureThreshold)
         self.cooldown = cooldown
+        self.clock = clock
     }
 
-    func admit(now: ContinuousClock.Instant = .now) -> Admission {
-        state.withLock { state in
+    func admit() -> Admission {
+        let now = clock.now
+        return state.withLock { state in
             switch state.breaker {
             case .closed:
                 return .allowed
@@ -39,8 +43,9 @@ final class CircuitBreaker: Sendable {
             case .open:
                 let reopensAt = state.openedAt!.advanced(by: cooldown)
                 guard now >= reopensAt else {
-                    let seconds = now.duration(to: reopensAt).components.seconds
-                    return .refused(retryAfterSeconds: Int(max(1, seconds + 1)))
+                    let left = now.duration(to: reopensAt).components
+                    let seconds = Double(left.seconds) + Double(left.attoseconds) * 1e-18
+                    return .refused(retryAfterSeconds: max(1, Int(seconds.rounded(.up))))
                 }
                 state.breaker = .halfOpen
                 return .probe
@@ -58,8 +63,9 @@ final class CircuitBreaker: Sendable {
 
     /// Returns true when this failure opened the breaker.
     @discardableResult
-    func recordFailure(_ description: String, now: ContinuousClock.Instant = .now) -> Bool {
-        state.withLock { state in
+    func recordFailure(_ description: String) -> Bool {
+        let now = clock.now
+        return state.withLock { state in
             state.consecutiveFailures += 1
             state.lastError = description
             guard state.breaker == .halfOpen || (state.breaker == .closed && state.consecutiveFailures >= failureThreshold)

@@ -8,8 +8,8 @@ import Synchronization
 /// slot to the first request that arrived meanwhile. None is answered before its batch is
 /// committed. A lone request pays no hop, and a burst of N pays one commit (and, on a network
 /// database, one round trip) instead of N: what lets a keyed route keep up with an unkeyed one.
-final class GroupCommitQueue<Request: Sendable, Decision: Sendable>: Sendable {
-    typealias Write = ([Request]) async throws -> [Decision]
+package final class GroupCommitQueue<Request: Sendable, Decision: Sendable>: Sendable {
+    package typealias Write = ([Request]) async throws -> [Decision]
 
     /// What a waiting request is woken with: its decision, or a slot to lead with.
     private enum Turn {
@@ -30,14 +30,14 @@ final class GroupCommitQueue<Request: Sendable, Decision: Sendable>: Sendable {
     private let maxBatchesInFlight: Int
     private let state = Mutex(State())
 
-    init(maxBatchesInFlight: Int) {
+    package init(maxBatchesInFlight: Int) {
         self.maxBatchesInFlight = maxBatchesInFlight
     }
 
     /// Decides `request`, in a batch that `write` (of this request or another's, all alike)
     /// decides: one decision per request, in order. Passed per call rather than stored, so the
     /// queue holds no reference to the store that owns it.
-    func submit(_ request: Request, write: Write) async throws -> Decision {
+    package func submit(_ request: Request, write: Write) async throws -> Decision {
         if takeSlot() { return try await lead(with: request, write: write) }
         let turn = try await withCheckedThrowingContinuation { continuation in
             // Decided again under the lock that queues the continuation: a batch in progress

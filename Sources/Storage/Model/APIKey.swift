@@ -13,11 +13,22 @@ public struct APIKey: Sendable, Equatable {
     public var revokedAt: Date?
 
     public var isRevoked: Bool { revokedAt != nil }
+
+    package init(
+        id: String, name: String, plan: String, createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.plan = plan
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
 }
 
 /// The secret half of a key, as clients send it in `x-api-key`.
 public enum APIKeySecret {
-    static let prefix = "mgp_"
+    package static let prefix = "mgp_"
 
     /// 256 bits from the system CSPRNG (`getrandom` on Linux), base64url without padding.
     package static func generate() -> String {

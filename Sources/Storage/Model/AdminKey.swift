@@ -19,14 +19,14 @@ public struct AdminKey: Sendable, Equatable {
         self.revokedAt = revokedAt
     }
 
-    static let identifierPrefix = "adm_"
-    static let secretPrefix = "mgpadm_"
+    package static let identifierPrefix = "adm_"
+    package static let secretPrefix = "mgpadm_"
 
     /// Whether `id` names an admin key rather than an API key, so `magpie keys revoke` takes both.
     public static func isAdminIdentifier(_ id: String) -> Bool { id.hasPrefix(identifierPrefix) }
 
     /// A new key and its secret; only the secret's SHA-256 is stored.
-    static func generate(name: String, at now: Date) -> (key: AdminKey, secret: String, secretHash: String) {
+    package static func generate(name: String, at now: Date) -> (key: AdminKey, secret: String, secretHash: String) {
         let secret = secretPrefix + String(APIKeySecret.generate().dropFirst(APIKeySecret.prefix.count))
         let id = identifierPrefix + String(APIKeySecret.generateIdentifier().dropFirst("key_".count))
         return (AdminKey(id: id, name: name, createdAt: now), secret, APIKeySecret.hash(secret))

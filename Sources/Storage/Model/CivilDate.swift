@@ -1,9 +1,9 @@
 /// Conversions between days since 1970-01-01 and Gregorian calendar dates, after Howard
 /// Hinnant's `days_from_civil` and `civil_from_days` (http://howardhinnant.github.io/date_algorithms.html):
 /// exact for any date, with no time zone or locale involved.
-enum CivilDate {
+package enum CivilDate {
     /// Days since 1970-01-01 of the first day of `month` (1–12) in `year`.
-    static func day(year: Int, month: Int) -> Int {
+    package static func day(year: Int, month: Int) -> Int {
         let shiftedYear = month <= 2 ? year - 1 : year
         let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
         let yearOfEra = shiftedYear - era * 400
@@ -13,7 +13,7 @@ enum CivilDate {
     }
 
     /// The year and month (1–12) of the day `day` days after 1970-01-01.
-    static func yearAndMonth(ofDay day: Int) -> (year: Int, month: Int) {
+    package static func yearAndMonth(ofDay day: Int) -> (year: Int, month: Int) {
         let shifted = day + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097

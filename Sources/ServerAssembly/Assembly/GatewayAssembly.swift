@@ -1,0 +1,89 @@
+import Classifiers
+import Gateway
+import Logging
+import ModelRuntime
+import Prometheus
+import Releases
+import RemoteModels
+import Storage
+
+/// Builds the serving stack from a configuration: the remote models' clients, the registry
+/// that loads artifacts and bounds every model's concurrency, and the gateway. `serve` and
+/// `lambda` both call it, so the two differ only in their host.
+package struct GatewayAssembly {
+    package let gateway: Gateway
+    package let registry: ModelRegistry
+    package let releases: ReleaseController
+
+    /// - Parameters:
+    ///   - models: what `ServedModels.resolve` found, with the command's own adjustments.
+    ///   - environment: the process environment: AWS credentials, region and endpoint
+    ///     overrides, and remote models' header values.
+    package init(
+        configuration: ServeConfiguration, models: [ModelCatalog.Entry], store: (any SharedStore)?,
+        releaseStore: (any SharedStore)? = nil, environment: [String: String], logger: Logger,
+        sageMaker: SageMakerContract? = nil
+    ) throws {
+        let metrics = GatewayMetrics.prometheus()
+        var remotes: [String: RemoteModel] = [:]
+        for entry in models {
+            guard let endpoint = entry.deployment.remote else { continue }
+            do {
+                remotes[entry.deployment.name] = try RemoteModel(
+                    name: entry.deployment.name, endpoint: endpoint, environment: environment, metrics: metrics.factory)
+            } catch {
+                throw AssemblyError("\(error)")
+            }
+        }
+        let remoteModels = remotes
+        let loader: ModelRegistry.Loader = { deployment in
+            if let remote = remoteModels[deployment.name] { return remote }
+            return try ArtifactModel.load(from: deployment.path)
+        }
+        registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
+        // One served model per name; a versioned model is described by its newest version.
+        var served: [String: ServedModel] = [:]
+        for entry in models {
+            if let manifest = entry.manifest {
+                served[entry.deployment.name] = ServedModel(
+                    name: entry.deployment.name, manifest: manifest, fallback: entry.deployment.fallback)
+            } else if let remote = remotes[entry.deployment.name] {
+                served[entry.deployment.name] = ServedModel(
+                    name: entry.deployment.name, remote: remote, fallback: entry.deployment.fallback)
+            }
+        }
+        // Without a database (local experiments), releases live in this process only.
+        let registry = registry
+        let templates = Dictionary(
+            models.compactMap { entry in entry.folder.map { (entry.deployment.name, (entry.deployment, $0)) } },
+            uniquingKeysWith: { first, _ in first })
+        releases = ReleaseController(
+            store: releaseStore ?? store ?? MemoryStore(), versions: ServedModels.versions(models),
+            policies: configuration.releasePolicies,
+            metrics: ReleaseMetrics(factory: metrics.factory), logger: logger,
+            discoverVersions: { model in
+                guard let (template, folder) = templates[model] else { return [] }
+                return Self.serveVersions(of: model, in: folder, like: template, registry: registry)
+            },
+            validationMacroF1: { model, version in
+                guard let (_, folder) = templates[model] else { return nil }
+                let found = try? ModelCatalog.versions(at: folder)
+                return found?.first { $0.deployment.version == version }?.manifest?.validationMacroF1
+            })
+        gateway = Gateway(
+            registry: registry, models: Array(served.values), store: store, releases: releases, routes: configuration.routes,
+            limits: configuration.limits,
+            cors: CORSPolicy(allowedOrigins: configuration.allowedOrigins), logger: logger, metrics: metrics,
+            failOpen: configuration.failOpen, sageMaker: sageMaker)
+    }
+
+    /// Registers every version in `folder` the registry does not serve yet, configured like
+    /// `template`; returns all the versions found.
+    package static func serveVersions(
+        of model: String, in folder: String, like template: ModelDeployment, registry: ModelRegistry
+    ) -> [Int] {
+        guard let found = try? ModelCatalog.versions(at: folder, defaults: template) else { return [] }
+        for entry in found { registry.add(entry.deployment) }
+        return found.compactMap(\.deployment.version)
+    }
+}
