@@ -28,10 +28,9 @@ enum GatewayBenchmarks {
         try await store.createPlan(UsagePlan(name: "bench", quota: quota, rate: 1e9, burst: 1_000_000_000))
         let (key, secret) = try await store.createKey(name: "bench", plan: "bench")
 
-        let entries = try ModelCatalog.discover(in: arguments[1])
-        let registry = try ModelRegistry(deployments: entries.map(\.deployment))
-        let models = entries.compactMap { entry in entry.manifest.map { ServedModel(name: entry.deployment.name, manifest: $0) } }
-        let model = entries[0].deployment.key
+        let models = try ModelCatalog.discover(in: arguments[1])
+        let registry = try ModelRegistry(deployments: models.map(\.deployment))
+        let model = models[0].deployment.key
         let silent = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let keyed = Gateway(registry: registry, models: models, store: store, logger: silent)
         let open = Gateway(registry: registry, models: models, store: nil, logger: silent)

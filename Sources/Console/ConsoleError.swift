@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import HTTPTypes
+import JSONValues
 import Storage
 
 /// Why a console request was refused, each with its status and a message an operator can act
@@ -69,12 +70,7 @@ enum ConsoleError: Error, Equatable {
         if case .methodNotAllowed(let allowed) = self { headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ") }
         if case .storeUnavailable = self { headers[.retryAfter] = "1" }
         return GatewayResponse(
-            status: status, headers: headers, body: ConsoleJSON.encode(ErrorBody(message: message, errorType: errorType)))
-    }
-
-    private struct ErrorBody: Encodable {
-        var message: String
-        var errorType: String
+            status: status, headers: headers, body: ["error_type": errorType, "message": message].jsonBytes)
     }
 
     /// A store failure, for the operator: an outage, or the store's own reason.
@@ -87,18 +83,9 @@ enum ConsoleError: Error, Equatable {
     }
 }
 
-/// The console API's JSON: snake_case keys, sorted, dates in ISO 8601.
+/// The console API's JSON, written as the API's is: snake_case keys, sorted, dates in ISO 8601.
 enum ConsoleJSON {
-    static func encode(_ value: some Encodable) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return (try? Array(encoder.encode(value)))
-            ?? Array(#"{"message":"cannot encode the answer","error_type":"internal_error"}"#.utf8)
-    }
-
-    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> GatewayResponse {
-        GatewayResponse(status: status, headers: [.contentType: "application/json"], body: encode(value))
+    static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> GatewayResponse {
+        GatewayResponse(status: status, headers: [.contentType: "application/json"], body: value.jsonBytes)
     }
 }

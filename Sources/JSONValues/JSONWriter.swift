@@ -1,8 +1,8 @@
-/// The one JSON writer: response bodies, `JSONValue`s and escaped text all go through it.
-/// It writes byte for byte what `JSONEncoder` with sorted keys and unescaped slashes would,
-/// without going through `Encodable`'s generic containers, which cost as much as the model in
-/// a keyed request. Payload types write their members in sorted order themselves;
-/// `JSONWriterTests` checks every payload type against `JSONEncoder`.
+/// The one JSON writer: the API's and the console's bodies, `JSONValue`s and escaped text all
+/// go through it. Strings and numbers come out byte for byte as `JSONEncoder` with unescaped
+/// slashes writes them (`JSONWriterTests` compares the two), without `Encodable`'s generic
+/// containers, which cost as much as the model in a keyed request. Payload types write their
+/// members in sorted order themselves.
 package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
 
@@ -70,6 +70,10 @@ package struct JSONWriter {
         } else {
             bytes.append(contentsOf: String(value).utf8)
         }
+    }
+
+    package mutating func number(_ value: Int) {
+        bytes.append(contentsOf: String(value).utf8)
     }
 
     package mutating func null() {

@@ -8,34 +8,13 @@ import Foundation
 /// before versions) is version 1, and may hold versions from 2 on beside its files, as
 /// retraining publishes them.
 public enum ModelCatalog {
-    /// A served model as found at start: how to serve it and what it is. An artifact's
-    /// manifest is read now; its weights load on first use. A remote model has neither
-    /// manifest nor folder.
-    public struct Entry: Sendable {
-        public var deployment: ModelDeployment
-        public var manifest: ModelManifest?
-        /// The model's folder, which holds its versions (new ones appear there).
-        public var folder: String?
-
-        public init(deployment: ModelDeployment, manifest: ModelManifest?, folder: String?) {
-            self.deployment = deployment
-            self.manifest = manifest
-            self.folder = folder
-        }
-
-        /// A model on another server, described by its deployment alone.
-        public init(remote deployment: ModelDeployment) {
-            self.init(deployment: deployment, manifest: nil, folder: nil)
-        }
-    }
-
-    /// One entry per version of every model folder directly under `directory`, named by the
+    /// One served model per version of every model folder directly under `directory`, named by the
     /// model name in its manifests. Only manifests are read; weights load on first use.
     public static func discover(in directory: String, defaults: ModelDeployment = ModelDeployment(name: "", path: ""))
-        throws -> [Entry]
+        throws -> [ServedModel]
     {
         let root = URL(fileURLWithPath: directory)
-        var entries: [Entry] = []
+        var entries: [ServedModel] = []
         for child in try FileManager.default.contentsOfDirectory(atPath: directory).sorted() {
             entries += try versions(at: root.appendingPathComponent(child).path, defaults: defaults)
         }
@@ -45,15 +24,15 @@ public enum ModelCatalog {
     /// The versions in the model folder at `path`, oldest first; empty when it holds none.
     /// Every version must name the same model.
     public static func versions(at path: String, defaults: ModelDeployment = ModelDeployment(name: "", path: ""))
-        throws -> [Entry]
+        throws -> [ServedModel]
     {
-        func entry(_ folder: String, version: Int) throws -> Entry {
+        func entry(_ folder: String, version: Int) throws -> ServedModel {
             let manifest = try ModelArtifact.manifest(at: folder)
             var deployment = defaults
             deployment.name = defaults.name.isEmpty ? manifest.name : defaults.name
             deployment.path = folder
             deployment.version = version
-            return Entry(deployment: deployment, manifest: manifest, folder: path)
+            return ServedModel(deployment: deployment, manifest: manifest, folder: path)
         }
         let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var numbered = children.compactMap { child in versionNumber(child).map { ($0, path + "/" + child) } }

@@ -78,9 +78,7 @@ public final class RemoteModel: ServableModel {
             metrics: UpstreamMetrics(factory: factory, model: name), clock: clock)
     }
 
-    public var profile: ModelProfile {
-        ModelProfile(kind: .remote, version: "remote", labels: [], location: endpoint.location)
-    }
+    public var profile: ModelProfile { ModelProfile(remote: endpoint) }
 
     public var upstreamHealth: RemoteHealth? { breaker.health }
 

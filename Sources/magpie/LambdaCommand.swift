@@ -79,10 +79,10 @@ struct LambdaCommand: AsyncParsableCommand {
         let provisioned = try flag("MAGPIE_PROVISIONED", in: environment, true: "true", false: "false")
         let keyCheck = try flag("MAGPIE_KEY_CHECK", in: environment, true: "on", false: "off")
 
-        let served = try ServedModels.resolve(configuration).map { entry in
-            var entry = entry
-            if provisioned && entry.deployment.remote == nil { entry.deployment.provisioned = true }
-            return entry
+        let served = try ServedModels.resolve(configuration).map { model in
+            var model = model
+            if provisioned && model.deployment.remote == nil { model.deployment.provisioned = true }
+            return model
         }
         let store = keyCheck ? try await keyStore(configuration, inTaskRoot: inTaskRoot, logger: logger) : nil
         // Without key checks, a shared database still holds the releases the training function writes.

@@ -111,10 +111,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let store = try await StoreLocation(parsing: configuration.database).open(logger: logger)
         for plan in configuration.plans { try await store.savePlan(plan) }
-        let served = try ServedModels.resolve(configuration).map { entry in
-            var entry = entry
-            entry.deployment = applyFlags(to: entry.deployment)
-            return entry
+        let served = try ServedModels.resolve(configuration).map { model in
+            var model = model
+            model.deployment = applyFlags(to: model.deployment)
+            return model
         }
         // One model answers /invocations by default; with several, each request names one.
         let sageMakerContract =

@@ -74,10 +74,8 @@ final class LiveServer: Sendable {
         var logger = Logger(label: "test") { label in logHandler ?? SwiftLogNoOpLogHandler(label) }
         logger.logLevel = .info
         let served =
-            [ServedModel(name: deployment.name, manifest: manifest, fallback: deployment.fallback)]
-            + remotes.map {
-                ServedModel(name: $0.deployment.name, remote: $0.model, fallback: $0.deployment.fallback)
-            }
+            [ServedModel(deployment: deployment, manifest: manifest)]
+            + remotes.map { ServedModel(remote: $0.deployment, client: $0.model) }
         if versions.isEmpty {
             releases = nil
         } else {

@@ -59,7 +59,7 @@ import Testing
     static func gateway(store: SwitchableStore, failOpen: Bool) throws -> Gateway {
         let deployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact)
         let registry = try ModelRegistry(deployments: [deployment], loader: { try ArtifactModel.load(from: $0.path) })
-        let served = ServedModel(name: "hate-speech", manifest: try ModelArtifact.manifest(at: ModelFixture.artifact))
+        let served = ServedModel(deployment: deployment, manifest: try ModelArtifact.manifest(at: ModelFixture.artifact))
         let gateway = Gateway(registry: registry, models: [served], store: store, failOpen: failOpen)
         gateway.markReady()
         return gateway

@@ -11,10 +11,11 @@ import Testing
 /// each payload format answered in its own response format.
 @Suite struct APIGatewayEventTests {
     static let handler: APIGatewayHandler = {
-        let registry = try! ModelRegistry(deployments: [ModelDeployment(name: "hate-speech", path: ModelFixture.artifact)])
+        let deployment = ModelDeployment(name: "hate-speech", path: ModelFixture.artifact)
+        let registry = try! ModelRegistry(deployments: [deployment])
         let gateway = Gateway(
             registry: registry,
-            models: [ServedModel(name: "hate-speech", manifest: try! ModelArtifact.manifest(at: ModelFixture.artifact))],
+            models: [ServedModel(deployment: deployment, manifest: try! ModelArtifact.manifest(at: ModelFixture.artifact))],
             store: nil,
             logger: Logger(label: "test") { label in SwiftLogNoOpLogHandler(label) })
         gateway.markReady()

@@ -1,5 +1,7 @@
-/// What a model artifact holds: a complete n-gram classifier, or a head that classifies the
-/// embeddings of the encoder its manifest names.
+/// The weights an artifact's `weights.bin` decodes to: a complete n-gram classifier, or a
+/// head that classifies the embeddings of the encoder its manifest names. Which kind of model
+/// a server runs (fine-tuned, ensemble and remote ones included) is `ModelRuntime`'s
+/// `ModelKind`; this is only what one weights file can hold.
 public enum TrainedModel: Sendable {
     case nGram(TextClassifier)
     case embeddingHead(EmbeddingHead)

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import JSONValues
 import Storage
 
 extension Console {
@@ -39,15 +40,22 @@ extension Console {
 }
 
 /// A new key, with its secret: the one answer that carries it.
-struct CreatedKey: Encodable {
+struct CreatedKey: JSONWritable {
     var key: KeysView.Key
     var secret: String
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("key") { key.write(to: &$0) }
+            members.member("secret") { $0.string(secret) }
+        }
+    }
 }
 
 /// Every API key with its use of its plan's quota this period, and the plans to create keys
 /// on. Secrets are not stored, so none can be shown.
-struct KeysView: Encodable {
-    struct Key: Encodable {
+struct KeysView: JSONWritable {
+    struct Key: JSONWritable {
         var id: String
         var name: String
         var plan: String
@@ -70,17 +78,47 @@ struct KeysView: Encodable {
             self.quota = quota.map { "\($0)" }
             self.quotaLimit = quota?.limit
         }
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { members in
+                members.member("created_at") { $0.string(createdAt.formatted(.iso8601)) }
+                members.member("id") { $0.string(id) }
+                if let lastUsedAt { members.member("last_used_at") { $0.string(lastUsedAt.formatted(.iso8601)) } }
+                members.member("name") { $0.string(name) }
+                members.member("plan") { $0.string(plan) }
+                if let quota { members.member("quota") { $0.string(quota) } }
+                if let quotaLimit { members.member("quota_limit") { $0.number(quotaLimit) } }
+                if let revokedAt { members.member("revoked_at") { $0.string(revokedAt.formatted(.iso8601)) } }
+                if let used { members.member("used") { $0.number(used) } }
+            }
+        }
     }
 
-    struct Plan: Encodable {
+    struct Plan: JSONWritable {
         var name: String
         var quota: String?
         var rate: Double
         var burst: Int
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { members in
+                members.member("burst") { $0.number(burst) }
+                members.member("name") { $0.string(name) }
+                if let quota { members.member("quota") { $0.string(quota) } }
+                members.member("rate") { $0.number(rate) }
+            }
+        }
     }
 
     var keys: [Key]
     var plans: [Plan]
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("keys") { keys.write(to: &$0) }
+            members.member("plans") { plans.write(to: &$0) }
+        }
+    }
 
     static func load(from store: any KeyStore) async throws -> KeysView {
         do {

@@ -1,4 +1,5 @@
 import Gateway
+import JSONValues
 import Storage
 
 extension Console {
@@ -28,7 +29,7 @@ extension Console {
 }
 
 /// Who is signed in, and the token the page sends with every change.
-struct SessionView: Encodable {
+struct SessionView: JSONWritable {
     var adminKeyId: String
     var adminKeyName: String
     var csrfToken: String
@@ -37,5 +38,13 @@ struct SessionView: Encodable {
         adminKeyId = session.adminKey.id
         adminKeyName = session.adminKey.name
         csrfToken = session.csrfToken
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("admin_key_id") { $0.string(adminKeyId) }
+            members.member("admin_key_name") { $0.string(adminKeyName) }
+            members.member("csrf_token") { $0.string(csrfToken) }
+        }
     }
 }

@@ -26,7 +26,7 @@ extension Console {
 }
 
 /// A trial's answer for the Try page: each text's label and scores, and what it cost.
-struct TrialView: Encodable {
+struct TrialView: JSONWritable {
     var model: String
     var version: String
     var coldStart: Bool
@@ -45,6 +45,19 @@ struct TrialView: Encodable {
         inferenceMs = trial.inference.map(Self.milliseconds)
         upstreamMs = trial.upstream.map(Self.milliseconds)
         results = trial.results
+    }
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("cold_start") { $0.bool(coldStart) }
+            members.member("duration_ms") { $0.number(durationMs) }
+            if let inferenceMs { members.member("inference_ms") { $0.number(inferenceMs) } }
+            if let loadMs { members.member("load_ms") { $0.number(loadMs) } }
+            members.member("model") { $0.string(model) }
+            members.member("results") { results.write(to: &$0) }
+            if let upstreamMs { members.member("upstream_ms") { $0.number(upstreamMs) } }
+            members.member("version") { $0.string(version) }
+        }
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

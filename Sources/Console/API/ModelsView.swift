@@ -1,13 +1,14 @@
 import Foundation
 import Gateway
+import JSONValues
 import ModelRuntime
 import Releases
 
 /// The Models page: each model's state and place, and for a versioned model its versions,
 /// its canary and the current step's figures of stable and canary side by side, the ones the
 /// release analysis judges.
-struct ModelsView: Encodable {
-    struct Model: Encodable {
+struct ModelsView: JSONWritable {
+    struct Model: JSONWritable {
         var name: String
         var version: String
         var labels: [String]
@@ -19,9 +20,23 @@ struct ModelsView: Encodable {
         var release: ReleaseSummary?
         /// Stable's and the canary's figures in the current step; empty without a release.
         var comparison: [VersionFigures]
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { members in
+                members.member("comparison") { comparison.write(to: &$0) }
+                if let fallback { members.member("fallback") { $0.string(fallback) } }
+                if let health { members.member("health") { health.write(to: &$0) } }
+                members.member("labels") { $0.array(labels) { $0.string($1) } }
+                members.member("location") { location.write(to: &$0) }
+                members.member("name") { $0.string(name) }
+                if let release { members.member("release") { release.write(to: &$0) } }
+                members.member("state") { $0.string(state) }
+                members.member("version") { $0.string(version) }
+            }
+        }
     }
 
-    struct VersionFigures: Encodable {
+    struct VersionFigures: JSONWritable {
         var version: Int
         var role: String
         var state: String
@@ -33,9 +48,33 @@ struct ModelsView: Encodable {
         var feedback: Int
         var accuracy: Double?
         var labels: [String: Int]
+
+        func write(to writer: inout JSONWriter) {
+            writer.object { members in
+                if let accuracy { members.member("accuracy") { $0.number(accuracy) } }
+                members.member("error_rate") { $0.number(errorRate) }
+                members.member("errors") { $0.number(errors) }
+                members.member("feedback") { $0.number(feedback) }
+                members.member("labels") { writer in
+                    writer.object { counts in
+                        for (label, count) in labels.sorted(by: { $0.key < $1.key }) { counts.member(label) { $0.number(count) } }
+                    }
+                }
+                if let p50Ms { members.member("p50_ms") { $0.number(p50Ms) } }
+                if let p99Ms { members.member("p99_ms") { $0.number(p99Ms) } }
+                members.member("requests") { $0.number(requests) }
+                members.member("role") { $0.string(role) }
+                members.member("state") { $0.string(state) }
+                members.member("version") { $0.number(version) }
+            }
+        }
     }
 
     var models: [Model]
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { members in members.member("models") { models.write(to: &$0) } }
+    }
 
     init(_ gateway: Gateway) {
         models = gateway.servedModels.map { model in

@@ -1,21 +1,46 @@
 import Foundation
 import Gateway
+import JSONValues
 
 /// The Traffic page's series: per model and slice, requests per second, failures, and the
 /// p50 and p99 latency of the slice's requests.
-struct TrafficView: Encodable {
-    struct Series: Encodable {
+struct TrafficView: JSONWritable {
+    struct Series: JSONWritable {
         var model: String
         var requestsPerSecond: [Double]
         var serverErrors: [Int]
         var clientErrors: [Int]
         var p50Ms: [Double?]
         var p99Ms: [Double?]
+
+        func write(to writer: inout JSONWriter) {
+            func percentiles(_ values: [Double?], to writer: inout JSONWriter) {
+                writer.array(values) { writer, value in
+                    if let value { writer.number(value) } else { writer.null() }
+                }
+            }
+            writer.object { members in
+                members.member("client_errors") { $0.array(clientErrors) { $0.number($1) } }
+                members.member("model") { $0.string(model) }
+                members.member("p50_ms") { percentiles(p50Ms, to: &$0) }
+                members.member("p99_ms") { percentiles(p99Ms, to: &$0) }
+                members.member("requests_per_second") { $0.array(requestsPerSecond) { $0.number($1) } }
+                members.member("server_errors") { $0.array(serverErrors) { $0.number($1) } }
+            }
+        }
     }
 
     var start: Date
     var sliceSeconds: Int
     var series: [Series]
+
+    func write(to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("series") { series.write(to: &$0) }
+            members.member("slice_seconds") { $0.number(sliceSeconds) }
+            members.member("start") { $0.string(start.formatted(.iso8601)) }
+        }
+    }
 
     init(_ history: [TrafficHistory.Series]) {
         start = history.first?.start ?? Date()

@@ -2,11 +2,11 @@ import Classifiers
 import JSONValues
 import ModelRuntime
 
-// Members are written in sorted order, as `JSONEncoder` with `.sortedKeys` would write them
-// (`JSONWriterTests` compares the two); `Encodable` is that reference.
+// Each payload writes its members in sorted order, the order clients and the tests' golden
+// answers see.
 
 /// `{"label", "score"}`: one class and its probability.
-package struct LabelScore: JSONWritable, Encodable, Equatable {
+package struct LabelScore: JSONWritable, Equatable {
     package var label: String
     package var score: Float
 
@@ -24,7 +24,7 @@ package struct LabelScore: JSONWritable, Encodable, Equatable {
 }
 
 /// One text's result in Magpie's payload.
-package struct NativeResult: JSONWritable, Encodable {
+package struct NativeResult: JSONWritable {
     package var label: String
     package var score: Float
     package var scores: [LabelScore]
@@ -51,7 +51,7 @@ package struct NativeResult: JSONWritable, Encodable {
 }
 
 /// `{"model", "version", "label", "score", "scores"}` for one text.
-package struct NativeSingleResponse: JSONWritable, Encodable {
+package struct NativeSingleResponse: JSONWritable {
     package var model: String
     package var version: String
     package var label: String
@@ -78,7 +78,7 @@ package struct NativeSingleResponse: JSONWritable, Encodable {
 }
 
 /// `{"model", "version", "results"}` for a batch.
-package struct NativeBatchResponse: JSONWritable, Encodable {
+package struct NativeBatchResponse: JSONWritable {
     package var model: String
     package var version: String
     package var results: [NativeResult]
@@ -99,7 +99,7 @@ package struct NativeBatchResponse: JSONWritable, Encodable {
 }
 
 /// The reference Lambda's answer: `{"category": label}`.
-package struct InferResponse: JSONWritable, Encodable {
+package struct InferResponse: JSONWritable {
     package var category: String
 
     package init(category: String) {
@@ -112,8 +112,8 @@ package struct InferResponse: JSONWritable, Encodable {
 }
 
 /// `GET /v1/models`: `{"models": [{"name", "version", "labels", "state"}, ...]}`.
-package struct ModelList: JSONWritable, Encodable {
-    package struct Summary: JSONWritable, Encodable {
+package struct ModelList: JSONWritable {
+    package struct Summary: JSONWritable {
         var name: String
         var version: String
         var labels: [String]
@@ -140,7 +140,7 @@ package struct ModelList: JSONWritable, Encodable {
             self.release = release
         }
 
-        package struct Health: Encodable {
+        package struct Health: JSONWritable {
             var breaker: String
             var consecutiveFailures: Int
             var lastError: String?
@@ -163,16 +163,10 @@ package struct ModelList: JSONWritable, Encodable {
             package func write(to writer: inout JSONWriter) {
                 writer.object { members in
                     members.member("breaker") { $0.string(breaker) }
-                    members.member("consecutive_failures") { $0.number(Float(consecutiveFailures)) }
+                    members.member("consecutive_failures") { $0.number(consecutiveFailures) }
                     if let lastError { members.member("last_error") { $0.string(lastError) } }
                     members.member("status") { $0.string(status) }
                 }
-            }
-
-            enum CodingKeys: String, CodingKey {
-                case breaker, status
-                case consecutiveFailures = "consecutive_failures"
-                case lastError = "last_error"
             }
         }
 
@@ -203,7 +197,7 @@ package struct ModelList: JSONWritable, Encodable {
 
 /// `POST /v1/models/{model}/feedback`'s answer: what was predicted, by which version, and
 /// whether it was right.
-package struct FeedbackResponse: JSONWritable, Encodable {
+package struct FeedbackResponse: JSONWritable {
     var requestID: String
     var model: String
     var version: String
@@ -229,10 +223,5 @@ package struct FeedbackResponse: JSONWritable, Encodable {
             members.member("request_id") { $0.string(requestID) }
             members.member("version") { $0.string(version) }
         }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case correct, label, model, predicted, version
-        case requestID = "request_id"
     }
 }

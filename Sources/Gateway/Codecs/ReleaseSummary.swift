@@ -5,8 +5,8 @@ import Storage
 
 /// A versioned model's release in `GET /v1/models`: its versions, the stable one, the canary
 /// with its weight, and the latest decisions with their figures.
-package struct ReleaseSummary: JSONWritable, Encodable {
-    package struct Canary: JSONWritable, Encodable {
+package struct ReleaseSummary: JSONWritable {
+    package struct Canary: JSONWritable {
         var version: Int
         var weight: Int
         var stepStartedAt: String
@@ -14,18 +14,13 @@ package struct ReleaseSummary: JSONWritable, Encodable {
         package func write(to writer: inout JSONWriter) {
             writer.object { members in
                 members.member("step_started_at") { $0.string(stepStartedAt) }
-                members.member("version") { $0.number(Float(version)) }
-                members.member("weight") { $0.number(Float(weight)) }
+                members.member("version") { $0.number(version) }
+                members.member("weight") { $0.number(weight) }
             }
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case version, weight
-            case stepStartedAt = "step_started_at"
         }
     }
 
-    package struct Decision: JSONWritable, Encodable {
+    package struct Decision: JSONWritable {
         var at: String
         var action: String
         var version: Int
@@ -46,7 +41,7 @@ package struct ReleaseSummary: JSONWritable, Encodable {
                     }
                 }
                 members.member("reason") { $0.string(reason) }
-                members.member("version") { $0.number(Float(version)) }
+                members.member("version") { $0.number(version) }
             }
         }
     }
@@ -81,8 +76,8 @@ package struct ReleaseSummary: JSONWritable, Encodable {
         writer.object { members in
             if let canary { members.member("canary") { canary.write(to: &$0) } }
             members.member("decisions") { decisions.write(to: &$0) }
-            members.member("stable") { $0.number(Float(stable)) }
-            members.member("versions") { $0.array(versions) { $0.number(Float($1)) } }
+            members.member("stable") { $0.number(stable) }
+            members.member("versions") { $0.array(versions) { $0.number($1) } }
         }
     }
 }

@@ -1,4 +1,5 @@
 import JSONValues
+import ModelRuntime
 import Releases
 
 /// Labelled feedback: `{"request_id", "label", "index"?}` scored against the answer this

@@ -98,4 +98,9 @@ extension ModelProfile {
     public init(manifest: ModelManifest) {
         self.init(kind: ModelKind(manifest: manifest), version: manifest.version, labels: manifest.labels.map(\.name))
     }
+
+    /// A model on another server: it has no Magpie version, and its answers name their labels.
+    public init(remote endpoint: RemoteEndpoint?) {
+        self.init(kind: .remote, version: "remote", labels: [], location: endpoint?.location ?? ["kind": "remote"])
+    }
 }

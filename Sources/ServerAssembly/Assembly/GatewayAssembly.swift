@@ -20,17 +20,17 @@ package struct GatewayAssembly {
     ///   - environment: the process environment: AWS credentials, region and endpoint
     ///     overrides, and remote models' header values.
     package init(
-        configuration: ServeConfiguration, models: [ModelCatalog.Entry], store: (any SharedStore)?,
+        configuration: ServeConfiguration, models: [ServedModel], store: (any SharedStore)?,
         releaseStore: (any SharedStore)? = nil, environment: [String: String], logger: Logger,
         sageMaker: SageMakerContract? = nil
     ) throws {
         let metrics = GatewayMetrics.prometheus()
         var remotes: [String: RemoteModel] = [:]
-        for entry in models {
-            guard let endpoint = entry.deployment.remote else { continue }
+        for model in models {
+            guard let endpoint = model.deployment.remote else { continue }
             do {
-                remotes[entry.deployment.name] = try RemoteModel(
-                    name: entry.deployment.name, endpoint: endpoint, environment: environment, metrics: metrics.factory)
+                remotes[model.name] = try RemoteModel(
+                    name: model.name, endpoint: endpoint, environment: environment, metrics: metrics.factory)
             } catch {
                 throw AssemblyError("\(error)")
             }
@@ -43,19 +43,13 @@ package struct GatewayAssembly {
         registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
         // One served model per name; a versioned model is described by its newest version.
         var served: [String: ServedModel] = [:]
-        for entry in models {
-            if let manifest = entry.manifest {
-                served[entry.deployment.name] = ServedModel(
-                    name: entry.deployment.name, manifest: manifest, fallback: entry.deployment.fallback)
-            } else if let remote = remotes[entry.deployment.name] {
-                served[entry.deployment.name] = ServedModel(
-                    name: entry.deployment.name, remote: remote, fallback: entry.deployment.fallback)
-            }
+        for model in models {
+            served[model.name] = remotes[model.name].map { ServedModel(remote: model.deployment, client: $0) } ?? model
         }
         // Without a database (local experiments), releases live in this process only.
         let registry = registry
         let templates = Dictionary(
-            models.compactMap { entry in entry.folder.map { (entry.deployment.name, (entry.deployment, $0)) } },
+            models.compactMap { model in model.folder.map { (model.name, (model.deployment, $0)) } },
             uniquingKeysWith: { first, _ in first })
         releases = ReleaseController(
             store: releaseStore ?? store ?? MemoryStore(), versions: ServedModels.versions(models),
@@ -83,7 +77,7 @@ package struct GatewayAssembly {
         of model: String, in folder: String, like template: ModelDeployment, registry: ModelRegistry
     ) -> [Int] {
         guard let found = try? ModelCatalog.versions(at: folder, defaults: template) else { return [] }
-        for entry in found { registry.add(entry.deployment) }
+        for version in found { registry.add(version.deployment) }
         return found.compactMap(\.deployment.version)
     }
 }

@@ -10,11 +10,11 @@ package enum Retrainers {
     /// `registry` and `releases` when given (in `serve`), else found by the servers' next
     /// refresh (`watch`).
     package static func make(
-        _ configuration: ServeConfiguration, models: [ModelCatalog.Entry], store: any ReleaseStore,
+        _ configuration: ServeConfiguration, models: [ServedModel], store: any ReleaseStore,
         environment: [String: String], logger: Logger, registry: ModelRegistry? = nil, releases: ReleaseController? = nil
     ) throws -> [Retrainer] {
         try configuration.retrainPolicies.sorted { $0.key < $1.key }.map { model, policy in
-            guard let entry = models.first(where: { $0.deployment.name == model }), let folder = entry.folder else {
+            guard let served = models.first(where: { $0.name == model }), let folder = served.folder else {
                 throw AssemblyError("models.\(model).retrain: the model has no folder of versions to publish into")
             }
             let source: any DatasetSource
@@ -23,7 +23,7 @@ package enum Retrainers {
             } catch {
                 throw AssemblyError("models.\(model).retrain: \(error)")
             }
-            let template = entry.deployment
+            let template = served.deployment
             return Retrainer(model: model, folder: folder, policy: policy, source: source, store: store, logger: logger) {
                 version, _ in
                 guard let registry, let releases else { return }

@@ -6,12 +6,12 @@ import ModelRuntime
 /// configured ones (artifacts and remote models), or every artifact found under the models
 /// directory.
 package enum ServedModels {
-    package static func resolve(_ configuration: ServeConfiguration) throws -> [ModelCatalog.Entry] {
+    package static func resolve(_ configuration: ServeConfiguration) throws -> [ServedModel] {
         guard configuration.models.isEmpty else {
-            var entries: [ModelCatalog.Entry] = []
+            var entries: [ServedModel] = []
             for deployment in configuration.models {
                 guard deployment.remote == nil else {
-                    entries.append(ModelCatalog.Entry(remote: deployment))
+                    entries.append(ServedModel(remote: deployment))
                     continue
                 }
                 let versions = try ModelCatalog.versions(at: deployment.path, defaults: deployment)
@@ -38,10 +38,10 @@ package enum ServedModels {
     }
 
     /// The versions of each versioned (local) model, oldest first.
-    package static func versions(_ entries: [ModelCatalog.Entry]) -> [String: [Int]] {
+    package static func versions(_ models: [ServedModel]) -> [String: [Int]] {
         var versions: [String: [Int]] = [:]
-        for entry in entries {
-            if let version = entry.deployment.version { versions[entry.deployment.name, default: []].append(version) }
+        for model in models {
+            if let version = model.deployment.version { versions[model.name, default: []].append(version) }
         }
         return versions.mapValues { $0.sorted() }
     }
