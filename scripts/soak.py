@@ -176,6 +176,10 @@ def main():
     database = f"{workspace}/magpie.sqlite"
     config = f"{workspace}/config.yaml"
     with open(config, "w") as file:
+        # The answers kept for feedback are a bounded ring: 100,000 by default, which 100 req/s
+        # would fill only after 17 minutes, so a two-minute run would see it grow. A ring of
+        # 1,000 is full within seconds; what the run then watches is that it stays bounded.
+        file.write("server:\n  remembered_answers: 1000\n")
         file.write(f"models:\n  hate-speech:\n    path: {ROOT}/models/hate-speech\n"
                    f"  rarely:\n    path: {ROOT}/models/hate-speech\n    idle_timeout: 3\n")
     cli(database, "plans", "create", "--name", "steady", "--rate", "1000", "--burst", "1000")

@@ -30,6 +30,7 @@ import Testing
               database: "postgres://magpie:secret@db:5432/magpie"
               max_body_bytes: 4096
               fail_open: true
+              remembered_answers: 500
               failed_keys: {burst: 5, per_minute: 2}
               timeouts: {head: 3, keep_alive: 20, shutdown: 4}
             models:
@@ -53,6 +54,7 @@ import Testing
             """)
         #expect(configuration.port == 9090 && configuration.database.hasPrefix("postgres://"))
         #expect(configuration.limits.maxBodyBytes == 4096 && configuration.failOpen)
+        #expect(configuration.limits.rememberedAnswers == 500)
         #expect(configuration.limits.failedKeyBurst == 5 && configuration.limits.failedKeysPerMinute == 2)
         #expect(configuration.connectionLimits.headTimeout == .seconds(3))
         #expect(configuration.connectionLimits.keepAliveTimeout == .seconds(20))

@@ -68,7 +68,8 @@ public final class Gateway: Sendable {
         self.admission = Admission(
             access: store.map { AccessControl(store: $0, failOpen: failOpen, limits: limits, logger: logger, clock: clock) })
         self.service = ModelService(registry: registry, releases: releases, models: models, logger: logger)
-        self.feedback = Feedback(releases: releases, models: models)
+        self.feedback = Feedback(
+            answers: AnswerLog(capacity: limits.rememberedAnswers), releases: releases, models: models)
         self.cors = cors
         self.sageMaker = sageMaker
     }

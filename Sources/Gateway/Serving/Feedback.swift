@@ -5,7 +5,7 @@ import Releases
 /// Labelled feedback: `{"request_id", "label", "index"?}` scored against the answer this
 /// server remembers giving, as accuracy per version, which the canary analysis compares.
 struct Feedback: Sendable {
-    let answers = AnswerLog()
+    let answers: AnswerLog
     let releases: ReleaseController?
     let models: [String: ServedModel]
 

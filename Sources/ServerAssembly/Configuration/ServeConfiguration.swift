@@ -24,6 +24,7 @@ import Yams
 ///   log_level: info             # notice drops the per-request lines, keeps start and stop
 ///   max_connections: 10000      # then the longest-idle connection is closed, or 503
 ///   failed_keys: {burst: 20, per_minute: 10}   # wrong API keys per client address, then 429
+///   remembered_answers: 100000  # answers kept for feedback to score (about 250 bytes each)
 ///   tls: {certificate: cert.pem, key: key.pem}  # HTTPS (HTTP/2 and HTTP/1.1), HSTS; SIGHUP reloads
 ///   timeouts:                   # seconds; a client that misses one is cut off (408 mid-request)
 ///     head: 10                  # from a request's first byte (or the connection's opening) to its head's end
@@ -128,7 +129,7 @@ package struct ServeConfiguration {
         let keys: Set<String> = [
             "host", "port", "database", "models_directory", "max_body_bytes", "max_text_length", "max_batch_size",
             "allowed_origins", "log_level", "fail_open", "max_connections", "timeouts", "failed_keys", "tls",
-            "console",
+            "console", "remembered_answers",
         ]
         for (key, value) in try reader.entries(allowed: keys) {
             switch key {
@@ -139,6 +140,7 @@ package struct ServeConfiguration {
             case "max_body_bytes": limits.maxBodyBytes = try value.int(in: 1024...64 * 1024 * 1024)
             case "max_text_length": limits.maxTextLength = try value.int(in: 1...1_000_000)
             case "max_batch_size": limits.maxBatchSize = try value.int(in: 1...10_000)
+            case "remembered_answers": limits.rememberedAnswers = try value.int(in: 1...10_000_000)
             case "fail_open": failOpen = try value.bool
             case "console": console = try value.bool
             case "max_connections": connectionLimits.maxConnections = try value.int(in: 1...1_000_000)
