@@ -57,6 +57,16 @@ import Testing
         #expect(report.mode == "open")
     }
 
+    @Test func anOpenLoopWarmsUpThenMeasuresAtItsRate() async throws {
+        let endpoint = await TestEndpoint { _ in (.ok, .zero) }
+        var plan = try Self.plan(endpoint.url, pacing: .openLoop(rate: 100, connections: 4), stop: .after(.seconds(1)))
+        plan.warmup = .milliseconds(500)
+        let report = try await LoadRunner(plan: plan).run()
+        // The warm-up's 50 requests are sent and not counted; the measured second's 100 are.
+        #expect(report.requests == 100, "\(report.requests) requests")
+        #expect(endpoint.served.value.load(ordering: .relaxed) == 150)
+    }
+
     @Test func openLoopLatencyIncludesTheQueueAClosedLoopHides() async throws {
         // One connection, 50 ms a request: at most 20 requests/s. Asked for 60 requests at
         // 100/s, the last waits about 2.4 s behind the others; a closed loop would say 50 ms.

@@ -50,8 +50,9 @@ public final class LoadRunner: Sendable {
             await probe.close()
         }
         if plan.warmup > .zero {
-            let ignored = Recorder(measuredFrom: .now + .seconds(365 * 86_400))
-            await phase(recorder: ignored, deadline: .now + plan.warmup, limit: nil)
+            let start = ContinuousClock.now
+            let ignored = Recorder(measuredFrom: start + .seconds(365 * 86_400))
+            await phase(recorder: ignored, start: start, deadline: start + plan.warmup, limit: nil)
         }
         issued.store(0, ordering: .relaxed)
         let recorder = Recorder(measuredFrom: .now)
@@ -63,8 +64,9 @@ public final class LoadRunner: Sendable {
         }
         defer { reporter.cancel() }
         switch plan.stop {
-        case .after(let duration): await phase(recorder: recorder, deadline: recorder.measuredFrom + duration, limit: nil)
-        case .requests(let count): await phase(recorder: recorder, deadline: nil, limit: count)
+        case .after(let duration):
+            await phase(recorder: recorder, start: recorder.measuredFrom, deadline: recorder.measuredFrom + duration, limit: nil)
+        case .requests(let count): await phase(recorder: recorder, start: recorder.measuredFrom, deadline: nil, limit: count)
         }
         var report = BenchReport(plan: plan, state: recorder.snapshot, measuredFrom: recorder.measuredFrom, until: .now)
         if let coldStart, let coldSamples { report.coldStart = ColdStartReport(trigger: coldStart.trigger, samples: coldSamples) }
@@ -72,10 +74,12 @@ public final class LoadRunner: Sendable {
     }
 
     /// Sends requests at the plan's pacing until the deadline or the limit. The open loop's
-    /// schedule starts where the measurement does, so the number of requests due by the
-    /// deadline is the rate times the duration however late this task starts.
-    private func phase(recorder: Recorder, deadline: ContinuousClock.Instant?, limit: Int?) async {
-        let start = recorder.measuredFrom
+    /// schedule begins at `start`, the instant the deadline counts from, so the number of
+    /// requests due by the deadline is the rate times the duration however late this task
+    /// starts.
+    private func phase(
+        recorder: Recorder, start: ContinuousClock.Instant, deadline: ContinuousClock.Instant?, limit: Int?
+    ) async {
         switch plan.pacing {
         case .closedLoop(let connections):
             await withTaskGroup(of: Void.self) { workers in
