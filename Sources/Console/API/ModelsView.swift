@@ -8,30 +8,17 @@ import Releases
 /// its canary and the current step's figures of stable and canary side by side, the ones the
 /// release analysis judges.
 struct ModelsView: JSONWritable {
+    /// `GET /v1/models`'s summary of the model (its state is the version that serves most
+    /// requests), and the comparison beside it.
     struct Model: JSONWritable {
-        var name: String
-        var version: String
-        var labels: [String]
-        /// `cold`, `loading` or `warm`, of the version that serves most requests.
-        var state: String
-        var location: [String: String]
-        var health: ModelList.Summary.Health?
-        var fallback: String?
-        var release: ReleaseSummary?
+        var summary: ModelList.Summary
         /// Stable's and the canary's figures in the current step; empty without a release.
         var comparison: [VersionFigures]
 
         func write(to writer: inout JSONWriter) {
             writer.object { members in
                 members.member("comparison") { comparison.write(to: &$0) }
-                if let fallback { members.member("fallback") { $0.string(fallback) } }
-                if let health { members.member("health") { health.write(to: &$0) } }
-                members.member("labels") { $0.array(labels) { $0.string($1) } }
-                members.member("location") { location.write(to: &$0) }
-                members.member("name") { $0.string(name) }
-                if let release { members.member("release") { release.write(to: &$0) } }
-                members.member("state") { $0.string(state) }
-                members.member("version") { $0.string(version) }
+                summary.writeMembers(to: &members)
             }
         }
     }
@@ -79,7 +66,6 @@ struct ModelsView: JSONWritable {
     init(_ gateway: Gateway) {
         models = gateway.servedModels.map { model in
             let summary = gateway.releases?.summary(of: model.name)
-            let stableKey = ModelKey(model.name, version: summary?.release.stable)
             var comparison: [VersionFigures] = []
             if let summary, let releases = gateway.releases {
                 let observations = releases.observations(of: model.name)
@@ -91,12 +77,7 @@ struct ModelsView: JSONWritable {
                         state: gateway.registry.state(of: ModelKey(model.name, version: version)) ?? .cold)
                 }
             }
-            return Model(
-                name: model.name, version: summary.map { String($0.release.stable) } ?? model.version, labels: model.labels,
-                state: (gateway.registry.state(of: stableKey) ?? .cold).rawValue,
-                location: model.profile.location,
-                health: model.upstream?.upstreamHealth.map(ModelList.Summary.Health.init), fallback: model.fallback,
-                release: summary.map(ReleaseSummary.init), comparison: comparison)
+            return Model(summary: gateway.summary(of: model), comparison: comparison)
         }
     }
 

@@ -171,16 +171,20 @@ package struct ModelList: JSONWritable {
         }
 
         package func write(to writer: inout JSONWriter) {
-            writer.object { members in
-                if let fallback { members.member("fallback") { $0.string(fallback) } }
-                if let health { members.member("health") { health.write(to: &$0) } }
-                members.member("labels") { $0.array(labels) { $0.string($1) } }
-                members.member("location") { location.write(to: &$0) }
-                members.member("name") { $0.string(name) }
-                if let release { members.member("release") { release.write(to: &$0) } }
-                members.member("state") { $0.string(state) }
-                members.member("version") { $0.string(version) }
-            }
+            writer.object { writeMembers(to: &$0) }
+        }
+
+        /// The members alone, in sorted order, for a view that adds its own before `fallback`
+        /// (the console's Models page).
+        package func writeMembers(to members: inout JSONWriter.ObjectWriter) {
+            if let fallback { members.member("fallback") { $0.string(fallback) } }
+            if let health { members.member("health") { health.write(to: &$0) } }
+            members.member("labels") { $0.array(labels) { $0.string($1) } }
+            members.member("location") { location.write(to: &$0) }
+            members.member("name") { $0.string(name) }
+            if let release { members.member("release") { release.write(to: &$0) } }
+            members.member("state") { $0.string(state) }
+            members.member("version") { $0.string(version) }
         }
     }
 
