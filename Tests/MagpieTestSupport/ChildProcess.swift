@@ -52,6 +52,7 @@ public final class ChildProcess: @unchecked Sendable {
 
     private let lock = NSCondition()
     private var termination: Termination?
+    private var reapedAt: ContinuousClock.Instant?
 
     /// Starts `executable` (a path, not looked up in `PATH`) with `arguments`, in `directory`
     /// when given, with exactly `environment`.
@@ -120,10 +121,12 @@ public final class ChildProcess: @unchecked Sendable {
     private func reap() {
         var status: Int32 = 0
         while waitpid(identifier, &status, 0) == -1 && errno == EINTR {}
+        let reaped = ContinuousClock.now
         // WIFEXITED, WEXITSTATUS and WTERMSIG, which Swift does not import as macros.
         let ended: Termination = status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .killed(signal: status & 0x7F)
         lock.lock()
         termination = ended
+        reapedAt = reaped
         lock.broadcast()
         lock.unlock()
     }
@@ -132,6 +135,15 @@ public final class ChildProcess: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return termination == nil
+    }
+
+    /// When the child's end was seen, by a thread that does nothing else. A test timing a
+    /// shutdown reads this rather than the clock after `exit()`, which also counts how late a
+    /// busy cooperative pool (other suites training models on it) resumed the test.
+    public var endedAt: ContinuousClock.Instant? {
+        lock.lock()
+        defer { lock.unlock() }
+        return reapedAt
     }
 
     /// Sends `signal` unless the child has already been reaped, so its number cannot reach a
