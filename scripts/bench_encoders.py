@@ -81,6 +81,8 @@ for threads in [1, 2]:
     print(f"  {threads} thread(s): Magpie {magpie:.1f}, ORT {ort:.1f}, PyTorch {torch:.1f}"
           f" ({magpie / ort:.2f}x ORT, {magpie / torch:.2f}x PyTorch); Magpie {gflops:.1f} GFLOP/s")
 print()
+cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+print(f"CPU: {cpu}; Magpie's kernels: {results['Magpie']['kernel_path']} (MAGPIE_KERNELS chooses a narrower path)")
 print(f"OpenBLAS ({results['Magpie']['openblas_kernels']} kernels) sgemm alone on the forward pass's shapes (GFLOP/s):",
       ", ".join(f"{p['threads']} thread(s) {p['rows']} rows {p['gflops']:.1f}" for p in results["Magpie"]["sgemm_peak"]))
 print()

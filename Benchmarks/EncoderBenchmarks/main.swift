@@ -8,6 +8,8 @@ import Foundation
 /// one JSON object, for `scripts/bench-encoders` to set beside ONNX Runtime and PyTorch.
 ///
 /// Usage: EncoderBenchmarks MODEL_DIR [--first-output]
+///        EncoderBenchmarks MODEL_DIR --repeat TOKENS THREADS SECONDS  (one text, over and over, for a
+///        profiler such as `perf record` to attach to)
 let started = ContinuousClock.now
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -54,6 +56,22 @@ if arguments.contains("--first-output") {
 func sequence(tokens count: Int) -> [Int32] {
     let text = String(repeating: "The quick brown fox jumps over the lazy dog near the riverbank. ", count: 40)
     return encoder.tokenizer.wrap(encoder.tokenizer.pieceIDs(of: text)[...], maxLength: count).ids
+}
+
+if let flag = arguments.firstIndex(of: "--repeat"), arguments.count > flag + 3, let tokens = Int(arguments[flag + 1]),
+    let threads = Int(arguments[flag + 2]), let duration = Double(arguments[flag + 3])
+{
+    ComputeThreads.set(threads)
+    let ids = [sequence(tokens: tokens)]
+    let start = ContinuousClock.now
+    var passes = 0
+    var sink: Float = 0
+    while seconds(since: start) < duration {
+        sink += try encoder.encoder.hiddenStates(of: ids)[0].values[0]
+        passes += 1
+    }
+    print(#"{"passes": \#(passes), "mean_ms": \#(seconds(since: start) * 1000 / Double(passes)), "checksum": \#(sink)}"#)
+    exit(0)
 }
 
 let configuration = encoder.encoder.configuration
@@ -133,6 +151,7 @@ for threads in [1, 2] {
 }
 results["sgemm_peak"] = peaks
 results["openblas_kernels"] = ComputeThreads.openBLASKernels
+results["kernel_path"] = KernelPath.current.description
 results["rss_mb"] = residentMegabytes()
 results["checksum"] = Double(sink)
 let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys])

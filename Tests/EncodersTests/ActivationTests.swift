@@ -47,8 +47,8 @@ import Testing
     }
 }
 
-/// GELU and softmax as the forward pass calls them (the AVX-512 kernels where the CPU has
-/// them) and as the portable Swift code computes them, against double-precision references.
+/// GELU and softmax on every kernel path this CPU runs (AVX-512, AVX2, the portable Swift
+/// code), against double-precision references.
 @Suite struct ActivationKernelTests {
     static let geluInputs = (-60_000...60_000).map { Float($0) / 6_000 }
 
@@ -61,31 +61,42 @@ import Testing
     }
 
     /// Inputs in [-10, 10], outputs up to 10: float rounding alone is about 5e-7 there.
-    @Test func geluIsWithinTwoMillionthsOfExact() {
-        let dispatched = worstGeluError { Activations.gelu($0, count: $1, .gelu) }
-        let portable = worstGeluError { Activations.portableGelu($0, count: $1) }
-        #expect(dispatched < 2e-6 && dispatched > 0)
-        #expect(portable < 2e-6 && portable > 0)
+    @Test(arguments: KernelPath.runnable)
+    func geluIsWithinTwoMillionthsOfExact(path: KernelPath) {
+        let worst = worstGeluError { Activations.gelu($0, count: $1, .gelu, path: path) }
+        #expect(worst < 2e-6 && worst > 0)
+    }
+
+    /// Lengths that end in every kind of partial vector leave the values past them untouched.
+    @Test(arguments: KernelPath.runnable)
+    func geluStopsAtTheCount(path: KernelPath) {
+        for count in [1, 7, 8, 9, 15, 17] {
+            var values = [Float](repeating: 1, count: count + 20)
+            values.withUnsafeMutableBufferPointer { Activations.gelu($0.baseAddress!, count: count, .gelu, path: path) }
+            #expect(values[count...].allSatisfy { $0 == 1 }, "\(path), count \(count)")
+            #expect(abs(Double(values[0]) - Self.exactGelu(1)) < 2e-6)
+        }
     }
 
     /// Rows whose lengths exercise whole vectors and every kind of tail, with scores far
     /// beyond where an unshifted `exp` overflows.
-    @Test(arguments: [1, 7, 8, 15, 16, 17, 64, 100])
-    func softmaxMatchesDoublePrecision(columns: Int) {
+    @Test(arguments: KernelPath.runnable, [1, 7, 8, 15, 16, 17, 64, 100])
+    func softmaxMatchesDoublePrecision(path: KernelPath, columns: Int) {
         var generator = SeededGenerator(seed: UInt64(columns))
         let rows = 3
         let scores = (0..<rows * columns).map { _ in Float.random(in: -200...200, using: &generator) }
-        for softmax in [Activations.softmaxRows, Activations.portableSoftmaxRows] {
-            var values = scores
-            values.withUnsafeMutableBufferPointer { softmax($0.baseAddress!, rows, columns) }
-            for row in 0..<rows {
-                let slice = scores[row * columns..<(row + 1) * columns].map(Double.init)
-                let maximum = slice.max()!
-                let total = slice.map { Foundation.exp($0 - maximum) }.reduce(0, +)
-                for column in 0..<columns {
-                    let expected = Foundation.exp(slice[column] - maximum) / total
-                    #expect(abs(Double(values[row * columns + column]) - expected) <= 1e-6 * max(expected, 1e-3))
-                }
+        var values = scores
+        values.withUnsafeMutableBufferPointer {
+            Activations.softmaxRows($0.baseAddress!, rows: rows, columns: columns, path: path)
+        }
+        for row in 0..<rows {
+            let slice = scores[row * columns..<(row + 1) * columns].map(Double.init)
+            let maximum = slice.max()!
+            let total = slice.map { Foundation.exp($0 - maximum) }.reduce(0, +)
+            for column in 0..<columns {
+                let expected = Foundation.exp(slice[column] - maximum) / total
+                #expect(
+                    abs(Double(values[row * columns + column]) - expected) <= 1e-6 * max(expected, 1e-3), "\(path)")
             }
         }
     }

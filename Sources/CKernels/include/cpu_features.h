@@ -1,9 +1,16 @@
 #ifndef MAGPIE_CPU_FEATURES_H
 #define MAGPIE_CPU_FEATURES_H
 
-/// Whether this CPU has AVX-512F, which every kernel here needs. The kernels are compiled for
-/// it function by function, so one binary runs everywhere and takes them only where they run;
-/// callers fall back to BLAS or Swift's portable SIMD code otherwise.
-int magpie_avx512_supported(void);
+/// The kernels come in one variant per instruction set, each compiled for it function by
+/// function, so one binary runs everywhere and takes the widest variant the CPU runs. Callers
+/// fall back to BLAS or Swift's portable SIMD code where neither runs.
+#define MAGPIE_KERNELS_PORTABLE 0
+/// AVX2 with FMA: Haswell and later, every AMD Zen.
+#define MAGPIE_KERNELS_AVX2 1
+/// AVX-512F: Skylake-SP and later Xeons, AMD Zen 4.
+#define MAGPIE_KERNELS_AVX512 2
+
+/// The widest kernel variant this CPU runs.
+int magpie_cpu_kernel_level(void);
 
 #endif

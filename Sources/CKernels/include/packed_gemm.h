@@ -9,7 +9,7 @@
 /// reads them: panels of 32 outputs, each panel input-major. OpenBLAS repacks the weights on
 /// every call, which for one short text costs as much as the multiplication.
 
-/// Runs only where `magpie_avx512_supported`; elsewhere callers use BLAS.
+/// Each variant runs only where `magpie_cpu_kernel_level` allows it; elsewhere callers use BLAS.
 
 /// Outputs per panel.
 #define MAGPIE_PANEL_WIDTH 32
@@ -25,7 +25,12 @@ void magpie_pack_weights(const float *weight, int outputs, int inputs, float *pa
 /// `magpie_pack_weights`; `input` rows are `inputs` apart, `output` rows `output_stride`.
 /// Only outputs `first_panel * 32 ..< min(end_panel * 32, outputs)` are computed, so callers
 /// can split the panels between threads.
-void magpie_packed_gemm(const float *input, int rows, int inputs, const float *packed, int outputs, int first_panel,
-                        int end_panel, float *output, int output_stride);
+void magpie_packed_gemm_avx512(const float *input, int rows, int inputs, const float *packed, int outputs,
+                               int first_panel, int end_panel, float *output, int output_stride);
+
+/// The same product with AVX2 and FMA, for CPUs without AVX-512 (AMD Zen 1 to 3, Intel
+/// before Skylake-SP and its client parts).
+void magpie_packed_gemm_avx2(const float *input, int rows, int inputs, const float *packed, int outputs,
+                             int first_panel, int end_panel, float *output, int output_stride);
 
 #endif

@@ -1,24 +1,24 @@
 import CKernels
 import Foundation
 
-/// The elementwise and row-wise steps of the forward pass. On AVX-512 CPUs GELU and softmax
-/// run in `CKernels` (Swift's SIMD code is compiled for SSE there: four lanes, no FMA);
-/// elsewhere in the portable `SIMD8<Float>` code below. As scalar loops (libm's `erff` and
-/// `expf` in particular) they took a quarter of MiniLM's forward pass.
+/// The elementwise and row-wise steps of the forward pass. On CPUs with AVX2 or AVX-512, GELU
+/// and softmax run in `CKernels` (Swift's SIMD code is compiled for SSE there: four lanes, no
+/// FMA); elsewhere in the portable `SIMD8<Float>` code below. As scalar loops (libm's `erff`
+/// and `expf` in particular) they took a quarter of MiniLM's forward pass.
 package enum Activations {
     package typealias Vector = SIMD8<Float>
 
-    package static let usesKernels = magpie_avx512_supported() != 0
-
     /// GELU in place: the exact `x·Φ(x)` with erf, or the tanh approximation. The two differ by
     /// up to 4e-4 in all-MiniLM-L6-v2's embeddings, so the configuration decides.
-    package static func gelu(_ values: UnsafeMutablePointer<Float>, count: Int, _ activation: EncoderConfiguration.Activation) {
-        switch activation {
-        case .gelu where usesKernels:
-            magpie_gelu_erf(values, count)
-        case .gelu:
-            portableGelu(values, count: count)
-        case .geluTanh:
+    package static func gelu(
+        _ values: UnsafeMutablePointer<Float>, count: Int, _ activation: EncoderConfiguration.Activation,
+        path: KernelPath = .current
+    ) {
+        switch (activation, path) {
+        case (.gelu, .avx512): magpie_gelu_erf_avx512(values, count)
+        case (.gelu, .avx2): magpie_gelu_erf_avx2(values, count)
+        case (.gelu, .portable): portableGelu(values, count: count)
+        case (.geluTanh, _):
             forEachVector(values, count: count) { x in
                 var result = Vector()
                 for lane in 0..<Vector.scalarCount {
@@ -102,11 +102,13 @@ package enum Activations {
     }
 
     /// Softmax of each row of `rows × columns`, in place, stable against large scores.
-    package static func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        if usesKernels {
-            magpie_softmax_rows(values, rows, columns)
-        } else {
-            portableSoftmaxRows(values, rows: rows, columns: columns)
+    package static func softmaxRows(
+        _ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int, path: KernelPath = .current
+    ) {
+        switch path {
+        case .avx512: magpie_softmax_rows_avx512(values, rows, columns)
+        case .avx2: magpie_softmax_rows_avx2(values, rows, columns)
+        case .portable: portableSoftmaxRows(values, rows: rows, columns: columns)
         }
     }
 

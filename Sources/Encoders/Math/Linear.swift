@@ -4,7 +4,7 @@ import COpenBLAS
 package struct Linear: Sendable {
     package let weight: Tensor
     package let bias: Tensor
-    /// The weights packed for the AVX-512 kernel, when the CPU has it.
+    /// The weights packed for the AVX-512 and AVX2 kernels, unless the path is portable.
     let packed: PackedWeights?
 
     package var inputSize: Int { weight.shape[1] }
@@ -20,7 +20,7 @@ package struct Linear: Sendable {
         self.weight = weight
         self.bias = bias
         packed =
-            PackedWeights.isSupported ? PackedWeights(weight.pointer, outputs: weight.shape[0], inputs: weight.shape[1]) : nil
+            PackedWeights.isUsed ? PackedWeights(weight.pointer, outputs: weight.shape[0], inputs: weight.shape[1]) : nil
     }
 
     /// `output[rows × outputs] = input[rows × inputs] · Wᵀ + b`, with the bias preloaded into
@@ -31,10 +31,13 @@ package struct Linear: Sendable {
     /// bands of 16 outputs, small enough for OpenBLAS's unpacked small-matrix kernels: twice the
     /// GFLOP/s at 16 rows, and no gain from 64 on (Benchmarks/EncoderBenchmarks). Larger
     /// products are split by rows, one OpenBLAS call per thread.
-    package func apply(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
+    package func apply(
+        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int = 1,
+        path: KernelPath = .current
+    ) {
         for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
-        if let packed, rows < Self.packedKernelRows {
-            return packed.multiplyAdd(input, rows: rows, into: output, threads: threads)
+        if let packed, path != .portable, rows < Self.packedKernelRows {
+            return packed.multiplyAdd(input, rows: rows, into: output, threads: threads, path: path)
         }
         func multiply(firstRow: Int, rowCount: Int, firstOutput: Int, width: Int) {
             cblas_sgemm(
@@ -66,35 +69,4 @@ package struct Linear: Sendable {
     package static let bandWidth = 16
     /// Fewer rows than this per thread are not worth a second thread's OpenBLAS call.
     static let minimumRowsPerThread = 32
-}
-
-/// Layer normalization over each row, with PyTorch's biased variance and a configured epsilon
-/// (1e-12 for BERT: a wrong epsilon shows in the embeddings' fifth decimal).
-struct LayerNorm: Sendable {
-    let gain: Tensor
-    let bias: Tensor
-    let epsilon: Float
-
-    init(_ file: SafetensorsFile, _ name: String, size: Int, epsilon: Float) throws(EncoderError) {
-        gain = try file.tensor(name + ".weight", shape: [size])
-        bias = try file.tensor(name + ".bias", shape: [size])
-        self.epsilon = epsilon
-    }
-
-    func apply(_ values: UnsafeMutablePointer<Float>, rows: Int) {
-        let size = gain.count
-        for row in 0..<rows {
-            let x = values + row * size
-            var sum: Float = 0
-            for index in 0..<size { sum += x[index] }
-            let mean = sum / Float(size)
-            var squares: Float = 0
-            for index in 0..<size {
-                let centered = x[index] - mean
-                squares += centered * centered
-            }
-            let scale = 1 / (squares / Float(size) + epsilon).squareRoot()
-            for index in 0..<size { x[index] = (x[index] - mean) * scale * gain.pointer[index] + bias.pointer[index] }
-        }
-    }
 }

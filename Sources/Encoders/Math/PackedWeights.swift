@@ -1,10 +1,10 @@
 import CKernels
 
 /// A weight matrix packed once, at load, for `magpie_packed_gemm`: OpenBLAS packs it again on
-/// every call, which for one short text was 14–20% of the forward pass. Only on CPUs with
-/// AVX-512; elsewhere `Linear` keeps calling OpenBLAS.
+/// every call, which for one short text was 14–20% of the forward pass. One packing serves
+/// the AVX-512 and the AVX2 kernel; on the portable path `Linear` keeps calling OpenBLAS.
 final class PackedWeights: @unchecked Sendable {
-    static let isSupported = magpie_avx512_supported() != 0
+    static let isUsed = KernelPath.current != .portable
 
     let values: UnsafeMutablePointer<Float>
     let outputs: Int
@@ -24,12 +24,16 @@ final class PackedWeights: @unchecked Sendable {
 
     var panelCount: Int { (outputs + Int(MAGPIE_PANEL_WIDTH) - 1) / Int(MAGPIE_PANEL_WIDTH) }
 
-    /// `output[rows × outputs] += input[rows × inputs] · Wᵀ`, the panels spread over `threads`.
-    func multiplyAdd(_ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int) {
+    /// `output[rows × outputs] += input[rows × inputs] · Wᵀ`, the panels spread over `threads`,
+    /// on `path`'s kernel (AVX-512 or AVX2).
+    func multiplyAdd(
+        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, threads: Int, path: KernelPath
+    ) {
+        let kernel = path == .avx512 ? magpie_packed_gemm_avx512 : magpie_packed_gemm_avx2
         let panels = panelCount
         let chunks = max(1, min(threads, panels))
         Parallel.forEach(chunks, threads: chunks) { chunk, _ in
-            magpie_packed_gemm(
+            kernel(
                 input, Int32(rows), Int32(inputs), values, Int32(outputs), Int32(chunk * panels / chunks),
                 Int32((chunk + 1) * panels / chunks), output, Int32(outputs))
         }

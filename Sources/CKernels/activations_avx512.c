@@ -45,7 +45,7 @@ AVX512 static inline __m512 exp16(__m512 x) {
     return _mm512_scalef_ps(y, n);
 }
 
-AVX512 void magpie_gelu_erf(float *values, size_t count) {
+AVX512 void magpie_gelu_erf_avx512(float *values, size_t count) {
     const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), root_half = _mm512_set1_ps(0.70710677f);
     for (size_t index = 0; index < count; index += 16) {
         __mmask16 mask = lanes(count - index);
@@ -55,7 +55,7 @@ AVX512 void magpie_gelu_erf(float *values, size_t count) {
     }
 }
 
-AVX512 void magpie_softmax_rows(float *values, size_t rows, size_t columns) {
+AVX512 void magpie_softmax_rows_avx512(float *values, size_t rows, size_t columns) {
     for (size_t row = 0; row < rows; row++) {
         float *x = values + row * columns;
         __m512 maximum = _mm512_set1_ps(-__builtin_inff());
@@ -81,8 +81,8 @@ AVX512 void magpie_softmax_rows(float *values, size_t rows, size_t columns) {
 
 #else
 
-void magpie_gelu_erf(float *values, size_t count) { (void)values, (void)count; }
+void magpie_gelu_erf_avx512(float *values, size_t count) { (void)values, (void)count; }
 
-void magpie_softmax_rows(float *values, size_t rows, size_t columns) { (void)values, (void)rows, (void)columns; }
+void magpie_softmax_rows_avx512(float *values, size_t rows, size_t columns) { (void)values, (void)rows, (void)columns; }
 
 #endif

@@ -2,27 +2,6 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
-#endif
-
-static int panel_count(int outputs) { return (outputs + MAGPIE_PANEL_WIDTH - 1) / MAGPIE_PANEL_WIDTH; }
-
-size_t magpie_packed_size(int outputs, int inputs) {
-    return (size_t)panel_count(outputs) * (size_t)inputs * MAGPIE_PANEL_WIDTH;
-}
-
-void magpie_pack_weights(const float *weight, int outputs, int inputs, float *packed) {
-    for (int panel = 0; panel < panel_count(outputs); panel++) {
-        float *target = packed + (size_t)panel * inputs * MAGPIE_PANEL_WIDTH;
-        for (int k = 0; k < inputs; k++) {
-            for (int j = 0; j < MAGPIE_PANEL_WIDTH; j++) {
-                int output = panel * MAGPIE_PANEL_WIDTH + j;
-                target[(size_t)k * MAGPIE_PANEL_WIDTH + j] = output < outputs ? weight[(size_t)output * inputs + k] : 0;
-            }
-        }
-    }
-}
-
-#if defined(__x86_64__)
 
 /// Rows per register block: 8 rows × 2 vectors of 16 outputs = 16 accumulators, leaving
 /// registers for the two weight vectors and the broadcast inputs.
@@ -65,9 +44,9 @@ DEFINE_BLOCK(6)
 DEFINE_BLOCK(7)
 DEFINE_BLOCK(8)
 
-__attribute__((target("avx512f"))) void magpie_packed_gemm(const float *input, int rows, int inputs,
-                                                           const float *packed, int outputs, int first_panel,
-                                                           int end_panel, float *output, int output_stride) {
+__attribute__((target("avx512f"))) void magpie_packed_gemm_avx512(const float *input, int rows, int inputs,
+                                                                  const float *packed, int outputs, int first_panel,
+                                                                  int end_panel, float *output, int output_stride) {
     for (int panel = first_panel; panel < end_panel; panel++) {
         int first = panel * MAGPIE_PANEL_WIDTH;
         int width = outputs - first < MAGPIE_PANEL_WIDTH ? outputs - first : MAGPIE_PANEL_WIDTH;
@@ -94,7 +73,7 @@ __attribute__((target("avx512f"))) void magpie_packed_gemm(const float *input, i
 
 #else
 
-void magpie_packed_gemm(const float *input, int rows, int inputs, const float *packed, int outputs, int first_panel,
+void magpie_packed_gemm_avx512(const float *input, int rows, int inputs, const float *packed, int outputs, int first_panel,
                         int end_panel, float *output, int output_stride) {
     (void)input, (void)rows, (void)inputs, (void)packed, (void)outputs, (void)first_panel, (void)end_panel;
     (void)output, (void)output_stride;
