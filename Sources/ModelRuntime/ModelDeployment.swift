@@ -19,11 +19,14 @@ public struct ModelDeployment: Sendable, Equatable {
     /// refused, so a burst cannot pile up unbounded latency.
     public var maxConcurrency: Int
     public var maxQueue: Int
+    /// How concurrent requests are computed together, for a model that runs an encoder in
+    /// this process; nil computes each request on its own.
+    public var batching: BatchingPolicy?
 
     public init(
         name: String, path: String, idleTimeout: Duration? = .seconds(900), provisioned: Bool = false,
         maxConcurrency: Int = 64, maxQueue: Int = 256, remote: RemoteEndpoint? = nil, fallback: String? = nil,
-        version: Int? = nil
+        version: Int? = nil, batching: BatchingPolicy? = BatchingPolicy()
     ) {
         self.name = name
         self.path = path
@@ -34,6 +37,7 @@ public struct ModelDeployment: Sendable, Equatable {
         self.provisioned = provisioned
         self.maxConcurrency = max(1, maxConcurrency)
         self.maxQueue = max(0, maxQueue)
+        self.batching = batching
     }
 
     /// What the registry serves this deployment under: each version of a local model loads,

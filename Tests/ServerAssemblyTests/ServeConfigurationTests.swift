@@ -108,3 +108,30 @@ import Testing
         #expect(throws: (any Error).self) { try configuration.apply(environment: ["MAGPIE_PORT": "port"]) }
     }
 }
+
+/// `models.NAME.batching`: on by default, off with `false`, bounded by a mapping, and a
+/// typo in it named like any other.
+@Suite struct BatchingConfigurationTests {
+    @Test func batchingIsOnByDefaultOffWithFalseAndBoundedByAMapping() throws {
+        let configuration = try ServeConfigurationTests.configuration(
+            """
+            models:
+              plain: {path: a}
+              alone: {path: b, batching: false}
+              bounded: {path: c, batching: {max_batch: 8, max_tokens: 1024}}
+              explicit: {path: d, batching: true}
+            """)
+        let byName = Dictionary(uniqueKeysWithValues: configuration.models.map { ($0.name, $0.batching) })
+        #expect(byName["plain"] == .some(BatchingPolicy()))
+        #expect(byName["alone"] == .some(nil))
+        #expect(byName["bounded"] == .some(BatchingPolicy(maxTexts: 8, maxTokens: 1024)))
+        #expect(byName["explicit"] == .some(BatchingPolicy()))
+    }
+
+    @Test func aTypoInBatchingNamesItsKey() throws {
+        let typo = try ServeConfigurationTests.file("models:\n  m:\n    path: x\n    batching: {max_batchh: 3}\n")
+        var configuration = ServeConfiguration()
+        let error = try #require(throws: ConfigurationError.self) { try configuration.apply(file: typo) }
+        #expect(error.description.contains("models.m.batching.max_batchh: unknown key"), "\(error)")
+    }
+}

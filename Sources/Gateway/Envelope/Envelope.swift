@@ -63,11 +63,12 @@ package struct Envelope: Sendable {
         return response
     }
 
-    /// `load`, `inference` and `upstream` as the model reports them; for a remote model also
+    /// `load`, `queue` (waiting for a batch), `inference` and `upstream` as the model reports them; for a remote model also
     /// `gateway`, Magpie's own share: everything but the wait on the upstream.
     static func serverTiming(_ served: ModelService.Served, total: Duration) -> String {
         var timings: [String] = []
         if let load = served.usage.loadDuration { timings.append("load;dur=\(milliseconds(load))") }
+        if let queueing = served.answer.queueing { timings.append("queue;dur=\(milliseconds(queueing))") }
         if let computing = served.answer.computing { timings.append("inference;dur=\(milliseconds(computing))") }
         if let upstream = served.answer.upstream {
             timings.append("upstream;dur=\(milliseconds(upstream))")

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Metrics
+import ModelRuntime
 import Synchronization
 
 /// Request and model metrics, through the swift-metrics facade: any backend's factory can be
@@ -50,6 +51,15 @@ public final class GatewayMetrics: Sendable {
         Counter(label: "magpie_model_cold_starts_total", dimensions: [("model", model)], factory: factory).increment()
         Metrics.Timer(label: "magpie_model_load_duration_seconds", dimensions: [("model", model)], factory: factory)
             .record(duration: load)
+    }
+
+    /// One batch of a model that batches requests: its texts and estimated tokens, as
+    /// histograms (`magpie_batch_texts`, `magpie_batch_tokens`), and its requests as a count.
+    package func recordBatch(_ batch: BatchStatistics, model: String) {
+        let dimensions = [("model", model)]
+        Recorder(label: "magpie_batch_texts", dimensions: dimensions, factory: factory).record(batch.texts)
+        Recorder(label: "magpie_batch_tokens", dimensions: dimensions, factory: factory).record(batch.tokens)
+        Counter(label: "magpie_batched_requests_total", dimensions: dimensions, factory: factory).increment(by: batch.requests)
     }
 
     func exposition() -> [UInt8] {

@@ -30,7 +30,8 @@ enum OpenAPIDocument {
             "RequestId": header("The request's id: the client's X-Request-Id if it sent a plain one, else generated."),
             "RateLimit": header("The key's remaining quota and when it resets (IETF RateLimit fields)."),
             "RateLimitPolicy": header("The key's quota and window (IETF RateLimit fields)."),
-            "ServerTiming": header("Model load, inference, upstream and gateway time in milliseconds."),
+            "ServerTiming": header(
+                "Model load, queue (waiting for a batch), inference, upstream and gateway time in milliseconds."),
             "ServedBy": header("The fallback model that answered instead of the one asked for."),
             "ColdStart": header("true when this request waited for the model to load."),
             "ModelVersion": header("The version of the model that answered (`remote` for a remote model)."),

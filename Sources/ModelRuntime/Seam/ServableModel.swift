@@ -69,12 +69,18 @@ public struct ModelAnswer: Sendable {
     public var computing: Duration?
     /// Time spent waiting on an upstream, retries and backoff included.
     public var upstream: Duration?
+    /// Time spent waiting for a batch to start, when the model batches requests.
+    public var queueing: Duration?
 
-    public init(predictions: [Prediction], truncated: [Bool]? = nil, computing: Duration? = nil, upstream: Duration? = nil) {
+    public init(
+        predictions: [Prediction], truncated: [Bool]? = nil, computing: Duration? = nil, upstream: Duration? = nil,
+        queueing: Duration? = nil
+    ) {
         self.predictions = predictions
         self.truncated = truncated ?? Array(repeating: false, count: predictions.count)
         self.computing = computing
         self.upstream = upstream
+        self.queueing = queueing
     }
 }
 

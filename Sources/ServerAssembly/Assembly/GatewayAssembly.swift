@@ -38,7 +38,10 @@ package struct GatewayAssembly {
         let remoteModels = remotes
         let loader: ModelRegistry.Loader = { deployment in
             if let remote = remoteModels[deployment.name] { return remote }
-            return try ArtifactModel.load(from: deployment.path)
+            let loaded = try ArtifactModel.load(from: deployment.path)
+            guard let policy = deployment.batching, loaded.profile.runsEncoder else { return loaded }
+            let model = deployment.key.description
+            return BatchingModel(loaded, policy: policy) { metrics.recordBatch($0, model: model) }
         }
         registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
         // One served model per name; a versioned model is described by its newest version.

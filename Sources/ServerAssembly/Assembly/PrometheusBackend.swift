@@ -12,7 +12,11 @@ extension GatewayMetrics {
             "magpie_request_duration_seconds": requestBuckets, "magpie_model_load_duration_seconds": requestBuckets,
             "magpie_model_version_duration_seconds": requestBuckets, "magpie_upstream_request_duration_seconds": upstreamBuckets,
         ]
-        factory.valueHistogramBuckets = ["magpie_model_version_top_score": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]]
+        factory.valueHistogramBuckets = [
+            "magpie_model_version_top_score": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0],
+            "magpie_batch_texts": [1, 2, 4, 8, 16, 32, 64, 128, 256],
+            "magpie_batch_tokens": [16, 64, 256, 1024, 4096, 8192, 16384, 65536],
+        ]
         return GatewayMetrics(factory: factory) { registry.emitToBuffer() }
     }
 

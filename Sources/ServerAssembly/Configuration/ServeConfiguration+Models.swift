@@ -28,6 +28,7 @@ extension ServeConfiguration {
             case "max_concurrency": deployment.maxConcurrency = try value.int(in: 1...100_000)
             case "max_queue": deployment.maxQueue = try value.int(in: 0...1_000_000)
             case "fallback": deployment.fallback = try value.string
+            case "batching": deployment.batching = try Self.batching(value)
             case "canary", "retrain": break  // read by `releasePolicy` and `retrainPolicy`
             case "sagemaker", "http":
                 guard target == nil else { throw value.error("give sagemaker or http, not both") }

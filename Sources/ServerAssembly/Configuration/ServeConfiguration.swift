@@ -87,7 +87,7 @@ package struct ServeConfiguration {
 
     package static let modelKeys: Set<String> = [
         "path", "idle_timeout", "provisioned", "max_concurrency", "max_queue", "sagemaker", "http", "headers_from_env",
-        "timeout", "max_attempts", "circuit_breaker", "fallback", "canary", "retrain",
+        "timeout", "max_attempts", "circuit_breaker", "fallback", "canary", "retrain", "batching",
     ]
 
     /// Applies the YAML file at `path`.

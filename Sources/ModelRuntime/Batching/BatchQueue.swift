@@ -1,0 +1,47 @@
+/// A request's texts on their way into a batch.
+struct Pending: Sendable {
+    let id: UInt64
+    let texts: [String]
+    let context: InvocationContext
+    let tokens: Int
+    let arrived: ContinuousClock.Instant
+}
+
+/// What a queued request is resumed with: its answer, or the lead of the next batch.
+enum Turn: Sendable {
+    case answered(Result<ModelAnswer, any Error>)
+    case lead
+}
+
+struct Waiter {
+    let request: Pending
+    let continuation: CheckedContinuation<Turn, Never>
+}
+
+/// The requests waiting for the batch being computed to end, in arrival order.
+struct Queue {
+    var waiting: [Waiter] = []
+    /// Whether a batch is being computed (and so has a leader who will pass the lead on).
+    var computing = false
+
+    mutating func remove(_ id: UInt64) -> Waiter? {
+        guard let index = waiting.firstIndex(where: { $0.request.id == id }) else { return nil }
+        return waiting.remove(at: index)
+    }
+
+    /// The waiters, oldest first, that fit beside `leader` within `policy`'s bounds; a waiter
+    /// that does not fit keeps its place for the next batch.
+    mutating func take(after leader: Pending, within policy: BatchingPolicy) -> [Waiter] {
+        var texts = leader.texts.count
+        var tokens = leader.tokens
+        var taken = 0
+        for waiter in waiting {
+            let moreTexts = texts + waiter.request.texts.count
+            let moreTokens = tokens + waiter.request.tokens
+            guard moreTexts <= policy.maxTexts && moreTokens <= policy.maxTokens else { break }
+            (texts, tokens, taken) = (moreTexts, moreTokens, taken + 1)
+        }
+        defer { waiting.removeFirst(taken) }
+        return Array(waiting.prefix(taken))
+    }
+}

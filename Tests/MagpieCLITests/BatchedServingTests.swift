@@ -1,0 +1,88 @@
+import Foundation
+import MagpieTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// `magpie serve` with an encoder model (a head over the tiny BERT of the test vectors):
+/// every request goes through the model's batch queue, says how long it queued in
+/// `Server-Timing`, and is counted in the batch metrics; with `batching: false` none is.
+@Suite struct BatchedServingTests {
+    func serve(_ workspace: Workspace, batching: String?) async throws -> (ServeProcessTests.Server, String) {
+        let data = try workspace.hateSpeechSlice(perClass: 20)
+        let trained = try await MagpieProcess.run([
+            "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--encoder",
+            try ReferenceFiles.testVector("bert-tiny-cls").path, "--output", workspace.path("models/tiny"),
+        ])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        let database = workspace.path("magpie.sqlite")
+        let key = try await ServeProcessTests.createKey(in: database, quota: "10000/day", rate: 1000, burst: 1000)
+        let models =
+            if let batching {
+                [
+                    "--config",
+                    try workspace.write(
+                        "config.yaml", "models:\n  tiny: {path: \(workspace.path("models/tiny")), batching: \(batching)}\n"),
+                ]
+            } else {
+                ["--models", workspace.path("models")]
+            }
+        let arguments = models + ["--database", database, "--port", "0"]
+        return (try ServeProcessTests.Server(arguments: arguments), key)
+    }
+
+    /// Sends `count` requests at once; returns each answer's status and `Server-Timing`.
+    func classifyConcurrently(port: Int, key: String, count: Int) async throws -> [(Int, String?)] {
+        try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/infer/tiny")!)
+                    request.httpMethod = "POST"
+                    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                    request.setValue(key, forHTTPHeaderField: "x-api-key")
+                    request.httpBody = Data(#"{"text": "text number \#(index), not a short one at all"}"#.utf8)
+                    let (_, response) = try await URLSession.shared.data(for: request)
+                    let http = response as! HTTPURLResponse
+                    return (http.statusCode, http.value(forHTTPHeaderField: "Server-Timing"))
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    func metrics(port: Int) async throws -> String {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The sum of a metric's samples whose line starts with `prefix`.
+    func total(_ prefix: String, in page: String) -> Double {
+        page.split(separator: "\n").filter { $0.hasPrefix(prefix) }.compactMap { Double($0.split(separator: " ").last ?? "") }
+            .reduce(0, +)
+    }
+
+    @Test func everyRequestToAnEncoderModelQueuesForABatchAndIsCounted() async throws {
+        let workspace = try Workspace()
+        let (server, key) = try await serve(workspace, batching: nil)
+        let answers = try await classifyConcurrently(port: server.port, key: key, count: 24)
+        #expect(answers.allSatisfy { $0.0 == 200 }, "\(answers)")
+        #expect(answers.allSatisfy { $0.1?.contains("queue;dur=") == true }, "\(answers)")
+        let page = try await metrics(port: server.port)
+        #expect(total(#"magpie_batched_requests_total{model="tiny@1"}"#, in: page) == 24, "\(page)")
+        #expect(total(#"magpie_batch_texts_sum{model="tiny@1"}"#, in: page) == 24, "\(page)")
+        let batches = total(#"magpie_batch_texts_count{model="tiny@1"}"#, in: page)
+        #expect(batches >= 1 && batches <= 24, "\(page)")
+        #expect(await server.terminate() == .exited(0))
+    }
+
+    @Test func batchingFalseComputesEachRequestAlone() async throws {
+        let workspace = try Workspace()
+        let (server, key) = try await serve(workspace, batching: "false")
+        let answers = try await classifyConcurrently(port: server.port, key: key, count: 6)
+        #expect(answers.allSatisfy { $0.0 == 200 && $0.1?.contains("queue;dur=") == false }, "\(answers)")
+        #expect(!(try await metrics(port: server.port)).contains("magpie_batch"))
+        #expect(await server.terminate() == .exited(0))
+    }
+}
