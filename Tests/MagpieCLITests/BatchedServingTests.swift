@@ -52,9 +52,27 @@ import Testing
         }
     }
 
-    func metrics(port: Int) async throws -> String {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        return String(decoding: data, as: UTF8.self)
+    struct Unanswered: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The server's `/metrics` page. A connection the client could not open is tried again
+    /// while the server runs: once, in a full parallel run, the test process's connect was
+    /// refused at once; otherwise the error says whether the server ran and what it logged.
+    func metrics(of server: ServeProcessTests.Server) async throws -> String {
+        let url = URL(string: "http://127.0.0.1:\(server.port)/metrics")!
+        var attempts = 1
+        while true {
+            do {
+                return String(decoding: try await URLSession.shared.data(from: url).0, as: UTF8.self)
+            } catch {
+                guard attempts < 3, server.process.isRunning else {
+                    throw Unanswered(description: "\(error); running: \(server.process.isRunning); log:\n\(server.loggedText)")
+                }
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
     }
 
     /// The sum of a metric's samples whose line starts with `prefix`.
@@ -69,7 +87,7 @@ import Testing
         let answers = try await classifyConcurrently(port: server.port, key: key, count: 24)
         #expect(answers.allSatisfy { $0.0 == 200 }, "\(answers)")
         #expect(answers.allSatisfy { $0.1?.contains("queue;dur=") == true }, "\(answers)")
-        let page = try await metrics(port: server.port)
+        let page = try await metrics(of: server)
         #expect(total(#"magpie_batched_requests_total{model="tiny@1"}"#, in: page) == 24, "\(page)")
         #expect(total(#"magpie_batch_texts_sum{model="tiny@1"}"#, in: page) == 24, "\(page)")
         let batches = total(#"magpie_batch_texts_count{model="tiny@1"}"#, in: page)
@@ -82,7 +100,7 @@ import Testing
         let (server, key) = try await serve(workspace, batching: "false")
         let answers = try await classifyConcurrently(port: server.port, key: key, count: 6)
         #expect(answers.allSatisfy { $0.0 == 200 && $0.1?.contains("queue;dur=") == false }, "\(answers)")
-        #expect(!(try await metrics(port: server.port)).contains("magpie_batch"))
+        #expect(!(try await metrics(of: server)).contains("magpie_batch"))
         #expect(await server.terminate() == .exited(0))
     }
 }
