@@ -16,6 +16,31 @@ package struct Linear: Sendable {
             bias: try file.tensor(name + ".bias", shape: [outputs]))
     }
 
+    /// One layer computing the layers `names` (each `outputs × inputs`) side by side, their
+    /// weights stacked in order, for products that read the same input: attention's query,
+    /// key and value in one pass over it, one split over threads and one wait for them
+    /// instead of three.
+    init(_ file: SafetensorsFile, stacking names: [String], inputs: Int, outputs: Int) throws(EncoderError) {
+        var weights: [Tensor] = []
+        var biases: [Tensor] = []
+        for name in names {
+            weights.append(try file.tensor(name + ".weight", shape: [outputs, inputs]))
+            biases.append(try file.tensor(name + ".bias", shape: [outputs]))
+        }
+        func stacked(_ parts: [Tensor]) -> TensorStorage {
+            TensorStorage(count: parts.reduce(0) { $0 + $1.count }) { buffer in
+                var next = buffer.baseAddress!
+                for part in parts {
+                    next.initialize(from: part.pointer, count: part.count)
+                    next += part.count
+                }
+            }
+        }
+        self.init(
+            weight: Tensor(shape: [names.count * outputs, inputs], storage: stacked(weights)),
+            bias: Tensor(shape: [names.count * outputs], storage: stacked(biases)))
+    }
+
     package init(weight: Tensor, bias: Tensor) {
         self.weight = weight
         self.bias = bias

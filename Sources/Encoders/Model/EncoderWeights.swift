@@ -2,9 +2,8 @@
 /// rather than by checkpoint name: the two families name the same parts differently.
 struct EncoderWeights: Sendable {
     struct Layer: Sendable {
-        let query: Linear
-        let key: Linear
-        let value: Linear
+        /// Query, key and value side by side: one product of `3 × hidden` outputs.
+        let queryKeyValue: Linear
         let attentionOutput: Linear
         let attentionNorm: LayerNorm
         let intermediate: Linear
@@ -46,9 +45,9 @@ struct EncoderWeights: Sendable {
             let name = prefix + names.layers + "\(index)."
             layers.append(
                 Layer(
-                    query: try Linear(file, name + names.query, inputs: hidden, outputs: hidden),
-                    key: try Linear(file, name + names.key, inputs: hidden, outputs: hidden),
-                    value: try Linear(file, name + names.value, inputs: hidden, outputs: hidden),
+                    queryKeyValue: try Linear(
+                        file, stacking: [name + names.query, name + names.key, name + names.value], inputs: hidden,
+                        outputs: hidden),
                     attentionOutput: try Linear(file, name + names.attentionOutput, inputs: hidden, outputs: hidden),
                     attentionNorm: try LayerNorm(file, name + names.attentionNorm, size: hidden, epsilon: epsilon),
                     intermediate: try Linear(file, name + names.intermediate, inputs: hidden, outputs: inner),

@@ -79,9 +79,7 @@ public struct TransformerEncoder: Sendable {
     /// `x' = LN(h + W₂·gelu(W₁·h))`. The result replaces `workspace.hidden`.
     private func apply(_ layer: EncoderWeights.Layer, lengths: [Int], rows: Int, threads: Int, _ workspace: Workspace) {
         let size = configuration.hiddenSize
-        layer.query.apply(workspace.hidden, rows: rows, into: workspace.query, threads: threads)
-        layer.key.apply(workspace.hidden, rows: rows, into: workspace.key, threads: threads)
-        layer.value.apply(workspace.hidden, rows: rows, into: workspace.value, threads: threads)
+        layer.queryKeyValue.apply(workspace.hidden, rows: rows, into: workspace.queryKeyValue, threads: threads)
         attend(lengths: lengths, threads: threads, workspace)
         layer.attentionOutput.apply(workspace.context, rows: rows, into: workspace.attention, threads: threads)
         inRowChunks(rows, threads: threads) { first, count in
@@ -104,7 +102,8 @@ public struct TransformerEncoder: Sendable {
     /// which is what the padding mask achieves in a padded batch. Heads are independent, so
     /// they are spread over the allowed threads, each with its own score rows.
     private func attend(lengths: [Int], threads: Int, _ workspace: Workspace) {
-        let size = Int32(configuration.hiddenSize)
+        let hidden = configuration.hiddenSize
+        let (size, stride) = (Int32(hidden), Int32(3 * hidden))
         let headSize = configuration.headSize
         let headCount = configuration.headCount
         let scale = 1 / Float(headSize).squareRoot()
@@ -122,14 +121,14 @@ public struct TransformerEncoder: Sendable {
             guard length > 0 else { return }
             let count = Int32(length)
             let scores = workspace.scores + worker * longest * longest
-            let offset = firstRows[sequence] * configuration.hiddenSize + head * headSize
+            let query = workspace.queryKeyValue + firstRows[sequence] * 3 * hidden + head * headSize
             cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, count, count, Int32(headSize), scale,
-                workspace.query + offset, size, workspace.key + offset, size, 0, scores, count)
+                CblasRowMajor, CblasNoTrans, CblasTrans, count, count, Int32(headSize), scale, query, stride, query + hidden,
+                stride, 0, scores, count)
             Activations.softmaxRows(scores, rows: length, columns: length)
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans, count, Int32(headSize), count, 1, scores, count,
-                workspace.value + offset, size, 0, workspace.context + offset, size)
+                query + 2 * hidden, stride, 0, workspace.context + firstRows[sequence] * hidden + head * headSize, size)
         }
     }
 

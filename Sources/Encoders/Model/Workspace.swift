@@ -2,9 +2,8 @@
 /// forward pass shares no state with another running at the same time.
 final class Workspace {
     let hidden: UnsafeMutablePointer<Float>
-    let query: UnsafeMutablePointer<Float>
-    let key: UnsafeMutablePointer<Float>
-    let value: UnsafeMutablePointer<Float>
+    /// Each row's query, key and value side by side (`3 × hidden` floats a row).
+    let queryKeyValue: UnsafeMutablePointer<Float>
     let context: UnsafeMutablePointer<Float>
     let attention: UnsafeMutablePointer<Float>
     let intermediate: UnsafeMutablePointer<Float>
@@ -20,14 +19,12 @@ final class Workspace {
         }
         let states = rows * hiddenSize
         hidden = matrix(states)
-        query = matrix(states)
-        key = matrix(states)
-        value = matrix(states)
+        queryKeyValue = matrix(3 * states)
         context = matrix(states)
         attention = matrix(states)
         intermediate = matrix(rows * intermediateSize)
         scores = matrix(longestSequence * longestSequence * max(threads, 1))
-        all = [hidden, query, key, value, context, attention, intermediate, scores]
+        all = [hidden, queryKeyValue, context, attention, intermediate, scores]
     }
 
     deinit { for pointer in all { pointer.deallocate() } }
