@@ -5,9 +5,9 @@ import Synchronization
 /// the model it wraps; what it wraps needs only to answer many texts at once.
 ///
 /// No task of its own: the request that finds the model idle computes at once (leading the
-/// next batch), on a queue off the cooperative pool; the others queue. When a batch ends, its leader answers every
-/// request in it and hands the lead to the oldest queued request, which takes the queue up to
-/// the policy's bounds. A request cancelled while queued leaves the queue and is never
+/// next batch), on a queue off the cooperative pool; the others queue. When a batch ends, its
+/// leader answers every request in it and hands the lead to the oldest queued request, which
+/// takes the queue up to the policy's bounds. A request cancelled while queued leaves the queue and is never
 /// computed. If a batch fails, each of its requests is computed alone, so one request's error
 /// is never another's.
 public final class BatchingModel: ServableModel {
