@@ -52,7 +52,7 @@ import Testing
     @Test func requestsArrivingDuringABatchAreComputedTogetherAndEachGetsItsOwnAnswers() async throws {
         let inner = HeldModel()
         let seen = Mutex<[BatchStatistics]>([])
-        let model = BatchingModel(inner, policy: BatchingPolicy()) { statistics in seen.withLock { $0.append(statistics) } }
+        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy()) { statistics in seen.withLock { $0.append(statistics) } }
         let first = ask(model, ["a"])
         while inner.gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
         let second = ask(model, ["b", "c"])
@@ -71,7 +71,7 @@ import Testing
     @Test func aLoneRequestIsComputedAtOnceAndAlone() async throws {
         let inner = HeldModel()
         inner.held.store(false, ordering: .releasing)
-        let model = BatchingModel(inner, policy: BatchingPolicy())
+        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy())
         #expect(try await ask(model, ["e"]).value == ["e"])
         #expect(try await ask(model, ["a"]).value == ["a"])
         #expect(inner.batches.withLock { $0 } == [["e"], ["a"]])
@@ -79,7 +79,7 @@ import Testing
 
     @Test func aRequestCancelledWhileQueuedIsNeverComputed() async throws {
         let inner = HeldModel()
-        let model = BatchingModel(inner, policy: BatchingPolicy())
+        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy())
         let first = ask(model, ["a"])
         while inner.gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
         let cancelled = ask(model, ["b"])
@@ -95,7 +95,7 @@ import Testing
 
     @Test func aBatchStopsAtItsBoundsAndTheRestFormTheNext() async throws {
         let inner = HeldModel()
-        let model = BatchingModel(inner, policy: BatchingPolicy(maxTexts: 2))
+        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy(maxTexts: 2))
         let first = ask(model, ["a"])
         while inner.gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
         var queued: [Task<[String], any Error>] = []
@@ -111,7 +111,7 @@ import Testing
 
     @Test func aFailingBatchIsComputedRequestByRequestSoOneErrorIsNotAnothers() async throws {
         let inner = HeldModel()
-        let model = BatchingModel(inner, policy: BatchingPolicy())
+        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy())
         let first = ask(model, ["a"])
         while inner.gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
         let bad = ask(model, ["bad"])
@@ -123,5 +123,23 @@ import Testing
         await #expect(throws: (any Error).self) { try await bad.value }
         #expect(try await good.value == ["b"])
         #expect(inner.batches.withLock { $0 } == [["a"], ["bad", "b"], ["bad"], ["b"]])
+    }
+
+    @Test func aRequestStillQueuedAtItsDeadlineIsAnsweredThenAndNeverComputed() async throws {
+        let inner = HeldModel()
+        let model = BatchingModel(inner, name: "m@1", policy: BatchingPolicy(maxQueueTime: .milliseconds(100)))
+        let first = ask(model, ["a"])
+        while inner.gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
+        let clock = ContinuousClock()
+        let queuedAt = clock.now
+        let late = ask(model, ["b"])
+        let error = await #expect(throws: ModelRuntimeError.self) { try await late.value }
+        #expect(error == .queueTimeout(model: "m@1", limit: .milliseconds(100)))
+        #expect(queuedAt.duration(to: clock.now) >= .milliseconds(100))
+        #expect(model.waitingRequests == 0)
+        try await inner.release()
+        #expect(try await first.value == ["a"])
+        #expect(try await ask(model, ["c"]).value == ["c"])
+        #expect(inner.batches.withLock { $0 } == [["a"], ["c"]])
     }
 }

@@ -118,13 +118,13 @@ import Testing
             models:
               plain: {path: a}
               alone: {path: b, batching: false}
-              bounded: {path: c, batching: {max_batch: 8, max_tokens: 1024}}
+              bounded: {path: c, batching: {max_batch: 8, max_tokens: 1024, max_queue_time: 0.25}}
               explicit: {path: d, batching: true}
             """)
         let byName = Dictionary(uniqueKeysWithValues: configuration.models.map { ($0.name, $0.batching) })
         #expect(byName["plain"] == .some(BatchingPolicy()))
         #expect(byName["alone"] == .some(nil))
-        #expect(byName["bounded"] == .some(BatchingPolicy(maxTexts: 8, maxTokens: 1024)))
+        #expect(byName["bounded"] == .some(BatchingPolicy(maxTexts: 8, maxTokens: 1024, maxQueueTime: .milliseconds(250))))
         #expect(byName["explicit"] == .some(BatchingPolicy()))
     }
 

@@ -26,6 +26,8 @@ public enum GatewayError: Error, Equatable {
     case throttled(retryAfterSeconds: Int)
     case quotaExceeded(retryAfterSeconds: Int)
     case overloaded(model: String, retryAfterSeconds: Int)
+    /// The request waited its batching `max_queue_time` for a batch and was never computed.
+    case queueTimeout(model: String, limit: Duration)
     case notReady
     /// The server received SIGTERM: it finishes requests it had begun and takes no new ones.
     case shuttingDown
@@ -53,7 +55,7 @@ public enum GatewayError: Error, Equatable {
     /// Failures of the model itself, after which a configured fallback model may answer.
     var allowsFallback: Bool {
         switch self {
-        case .overloaded, .modelUnavailable, .upstreamFailed, .upstreamInvalidResponse, .upstreamUnavailable,
+        case .overloaded, .queueTimeout, .modelUnavailable, .upstreamFailed, .upstreamInvalidResponse, .upstreamUnavailable,
             .upstreamTimeout, .circuitOpen:
             true
         default: false
@@ -85,6 +87,8 @@ public enum GatewayError: Error, Equatable {
         case .throttled: "Too Many Requests"
         case .quotaExceeded: "Limit Exceeded"
         case .overloaded(let model, _): "model '\(model)' is busy; retry later"
+        case .queueTimeout(let model, let limit):
+            "model '\(model)' was too busy to start on the request within \(limit.components.seconds) s (its batching max_queue_time); it was not computed"
         case .notReady: "provisioned models are still loading"
         case .shuttingDown: "the server is shutting down; retry, another replica or the restarted server will answer"
         case .modelUnavailable(let model, let reason): "model '\(model)' is unavailable: \(reason)"

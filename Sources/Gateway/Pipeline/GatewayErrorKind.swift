@@ -22,6 +22,7 @@ extension GatewayError {
         case throttled
         case quotaExceeded = "quota_exceeded"
         case modelOverloaded = "model_overloaded"
+        case queueTimeout = "queue_timeout"
         case notReady = "not_ready"
         case shuttingDown = "shutting_down"
         case modelUnavailable = "model_unavailable"
@@ -47,7 +48,7 @@ extension GatewayError {
                 .storeUnavailable:
                 .serviceUnavailable
             case .upstreamError, .upstreamInvalidResponse: .badGateway
-            case .upstreamTimeout: .gatewayTimeout
+            case .upstreamTimeout, .queueTimeout: .gatewayTimeout
             case .internalError: .internalServerError
             }
         }
@@ -72,6 +73,7 @@ extension GatewayError {
             case .throttled: "the key's token bucket is empty (Too Many Requests)"
             case .quotaExceeded: "the key's quota for this period is used up (Limit Exceeded)"
             case .modelOverloaded: "the model's concurrency and queue are full"
+            case .queueTimeout: "the request waited its model's batching max_queue_time for a batch; it was not computed"
             case .notReady: "provisioned models are still loading"
             case .shuttingDown: "the server is shutting down after SIGTERM; requests it had begun still finish"
             case .modelUnavailable: "the model failed to load or is misconfigured"
@@ -116,6 +118,7 @@ extension GatewayError {
         case .throttled: .throttled
         case .quotaExceeded: .quotaExceeded
         case .overloaded: .modelOverloaded
+        case .queueTimeout: .queueTimeout
         case .notReady: .notReady
         case .shuttingDown: .shuttingDown
         case .modelUnavailable: .modelUnavailable

@@ -112,7 +112,7 @@ package enum Endpoint: Equatable {
                 .unknownVersion,
             ]
             kinds += [
-                .modelOverloaded, .modelUnavailable, .upstreamError, .upstreamInvalidResponse, .upstreamUnavailable,
+                .modelOverloaded, .queueTimeout, .modelUnavailable, .upstreamError, .upstreamInvalidResponse, .upstreamUnavailable,
                 .upstreamTimeout, .circuitOpen,
             ]
             if case .routed = self { kinds += [.unknownRoute, .unknownChoice] }

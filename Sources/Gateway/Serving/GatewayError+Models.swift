@@ -6,6 +6,7 @@ extension GatewayError {
         switch error {
         case .unknownModel(let name, let known): self = .unknownModel(name, known: known)
         case .overloaded(let model, let seconds): self = .overloaded(model: model, retryAfterSeconds: seconds)
+        case .queueTimeout(let model, let limit): self = .queueTimeout(model: model, limit: limit)
         case .loadFailed(let model, let reason):
             self = .modelUnavailable(
                 model: model, reason: "it failed to load (\(Self.withoutDirectories(reason))); see the server log")

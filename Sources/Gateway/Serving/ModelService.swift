@@ -90,6 +90,7 @@ package struct ModelService: Sendable {
             return served
         } catch {
             if case .overloaded = error { throw error }
+            if case .queueTimeout = error { throw error }
             releases.recordError(model: model, version: choice.version)
             guard choice.isCanary, caller.pinned == nil else { throw error }
             logger.warning(

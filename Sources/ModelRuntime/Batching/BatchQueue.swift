@@ -5,6 +5,8 @@ struct Pending: Sendable {
     let context: InvocationContext
     let tokens: Int
     let arrived: ContinuousClock.Instant
+    /// When it stops waiting for a batch and is answered `queueTimeout` instead.
+    let deadline: ContinuousClock.Instant
 }
 
 /// What a queued request is resumed with: its answer, or the lead of the next batch.
@@ -23,6 +25,15 @@ struct Queue {
     var waiting: [Waiter] = []
     /// Whether a batch is being computed (and so has a leader who will pass the lead on).
     var computing = false
+
+    /// Takes out the waiters whose deadline has passed, to be answered without computing.
+    /// The deadline's timer does this too; this catches those it has not reached yet when a
+    /// busy pool runs it late.
+    mutating func removeExpired(at now: ContinuousClock.Instant) -> [Waiter] {
+        let expired = waiting.filter { $0.request.deadline <= now }
+        if !expired.isEmpty { waiting.removeAll { $0.request.deadline <= now } }
+        return expired
+    }
 
     mutating func remove(_ id: UInt64) -> Waiter? {
         guard let index = waiting.firstIndex(where: { $0.request.id == id }) else { return nil }

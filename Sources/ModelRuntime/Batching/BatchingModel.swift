@@ -7,11 +7,14 @@ import Synchronization
 /// No task of its own: the request that finds the model idle computes at once (leading the
 /// next batch), on a queue off the cooperative pool; the others queue. When a batch ends, its
 /// leader answers every request in it and hands the lead to the oldest queued request, which
-/// takes the queue up to the policy's bounds. A request cancelled while queued leaves the queue and is never
-/// computed. If a batch fails, each of its requests is computed alone, so one request's error
-/// is never another's.
+/// takes the queue up to the policy's bounds. A request cancelled while queued, or still
+/// queued at its deadline (`maxQueueTime`), leaves the queue and is never computed. If a
+/// batch fails, each of its requests is computed alone, so one request's error is never
+/// another's.
 public final class BatchingModel: ServableModel {
     public let inner: any ServableModel
+    /// How errors name the model: `NAME@VERSION`.
+    public let name: String
     public let policy: BatchingPolicy
     private let observe: @Sendable (BatchStatistics) -> Void
     private let queue = Mutex(Queue())
@@ -20,9 +23,11 @@ public final class BatchingModel: ServableModel {
 
     /// - Parameter observe: hears each batch's size, for metrics.
     public init(
-        _ inner: any ServableModel, policy: BatchingPolicy, observe: @escaping @Sendable (BatchStatistics) -> Void = { _ in }
+        _ inner: any ServableModel, name: String, policy: BatchingPolicy,
+        observe: @escaping @Sendable (BatchStatistics) -> Void = { _ in }
     ) {
         self.inner = inner
+        self.name = name
         self.policy = policy
         self.observe = observe
     }
@@ -34,15 +39,20 @@ public final class BatchingModel: ServableModel {
     public var upstreamHealth: RemoteHealth? { inner.upstreamHealth }
 
     public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
+        let arrived = ContinuousClock.now
         let request = Pending(
             id: identifiers.wrappingAdd(1, ordering: .relaxed).newValue, texts: texts, context: context,
-            tokens: texts.reduce(0) { $0 + BatchingPolicy.estimatedTokens(of: $1) }, arrived: .now)
+            tokens: texts.reduce(0) { $0 + BatchingPolicy.estimatedTokens(of: $1) }, arrived: arrived,
+            deadline: arrived.advanced(by: policy.maxQueueTime))
+        var timer: Task<Void, Never>?
+        defer { timer?.cancel() }
         let turn = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
                 // Under the lock that `onCancel` takes too: a cancellation either comes first and
                 // is seen here, or comes after and finds the request in the queue.
                 let arrival = queue.withLock { queue in
                     if Task.isCancelled { return Arrival.cancelled }
+                    if request.deadline <= .now { return .expired }
                     if !queue.computing {
                         queue.computing = true
                         return .leads
@@ -53,7 +63,8 @@ public final class BatchingModel: ServableModel {
                 switch arrival {
                 case .leads: continuation.resume(returning: .lead)
                 case .cancelled: continuation.resume(returning: .answered(.failure(CancellationError())))
-                case .queued: break
+                case .expired: continuation.resume(returning: .answered(.failure(timeout)))
+                case .queued: timer = expiry(of: request)
                 }
             }
         } onCancel: {
@@ -69,12 +80,33 @@ public final class BatchingModel: ServableModel {
     }
 
     private enum Arrival {
-        case leads, queued, cancelled
+        case leads, queued, cancelled, expired
+    }
+
+    private var timeout: ModelRuntimeError { .queueTimeout(model: name, limit: policy.maxQueueTime) }
+
+    /// Answers `request` with `timeout` at its deadline if it is still queued then. Queued
+    /// requests only (a lone request never waits), and cancelled once it is answered.
+    private func expiry(of request: Pending) -> Task<Void, Never> {
+        Task {
+            guard (try? await Task.sleep(until: request.deadline)) != nil else { return }
+            let removed = queue.withLock { $0.remove(request.id) }
+            removed?.continuation.resume(returning: .answered(.failure(timeout)))
+        }
+    }
+
+    /// Answers the waiters past their deadline.
+    private func expire(_ waiters: [Waiter]) {
+        for waiter in waiters { waiter.continuation.resume(returning: .answered(.failure(timeout))) }
     }
 
     /// Computes a batch of `request` and what waits, answers the others, then passes the lead.
     private func lead(with request: Pending) async throws -> ModelAnswer {
-        let followers = queue.withLock { $0.take(after: request, within: policy) }
+        let (followers, expired) = queue.withLock { queue in
+            let expired = queue.removeExpired(at: .now)
+            return (queue.take(after: request, within: policy), expired)
+        }
+        expire(expired)
         let batch = [request] + followers.map(\.request)
         let started = ContinuousClock.now
         observe(
@@ -85,13 +117,15 @@ public final class BatchingModel: ServableModel {
         for (follower, answer) in zip(followers, answers.dropFirst()) {
             follower.continuation.resume(returning: .answered(answer))
         }
-        let next = queue.withLock { queue in
+        let (next, late) = queue.withLock { queue in
+            let late = queue.removeExpired(at: .now)
             guard !queue.waiting.isEmpty else {
                 queue.computing = false
-                return nil as Waiter?
+                return (nil as Waiter?, late)
             }
-            return queue.waiting.removeFirst()
+            return (queue.waiting.removeFirst(), late)
         }
+        expire(late)
         next?.continuation.resume(returning: .lead)
         return try answers[0].get()
     }

@@ -9,10 +9,15 @@ public struct BatchingPolicy: Sendable, Equatable {
     /// Tokens in one pass, estimated from the texts' lengths (`estimatedTokens`): what bounds
     /// a pass's memory and its latency for the requests in it.
     public var maxTokens: Int
+    /// How long a request may wait for its batch. One still waiting then is answered with
+    /// `queueTimeout` and never computed: its client has likely given up, and computing it
+    /// would only delay the requests behind it.
+    public var maxQueueTime: Duration
 
-    public init(maxTexts: Int = 64, maxTokens: Int = 8192) {
+    public init(maxTexts: Int = 64, maxTokens: Int = 8192, maxQueueTime: Duration = .seconds(10)) {
         self.maxTexts = max(1, maxTexts)
         self.maxTokens = max(1, maxTokens)
+        self.maxQueueTime = max(.zero, maxQueueTime)
     }
 
     /// Word pieces a text is expected to become, without tokenizing it twice: English runs

@@ -41,7 +41,7 @@ package struct GatewayAssembly {
             let loaded = try ArtifactModel.load(from: deployment.path)
             guard let policy = deployment.batching, loaded.profile.runsEncoder else { return loaded }
             let model = deployment.key.description
-            return BatchingModel(loaded, policy: policy) { metrics.recordBatch($0, model: model) }
+            return BatchingModel(loaded, name: model, policy: policy) { metrics.recordBatch($0, model: model) }
         }
         registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
         // One served model per name; a versioned model is described by its newest version.
