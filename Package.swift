@@ -289,7 +289,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "ModelRuntimeTests",
-            dependencies: ["ModelRuntime", "Classifiers", "MagpieTestSupport", .product(name: "Clocks", package: "swift-clocks")]),
+            dependencies: [
+                "ModelRuntime", "Classifiers", "Encoders", "MagpieTestSupport", .product(name: "Clocks", package: "swift-clocks"),
+            ]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

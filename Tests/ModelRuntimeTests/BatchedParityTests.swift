@@ -35,7 +35,9 @@ import Testing
         let alone = try Self.texts.map { try classifier.classify($0).map(\.prediction.probabilities) }
         let shared = Mutex<[BatchStatistics]>([])
         let inner = Classifier(classifier)
-        let model = BatchingModel(inner, name: "tiny", policy: BatchingPolicy(maxTexts: 16)) { batch in shared.withLock { $0.append(batch) } }
+        let model = BatchingModel(inner, name: "tiny", policy: BatchingPolicy(maxTexts: 16)) { batch in
+            shared.withLock { $0.append(batch) }
+        }
         inner.firstPassWaits.withLock { wait in
             wait = { while model.waitingRequests < 10 { try? await Task.sleep(for: .milliseconds(2)) } }
         }

@@ -52,7 +52,9 @@ import Testing
     @Test func requestsArrivingDuringABatchAreComputedTogetherAndEachGetsItsOwnAnswers() async throws {
         let inner = HeldModel()
         let seen = Mutex<[BatchStatistics]>([])
-        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy()) { statistics in seen.withLock { $0.append(statistics) } }
+        let model = BatchingModel(inner, name: "m", policy: BatchingPolicy()) { statistics in
+            seen.withLock { $0.append(statistics) }
+        }
         let first = ask(model, ["a"])
         while inner.gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(5)) }
         let second = ask(model, ["b", "c"])

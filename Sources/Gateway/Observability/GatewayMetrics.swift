@@ -55,8 +55,10 @@ public final class GatewayMetrics: Sendable {
 
     /// One batch of a model that batches requests: its texts and estimated tokens, as
     /// histograms (`magpie_batch_texts`, `magpie_batch_tokens`), and its requests as a count.
-    package func recordBatch(_ batch: BatchStatistics, model: String) {
-        let dimensions = [("model", model)]
+    /// `queue` is the batching model's `NAME@VERSION`, or `encoder-…` (its weights' SHA-256)
+    /// for the queue of the models sharing an encoder.
+    package func recordBatch(_ batch: BatchStatistics, queue: String) {
+        let dimensions = [("queue", queue)]
         Recorder(label: "magpie_batch_texts", dimensions: dimensions, factory: factory).record(batch.texts)
         Recorder(label: "magpie_batch_tokens", dimensions: dimensions, factory: factory).record(batch.tokens)
         Counter(label: "magpie_batched_requests_total", dimensions: dimensions, factory: factory).increment(by: batch.requests)

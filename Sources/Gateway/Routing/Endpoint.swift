@@ -112,7 +112,8 @@ package enum Endpoint: Equatable {
                 .unknownVersion,
             ]
             kinds += [
-                .modelOverloaded, .queueTimeout, .modelUnavailable, .upstreamError, .upstreamInvalidResponse, .upstreamUnavailable,
+                .modelOverloaded, .queueTimeout, .modelUnavailable, .upstreamError, .upstreamInvalidResponse,
+                .upstreamUnavailable,
                 .upstreamTimeout, .circuitOpen,
             ]
             if case .routed = self { kinds += [.unknownRoute, .unknownChoice] }

@@ -10,39 +10,39 @@ struct Pending: Sendable {
 }
 
 /// What a queued request is resumed with: its answer, or the lead of the next batch.
-enum Turn: Sendable {
-    case answered(Result<ModelAnswer, any Error>)
+enum Turn<Answer: Sendable>: Sendable {
+    case answered(Result<Answer, any Error>)
     case lead
 }
 
-struct Waiter {
+struct Waiter<Answer: Sendable> {
     let request: Pending
-    let continuation: CheckedContinuation<Turn, Never>
+    let continuation: CheckedContinuation<Turn<Answer>, Never>
 }
 
 /// The requests waiting for the batch being computed to end, in arrival order.
-struct Queue {
-    var waiting: [Waiter] = []
+struct Queue<Answer: Sendable> {
+    var waiting: [Waiter<Answer>] = []
     /// Whether a batch is being computed (and so has a leader who will pass the lead on).
     var computing = false
 
     /// Takes out the waiters whose deadline has passed, to be answered without computing.
     /// The deadline's timer does this too; this catches those it has not reached yet when a
     /// busy pool runs it late.
-    mutating func removeExpired(at now: ContinuousClock.Instant) -> [Waiter] {
+    mutating func removeExpired(at now: ContinuousClock.Instant) -> [Waiter<Answer>] {
         let expired = waiting.filter { $0.request.deadline <= now }
         if !expired.isEmpty { waiting.removeAll { $0.request.deadline <= now } }
         return expired
     }
 
-    mutating func remove(_ id: UInt64) -> Waiter? {
+    mutating func remove(_ id: UInt64) -> Waiter<Answer>? {
         guard let index = waiting.firstIndex(where: { $0.request.id == id }) else { return nil }
         return waiting.remove(at: index)
     }
 
     /// The waiters, oldest first, that fit beside `leader` within `policy`'s bounds; a waiter
     /// that does not fit keeps its place for the next batch.
-    mutating func take(after leader: Pending, within policy: BatchingPolicy) -> [Waiter] {
+    mutating func take(after leader: Pending, within policy: BatchingPolicy) -> [Waiter<Answer>] {
         var texts = leader.texts.count
         var tokens = leader.tokens
         var taken = 0

@@ -16,6 +16,15 @@ public struct EncoderHeadClassifier: Sendable {
         guard case .embeddingHead(let head) = artifact.model, let record = artifact.manifest.encoder else {
             throw EncoderError.notAnEncoderHead(path: path)
         }
+        (textEncoder, longTexts) = try Self.encoder(of: record, artifactPath: path)
+        try Self.check(head, fits: textEncoder, record: record, artifactPath: path)
+        self.head = head
+    }
+
+    /// The encoder `record` names, verified file by file and set up as recorded.
+    public static func encoder(of record: EncoderRecord, artifactPath path: String) throws -> (
+        TextEncoder, TextEncoder.LongTexts
+    ) {
         try record.verify(artifactPath: path)
         guard let pooling = Pooling(rawValue: record.pooling), let longTexts = TextEncoder.LongTexts(rawValue: record.longTexts)
         else {
@@ -23,16 +32,21 @@ public struct EncoderHeadClassifier: Sendable {
                 path: path + "/" + ModelArtifact.manifestFile, key: "encoder pooling / longTexts",
                 value: "\(record.pooling) / \(record.longTexts)")
         }
-        let directory = record.directory(artifactPath: path)
-        textEncoder = try TextEncoder(
-            directory: directory, pooling: pooling, normalizes: record.normalize, maxLength: record.maxLength)
-        guard textEncoder.dimensions == head.dimensions else {
+        let encoder = try TextEncoder(
+            directory: record.directory(artifactPath: path), pooling: pooling, normalizes: record.normalize,
+            maxLength: record.maxLength)
+        return (encoder, longTexts)
+    }
+
+    /// Refuses a head whose inputs are not the encoder's embeddings.
+    public static func check(_ head: EmbeddingHead, fits encoder: TextEncoder, record: EncoderRecord, artifactPath: String)
+        throws(EncoderError)
+    {
+        guard encoder.dimensions == head.dimensions else {
             throw EncoderError.malformedConfiguration(
-                path: directory.appendingPathComponent("config.json").path,
-                reason: "hidden_size is \(textEncoder.dimensions); the model's head takes \(head.dimensions)")
+                path: record.directory(artifactPath: artifactPath).appendingPathComponent("config.json").path,
+                reason: "hidden_size is \(encoder.dimensions); the model's head takes \(head.dimensions)")
         }
-        self.head = head
-        self.longTexts = longTexts
     }
 
     public var labels: LabelSet { head.labels }

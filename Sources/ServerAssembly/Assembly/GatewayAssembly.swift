@@ -36,12 +36,16 @@ package struct GatewayAssembly {
             }
         }
         let remoteModels = remotes
+        let encoders = SharedEncoders { identity, batch in metrics.recordBatch(batch, queue: identity.description) }
         let loader: ModelRegistry.Loader = { deployment in
             if let remote = remoteModels[deployment.name] { return remote }
+            if let policy = deployment.batching, let shared = try encoders.model(at: deployment.path, policy: policy) {
+                return shared
+            }
             let loaded = try ArtifactModel.load(from: deployment.path)
             guard let policy = deployment.batching, loaded.profile.runsEncoder else { return loaded }
             let model = deployment.key.description
-            return BatchingModel(loaded, name: model, policy: policy) { metrics.recordBatch($0, model: model) }
+            return BatchingModel(loaded, name: model, policy: policy) { metrics.recordBatch($0, queue: model) }
         }
         registry = try ModelRegistry(deployments: models.map(\.deployment), loader: loader)
         // One served model per name; a versioned model is described by its newest version.

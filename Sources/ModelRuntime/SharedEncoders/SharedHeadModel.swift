@@ -1,0 +1,26 @@
+import Classifiers
+import Encoders
+
+/// An encoder-head model whose encoder is shared (`SharedEncoder`): its texts join the
+/// encoder's next pass with every other model's, and its head is applied to their embeddings.
+public struct SharedHeadModel: ServableModel {
+    public let manifest: ModelManifest
+    public let head: EmbeddingHead
+    public let encoder: SharedEncoder
+    public let profile: ModelProfile
+
+    public init(manifest: ModelManifest, head: EmbeddingHead, encoder: SharedEncoder) {
+        self.manifest = manifest
+        self.head = head
+        self.encoder = encoder
+        profile = ModelProfile(manifest: manifest)
+    }
+
+    public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
+        let embedded = try await encoder.embed(texts, context: context)
+        return ModelAnswer(
+            predictions: embedded.embeddings.map { head.predict($0.vector) },
+            truncated: embedded.embeddings.map { $0.droppedPieceCount > 0 }, computing: embedded.computing,
+            queueing: embedded.queueing)
+    }
+}
