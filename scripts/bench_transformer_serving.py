@@ -131,4 +131,5 @@ def main():
     print(json.dumps(summary, sort_keys=True))
 
 
-main()
+if __name__ == "__main__":
+    main()
