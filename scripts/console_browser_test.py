@@ -7,7 +7,8 @@ from PyPI) against a real `magpie serve`, and checks what an operator would:
 3. Try classifies texts with the labels the API gives them, and shows the curl line;
 4. Keys creates a key (shown once, and it works on the API), then revokes it (the API refuses it);
 5. Models starts a canary, and its figures match the versions that answered real API traffic;
-6. Traffic draws the requests it received; API renders /openapi.json;
+6. Traffic draws the requests it received, and the batch size of an encoder model (a head
+   over the tiny BERT of the test vectors); API renders /openapi.json;
 7. every input is labelled, the pages work from the keyboard, text has 4.5:1 contrast;
 8. after sign-out, nothing is shown and every call is refused.
 
@@ -27,6 +28,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -41,6 +43,7 @@ MAGPIE = os.path.abspath(os.environ.get("MAGPIE", os.path.join(ROOT, ".build/rel
 SCREENSHOTS = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/console-screenshots"))
 DATA = os.path.join(ROOT, "data/hate-speech/labeled_data.csv")
 MODEL = "hate-speech"
+ENCODER_MODEL = "tiny-encoder"
 CHECKS = []
 
 
@@ -72,6 +75,9 @@ def train_versions(work):
             "--label-names", "0=Hate Speech,1=Offensive Language,2=Neither", "--algorithm", algorithm,
             "--name", MODEL, "--model-version", str(version),
             "--output", os.path.join(work, "models", MODEL, str(version)), cwd=work)
+    run("train", "--data", sample, "--text-column", "tweet", "--label-column", "class",
+        "--encoder", os.path.join(ROOT, "Tests/TestVectors/bert-tiny-cls"),
+        "--output", os.path.join(work, "models", ENCODER_MODEL), cwd=work)
 
 
 def last_line(text):
@@ -84,7 +90,8 @@ def start_server(work):
     # Tests/GatewayTests/CanaryTests) before the page shows its figures: the floor is 0 here,
     # and stable still scores the canary's texts.
     with open(os.path.join(work, "magpie.yaml"), "w") as config:
-        config.write(f"models:\n  {MODEL}:\n    path: models/{MODEL}\n    canary: {{min_agreement: 0}}\n")
+        config.write(f"models:\n  {MODEL}:\n    path: models/{MODEL}\n    canary: {{min_agreement: 0}}\n"
+                     f"  {ENCODER_MODEL}:\n    path: models/{ENCODER_MODEL}\n")
     log = open(os.path.join(work, "serve.log"), "w")
     process = subprocess.Popen(
         [MAGPIE, "serve", "--database", "magpie.sqlite", "--config", "magpie.yaml", "--port", "0", "--provisioned"],
@@ -319,6 +326,10 @@ def main():
         shot(driver, "models")
 
         print("traffic")
+        with ThreadPoolExecutor(max_workers=16) as pool:
+            batched = list(pool.map(lambda index: api(base, f"/v1/infer/{ENCODER_MODEL}", clients[0],
+                                                      {"text": f"text number {index} for the encoder"})[0], range(48)))
+        check(batched == [200] * 48, f"the encoder model answers concurrent requests ({set(batched)})")
         open_page(driver, wait, "traffic")
         sent = sum(answered.values())
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#traffic-list svg path.line"))
@@ -329,8 +340,14 @@ def main():
 
         wait.until(lambda d: last_minute(d) >= sent)
         check(last_minute(driver) >= sent, f"Traffic counts at least the {sent} canary requests in the last minute")
-        check(len(driver.find_elements(By.CSS_SELECTOR, "#traffic-list figure.chart")) == 3,
+        def charts(model):
+            return driver.find_elements(By.CSS_SELECTOR, f'article[aria-labelledby="traffic-{model}"] figure.chart h3')
+
+        check([chart.text for chart in charts(MODEL)] == ["Requests per second", "Errors per 5 s", "Latency"],
               "Traffic draws requests/s, errors and latency")
+        wait.until(lambda d: len(charts(ENCODER_MODEL)) == 4)
+        check(charts(ENCODER_MODEL)[3].text == "Texts per forward pass",
+              "Traffic draws an encoder model's batch size, which a model that does not batch lacks")
         traffic_text = driver.find_element(By.ID, "page-traffic").text
         check("of the canary" not in traffic_text, "Traffic shows no request's text")
         accessibility(driver, "traffic")

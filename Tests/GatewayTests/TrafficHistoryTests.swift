@@ -30,4 +30,17 @@ import Testing
         let moved = history.series(at: later)[0].slices
         #expect(moved.map(\.requests).reduce(0, +) == 1, "slices older than the window are gone")
     }
+
+    @Test func aSliceKeepsTheMeanBatchSizeOfItsBatchedRequests() {
+        let history = TrafficHistory(models: ["encoder", "ngram"])
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        for batchTexts in [1, 8, 12] {
+            history.record(model: "encoder", status: 200, duration: .milliseconds(9), batchTexts: batchTexts, at: start)
+        }
+        history.record(model: "ngram", status: 200, duration: .milliseconds(1), at: start)
+        let series = history.series(at: start)
+        #expect(series[0].slices.last?.meanBatchTexts == 7)
+        #expect(series[1].slices.last?.meanBatchTexts == nil, "a model that does not batch has no batch size")
+        #expect(series[0].slices.dropLast().allSatisfy { $0.meanBatchTexts == nil })
+    }
 }

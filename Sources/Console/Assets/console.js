@@ -330,7 +330,10 @@ async function loadTraffic() {
       lineChart('Requests per second', [{ name: 'requests/s', values: model.requests_per_second }], count, minutes),
       lineChart(`Errors per ${traffic.slice_seconds} s`, [
         { name: '5xx', values: model.server_errors }, { name: '4xx', values: model.client_errors }], count, minutes),
-      lineChart('Latency', [{ name: 'p50', values: model.p50_ms }, { name: 'p99', values: model.p99_ms }], milliseconds, minutes)))));
+      lineChart('Latency', [{ name: 'p50', values: model.p50_ms }, { name: 'p99', values: model.p99_ms }], milliseconds, minutes),
+      // Only a model that batches its requests has batch sizes to draw.
+      ...(model.batch_texts.some((v) => v !== null)
+        ? [lineChart('Texts per forward pass', [{ name: 'mean', values: model.batch_texts }], count, minutes)] : [])))));
 }
 
 // ---- Keys and plans ----

@@ -58,7 +58,10 @@ package struct Envelope: Sendable {
         let duration = start.duration(to: clock.now)
         if let served = record.served { response.headers[Self.serverTimingHeader] = Self.serverTiming(served, total: duration) }
         metrics.record(route: record.route, status: response.status.code, duration: duration)
-        if let model = record.model { traffic.record(model: model, status: response.status.code, duration: duration) }
+        if let model = record.model {
+            traffic.record(
+                model: model, status: response.status.code, duration: duration, batchTexts: record.served?.answer.passTexts)
+        }
         log(request, record, status: response.status.code, duration: duration)
         return response
     }

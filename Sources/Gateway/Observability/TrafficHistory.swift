@@ -18,6 +18,14 @@ package final class TrafficHistory: Sendable {
         /// Answers with a 4xx status: the client was refused.
         package var clientErrors = 0
         package var latency = LatencyHistogram()
+        /// Requests computed in a batch, and the texts of their batches summed: the mean batch
+        /// size a request of the slice saw.
+        package var batchedRequests = 0
+        package var batchTexts = 0
+
+        package var meanBatchTexts: Double? {
+            batchedRequests == 0 ? nil : Double(batchTexts) / Double(batchedRequests)
+        }
     }
 
     /// A model's slices, oldest first, ending with the current one; `start` is the first
@@ -35,7 +43,9 @@ package final class TrafficHistory: Sendable {
         self.models = models.sorted()
     }
 
-    package func record(model: String, status: Int, duration: Duration, at now: Date = Date()) {
+    /// - Parameter batchTexts: the texts of the forward pass that answered, for a model that
+    ///   batches requests.
+    package func record(model: String, status: Int, duration: Duration, batchTexts: Int? = nil, at now: Date = Date()) {
         guard models.contains(model) else { return }
         let index = Self.sliceIndex(now)
         recorded.withLock { recorded in
@@ -44,6 +54,10 @@ package final class TrafficHistory: Sendable {
             slice.requests += 1
             if status >= 500 { slice.serverErrors += 1 } else if status >= 400 { slice.clientErrors += 1 }
             slice.latency.record(duration)
+            if let batchTexts {
+                slice.batchedRequests += 1
+                slice.batchTexts += batchTexts
+            }
             slices[index] = slice
             if slices.count > Self.slices { slices = slices.filter { $0.key > index - Self.slices } }
             recorded[model] = slices

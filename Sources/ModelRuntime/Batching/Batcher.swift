@@ -5,9 +5,9 @@ import Synchronization
 /// is cut out.
 public protocol BatchAnswer: Sendable {
     /// The part of a batch's answer that belongs to the texts at `range`, which waited
-    /// `queueing` for the batch to start.
-    func slice(_ range: Range<Int>, queueing: Duration) -> Self
-    /// A request computed alone after waiting `queueing`.
+    /// `queueing` for the batch to start; the batch held `passTexts` texts.
+    func slice(_ range: Range<Int>, queueing: Duration, passTexts: Int) -> Self
+    /// A request computed alone, after waiting `queueing`.
     func queued(for queueing: Duration) -> Self
 }
 
@@ -144,12 +144,15 @@ public final class Batcher<Answer: BatchAnswer>: Sendable {
     /// Each request's answer: its share of one pass over every text, or, if that pass fails,
     /// its own pass.
     private func answer(_ batch: [Pending], started: ContinuousClock.Instant) async -> [Result<Answer, any Error>] {
-        if batch.count > 1, let combined = try? await computeOffThePool(batch.flatMap(\.texts), context: batch[0].context) {
+        let texts = batch.flatMap(\.texts)
+        if batch.count > 1, let combined = try? await computeOffThePool(texts, context: batch[0].context) {
             var offset = 0
             return batch.map { request in
                 defer { offset += request.texts.count }
                 return .success(
-                    combined.slice(offset..<offset + request.texts.count, queueing: request.arrived.duration(to: started)))
+                    combined.slice(
+                        offset..<offset + request.texts.count, queueing: request.arrived.duration(to: started),
+                        passTexts: texts.count))
             }
         }
         var answers: [Result<Answer, any Error>] = []

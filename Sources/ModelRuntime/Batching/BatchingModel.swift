@@ -29,15 +29,16 @@ public final class BatchingModel: ServableModel {
 }
 
 extension ModelAnswer: BatchAnswer {
-    public func slice(_ range: Range<Int>, queueing: Duration) -> ModelAnswer {
+    public func slice(_ range: Range<Int>, queueing: Duration, passTexts: Int) -> ModelAnswer {
         ModelAnswer(
             predictions: Array(predictions[range]), truncated: Array(truncated[range]), computing: computing,
-            upstream: upstream, queueing: queueing)
+            upstream: upstream, queueing: queueing, passTexts: passTexts)
     }
 
     public func queued(for queueing: Duration) -> ModelAnswer {
         var answer = self
         answer.queueing = queueing
+        answer.passTexts = predictions.count
         return answer
     }
 }

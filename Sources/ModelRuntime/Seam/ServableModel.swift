@@ -71,16 +71,20 @@ public struct ModelAnswer: Sendable {
     public var upstream: Duration?
     /// Time spent waiting for a batch to start, when the model batches requests.
     public var queueing: Duration?
+    /// Texts in the forward pass that computed the answer, every request's in its batch: the
+    /// batch size the console draws per model.
+    public var passTexts: Int?
 
     public init(
         predictions: [Prediction], truncated: [Bool]? = nil, computing: Duration? = nil, upstream: Duration? = nil,
-        queueing: Duration? = nil
+        queueing: Duration? = nil, passTexts: Int? = nil
     ) {
         self.predictions = predictions
         self.truncated = truncated ?? Array(repeating: false, count: predictions.count)
         self.computing = computing
         self.upstream = upstream
         self.queueing = queueing
+        self.passTexts = passTexts
     }
 }
 

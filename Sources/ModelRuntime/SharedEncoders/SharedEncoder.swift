@@ -17,13 +17,15 @@ public final class SharedEncoder: Sendable {
         public var embeddings: [TextEncoder.Embedding]
         public var computing: Duration
         public var queueing: Duration?
+        /// Texts in the pass, every model's.
+        public var passTexts: Int?
 
-        public func slice(_ range: Range<Int>, queueing: Duration) -> Embeddings {
-            Embeddings(embeddings: Array(embeddings[range]), computing: computing, queueing: queueing)
+        public func slice(_ range: Range<Int>, queueing: Duration, passTexts: Int) -> Embeddings {
+            Embeddings(embeddings: Array(embeddings[range]), computing: computing, queueing: queueing, passTexts: passTexts)
         }
 
         public func queued(for queueing: Duration) -> Embeddings {
-            Embeddings(embeddings: embeddings, computing: computing, queueing: queueing)
+            Embeddings(embeddings: embeddings, computing: computing, queueing: queueing, passTexts: embeddings.count)
         }
     }
 

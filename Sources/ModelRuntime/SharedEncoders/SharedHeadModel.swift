@@ -21,6 +21,6 @@ public struct SharedHeadModel: ServableModel {
         return ModelAnswer(
             predictions: embedded.embeddings.map { head.predict($0.vector) },
             truncated: embedded.embeddings.map { $0.droppedPieceCount > 0 }, computing: embedded.computing,
-            queueing: embedded.queueing)
+            queueing: embedded.queueing, passTexts: embedded.passTexts)
     }
 }
