@@ -17,10 +17,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
-from bench_transformer_serving import MAGPIE, ROOT, run, texts
+from bench_transformer_serving import MAGPIE, bench_key, ready, run, texts
 
 ENCODER = sys.argv[1]
 ROUNDS = int(os.environ.get("ROUNDS", "2"))
@@ -60,16 +59,7 @@ def serve(work, models, batching):
     process = subprocess.Popen(["taskset", "-c", SERVER_CORE, MAGPIE, "serve", "--config", config, "--port", str(PORT)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                env={**os.environ, "MAGPIE_DATABASE": os.path.join(work, "magpie.sqlite")})
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/ready", timeout=1) as answer:
-                if answer.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("magpie serve did not become ready")
+    return ready(process, PORT)
 
 
 def memory_mb(pid, field):
@@ -103,10 +93,7 @@ def load(key, count, tweets):
 
 def main():
     work = tempfile.mkdtemp(prefix="magpie-shared-encoders-")
-    env = {"MAGPIE_DATABASE": os.path.join(work, "magpie.sqlite")}
-    run([MAGPIE, "plans", "create", "--name", "bench", "--quota", "1000000000/month", "--rate", "1000000000", "--burst",
-         "1000000000"], env)
-    key = run([MAGPIE, "keys", "create", "--name", "bench", "--plan", "bench"], env).stdout.strip().splitlines()[-1]
+    key = bench_key({"MAGPIE_DATABASE": os.path.join(work, "magpie.sqlite")})
     tweets, _, rows = texts(work)
     models = train_heads(work, rows, 10)
     setups = [(1, "true"), (4, "true"), (10, "true"), (10, "false")]

@@ -75,16 +75,28 @@ def serve(work, model, batching, env):
         out.write(f"models:\n  minilm: {{path: {model}, provisioned: true, batching: {batching}}}\n")
     process = subprocess.Popen(["taskset", "-c", SERVER_CORE, MAGPIE, "serve", "--config", config, "--port", "18311"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
-    deadline = time.time() + 60
+    return ready(process, 18311)
+
+
+def ready(process, port, within=120):
+    """`process` once `magpie serve` in it answers /ready with 200."""
+    deadline = time.time() + within
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen("http://127.0.0.1:18311/ready", timeout=1) as answer:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=1) as answer:
                 if answer.status == 200:
                     return process
         except OSError:
             time.sleep(0.05)
     process.kill()
     raise RuntimeError("magpie serve did not become ready")
+
+
+def bench_key(env):
+    """A key on a plan no benchmark can exhaust, in the database `env` names."""
+    run([MAGPIE, "plans", "create", "--name", "bench", "--quota", "1000000000/month", "--rate", "1000000000", "--burst",
+         "1000000000"], env)
+    return run([MAGPIE, "keys", "create", "--name", "bench", "--plan", "bench"], env).stdout.strip().splitlines()[-1]
 
 
 def bench(key, texts_file, connections):
@@ -99,9 +111,7 @@ def bench(key, texts_file, connections):
 def main():
     work = tempfile.mkdtemp(prefix="magpie-transformer-bench-")
     env = {"MAGPIE_DATABASE": os.path.join(work, "magpie.sqlite")}
-    run([MAGPIE, "plans", "create", "--name", "bench", "--quota", "1000000000/month", "--rate", "1000000000", "--burst",
-         "1000000000"], env)
-    key = run([MAGPIE, "keys", "create", "--name", "bench", "--plan", "bench"], env).stdout.strip().splitlines()[-1]
+    key = bench_key(env)
     tweets, reviews, rows = texts(work)
     model = train(work, rows)
     loads = {"tweets, 1 connection": (tweets, 1), "tweets, 32 connections": (tweets, 32),
