@@ -238,7 +238,7 @@ let package = Package(
                 "Storage", "StorageBackends", "StorageDynamoDB", "StoragePostgreSQL", "StorageSQLite", "MagpieTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]),
-        .testTarget(name: "EncodersTests", dependencies: ["Encoders", "TextFeatures", "MagpieTestSupport"]),
+        .testTarget(name: "EncodersTests", dependencies: ["Digests", "Encoders", "TextFeatures", "MagpieTestSupport"]),
         .testTarget(
             name: "FineTuningTests",
             dependencies: ["Classifiers", "Encoders", "FineTuning", "MagpieTestSupport", "ModelRuntime"]),

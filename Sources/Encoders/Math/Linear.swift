@@ -1,19 +1,32 @@
 import COpenBLAS
 
 /// A dense layer as PyTorch stores it: `weight` is `[outputs, inputs]`, so `y = x·Wᵀ + b`.
+/// Its weights are float32, or int8 per output channel in a model made by `magpie quantize`.
 package struct Linear: Sendable {
-    package let weight: Tensor
     package let bias: Tensor
-    /// The weights packed for the AVX-512 and AVX2 kernels, unless the path is portable.
-    let packed: PackedWeights?
+    package let inputSize: Int
+    package let outputSize: Int
+    let weights: Weights
 
-    package var inputSize: Int { weight.shape[1] }
-    package var outputSize: Int { weight.shape[0] }
+    enum Weights: Sendable {
+        /// Packed too for the AVX-512 and AVX2 kernels, unless the path is portable.
+        case float(Tensor, packed: PackedWeights?)
+        case int8(QuantizedWeights)
+    }
 
+    /// The float32 weights; nil for a quantized layer.
+    package var weight: Tensor? {
+        if case .float(let weight, _) = weights { weight } else { nil }
+    }
+
+    package var isQuantized: Bool {
+        if case .int8 = weights { true } else { false }
+    }
+
+    /// The layer `name` of `file`: float weights, or int8 weights with their per-output
+    /// `weight_scale` when the file stores them so.
     package init(_ file: SafetensorsFile, _ name: String, inputs: Int, outputs: Int) throws(EncoderError) {
-        self.init(
-            weight: try file.tensor(name + ".weight", shape: [outputs, inputs]),
-            bias: try file.tensor(name + ".bias", shape: [outputs]))
+        try self.init(file, stacking: [name], inputs: inputs, outputs: outputs)
     }
 
     /// One layer computing the layers `names` (each `outputs × inputs`) side by side, their
@@ -21,31 +34,58 @@ package struct Linear: Sendable {
     /// key and value in one pass over it, one split over threads and one wait for them
     /// instead of three.
     init(_ file: SafetensorsFile, stacking names: [String], inputs: Int, outputs: Int) throws(EncoderError) {
-        var weights: [Tensor] = []
         var biases: [Tensor] = []
-        for name in names {
-            weights.append(try file.tensor(name + ".weight", shape: [outputs, inputs]))
-            biases.append(try file.tensor(name + ".bias", shape: [outputs]))
+        for name in names { biases.append(try file.tensor(name + ".bias", shape: [outputs])) }
+        let bias = names.count == 1 ? biases[0] : Tensor(shape: [names.count * outputs], storage: Self.stacked(biases))
+        if file.entries[names[0] + ".weight"]?.type == "I8" {
+            var values: [Int8] = []
+            var scales: [Float] = []
+            for name in names {
+                values += try file.int8Tensor(name + ".weight", shape: [outputs, inputs])
+                scales += try file.tensor(name + ".weight_scale", shape: [outputs]).values
+            }
+            self.init(
+                quantized: QuantizedWeights(values: values, scales: scales, outputs: names.count * outputs, inputs: inputs),
+                bias: bias)
+            return
         }
-        func stacked(_ parts: [Tensor]) -> TensorStorage {
-            TensorStorage(count: parts.reduce(0) { $0 + $1.count }) { buffer in
-                var next = buffer.baseAddress!
-                for part in parts {
-                    next.initialize(from: part.pointer, count: part.count)
-                    next += part.count
-                }
+        var weights: [Tensor] = []
+        for name in names { weights.append(try file.tensor(name + ".weight", shape: [outputs, inputs])) }
+        let weight =
+            names.count == 1 ? weights[0] : Tensor(shape: [names.count * outputs, inputs], storage: Self.stacked(weights))
+        self.init(weight: weight, bias: bias)
+    }
+
+    private static func stacked(_ parts: [Tensor]) -> TensorStorage {
+        TensorStorage(count: parts.reduce(0) { $0 + $1.count }) { buffer in
+            var next = buffer.baseAddress!
+            for part in parts {
+                next.initialize(from: part.pointer, count: part.count)
+                next += part.count
             }
         }
-        self.init(
-            weight: Tensor(shape: [names.count * outputs, inputs], storage: stacked(weights)),
-            bias: Tensor(shape: [names.count * outputs], storage: stacked(biases)))
     }
 
     package init(weight: Tensor, bias: Tensor) {
-        self.weight = weight
         self.bias = bias
-        packed =
-            PackedWeights.isUsed ? PackedWeights(weight.pointer, outputs: weight.shape[0], inputs: weight.shape[1]) : nil
+        (outputSize, inputSize) = (weight.shape[0], weight.shape[1])
+        weights = .float(
+            weight,
+            packed: PackedWeights.isUsed ? PackedWeights(weight.pointer, outputs: outputSize, inputs: inputSize) : nil)
+    }
+
+    init(quantized: QuantizedWeights, bias: Tensor) {
+        self.bias = bias
+        (outputSize, inputSize) = (quantized.outputs, quantized.inputs)
+        weights = .int8(quantized)
+    }
+
+    /// `weight` quantized as `magpie quantize` does: for tests and for measuring the scheme.
+    package init(quantizing weight: Tensor, bias: Tensor) {
+        let (values, scales) = QuantizedWeights.quantize(weight.pointer, outputs: weight.shape[0], inputs: weight.shape[1])
+        self.init(
+            quantized: QuantizedWeights(values: values, scales: scales, outputs: weight.shape[0], inputs: weight.shape[1]),
+            bias: bias)
     }
 
     /// `output[rows × outputs] = input[rows × inputs] · Wᵀ + b`, with the bias preloaded into
@@ -61,6 +101,13 @@ package struct Linear: Sendable {
         path: KernelPath = .current
     ) {
         for row in 0..<rows { (output + row * outputSize).update(from: bias.pointer, count: outputSize) }
+        let (weight, packed): (Tensor, PackedWeights?)
+        switch weights {
+        case .int8(let quantized):
+            return quantized.multiplyAdd(input, rows: rows, into: output, threads: threads, path: path)
+        case .float(let floats, let packing):
+            (weight, packed) = (floats, packing)
+        }
         if let packed, path != .portable, rows < Self.packedKernelRows {
             return packed.multiplyAdd(input, rows: rows, into: output, threads: threads, path: path)
         }

@@ -93,6 +93,24 @@ public final class SafetensorsFile: @unchecked Sendable {
         "F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1,
     ]
 
+    /// The stored bytes of the entry `name`, whatever its type, for copying it unchanged.
+    func bytes(of name: String) -> UnsafeRawBufferPointer? {
+        guard let entry = entries[name] else { return nil }
+        return UnsafeRawBufferPointer(
+            rebasing: mapping[(dataStart + entry.byteRange.lowerBound)..<(dataStart + entry.byteRange.upperBound)])
+    }
+
+    /// The int8 tensor `name`, checked against `shape`: a quantized layer's weights.
+    public func int8Tensor(_ name: String, shape: [Int]) throws(EncoderError) -> [Int8] {
+        guard let entry = entries[name] else { throw .missingTensor(path: path, name: name) }
+        guard entry.shape == shape else {
+            throw .tensorShapeMismatch(path: path, name: name, expected: shape, actual: entry.shape)
+        }
+        guard entry.type == "I8" else { throw .unsupportedTensorType(path: path, name: name, type: entry.type) }
+        let start = mapping.baseAddress! + dataStart + entry.byteRange.lowerBound
+        return Array(UnsafeBufferPointer(start: start.assumingMemoryBound(to: Int8.self), count: shape.reduce(1, *)))
+    }
+
     /// The tensor `name` as float32, checked against `shape`. F32 data is used in place when
     /// aligned; F16 and BF16 are converted.
     public func tensor(_ name: String, shape: [Int]) throws(EncoderError) -> Tensor {

@@ -1,0 +1,70 @@
+import Encoders
+import Testing
+
+/// Int8 dense layers (`magpie quantize`'s scheme) against the same scheme computed here in
+/// integers and doubles, at the shapes where the kernel's paths meet (row blocks of 6, chunks
+/// of 120 rows, panels of 16 outputs and their tails, odd input widths), on one and two
+/// threads, on every kernel path this CPU runs; and against the float layer, within what
+/// 8 bits allow.
+@Suite struct QuantizedLinearTests {
+    /// Symmetric int8 per row (`scale` = largest magnitude ÷ 127), rounded half to even.
+    func quantize(_ row: ArraySlice<Float>) -> (values: [Int], scale: Double) {
+        let largest = row.reduce(Float(0)) { max($0, abs($1)) }
+        guard largest > 0 else { return (row.map { _ in 0 }, 1) }
+        let inverse = 127 / largest
+        return (row.map { Int(($0 * inverse).rounded(.toNearestOrEven)) }, Double(largest / 127))
+    }
+
+    func reference(_ input: [Float], rows: Int, weight: [Float], bias: [Float], inputs: Int, outputs: Int) -> [Double] {
+        let weightRows = (0..<outputs).map { quantize(weight[($0 * inputs)..<(($0 + 1) * inputs)]) }
+        var result = [Double](repeating: 0, count: rows * outputs)
+        for row in 0..<rows {
+            let x = quantize(input[(row * inputs)..<((row + 1) * inputs)])
+            for output in 0..<outputs {
+                let w = weightRows[output]
+                let sum = zip(x.values, w.values).reduce(0) { $0 + $1.0 * $1.1 }
+                result[row * outputs + output] = Double(bias[output]) + Double(sum) * x.scale * w.scale
+            }
+        }
+        return result
+    }
+
+    func apply(_ linear: Linear, _ input: [Float], rows: Int, threads: Int, path: KernelPath) -> [Float] {
+        var output = [Float](repeating: .nan, count: rows * linear.outputSize)
+        input.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                linear.apply(input.baseAddress!, rows: rows, into: output.baseAddress!, threads: threads, path: path)
+            }
+        }
+        return output
+    }
+
+    @Test(arguments: [
+        (1, 3, 7), (3, 29, 11), (6, 16, 5), (7, 17, 64), (13, 45, 37), (9, 384, 384), (64, 33, 160), (250, 70, 50),
+    ])
+    func matchesTheSchemeComputedInIntegers(rows: Int, outputs: Int, inputs: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let weights = (0..<(outputs * inputs)).map { _ in Float.random(in: -1...1, using: &generator) }
+        let bias = (0..<outputs).map { _ in Float.random(in: -1...1, using: &generator) }
+        var input = (0..<(rows * inputs)).map { _ in Float.random(in: -3...3, using: &generator) }
+        for k in 0..<inputs { input[k] = 0 }
+        let linear = Linear(
+            quantizing: Tensor(shape: [outputs, inputs], values: weights), bias: Tensor(shape: [outputs], values: bias))
+        #expect(linear.isQuantized && linear.weight == nil)
+        let expected = reference(input, rows: rows, weight: weights, bias: bias, inputs: inputs, outputs: outputs)
+        let float = Linear(
+            weight: Tensor(shape: [outputs, inputs], values: weights), bias: Tensor(shape: [outputs], values: bias))
+        let exact = apply(float, input, rows: rows, threads: 1, path: .portable)
+        for path in KernelPath.runnable {
+            for threads in [1, 2] {
+                let output = apply(linear, input, rows: rows, threads: threads, path: path)
+                let worst = zip(output, expected).map { abs(Double($0) - $1) / max(1, abs($1)) }.max() ?? .nan
+                #expect(worst < 1e-5, "\(path), threads \(threads): worst difference from the scheme \(worst)")
+                // Each product errs by at most half a step of each factor; the errors are
+                // independent, so their sum grows as the square root of the inputs.
+                let error = zip(output, exact).map { abs($0 - $1) }.max() ?? .nan
+                #expect(error < 0.05 * Float(inputs).squareRoot(), "\(path), threads \(threads): \(error) from float")
+            }
+        }
+    }
+}
