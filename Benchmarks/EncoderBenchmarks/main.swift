@@ -7,7 +7,8 @@ import Foundation
 /// GFLOP/s the forward pass reaches beside OpenBLAS's own sgemm on the same shapes. Prints
 /// one JSON object, for `scripts/bench-encoders` to set beside ONNX Runtime and PyTorch.
 ///
-/// Usage: EncoderBenchmarks MODEL_DIR [--first-output]
+/// Usage: EncoderBenchmarks MODEL_DIR [--int8] [--first-output]  (--int8: the model quantized as
+///        `magpie quantize` does, written to a temporary folder first)
 ///        EncoderBenchmarks MODEL_DIR --repeat TOKENS THREADS SECONDS  (one text, over and over, for a
 ///        profiler such as `perf record` to attach to)
 let started = ContinuousClock.now
@@ -39,7 +40,21 @@ func residentMegabytes() -> Double {
     return Double(line.split(separator: " ").dropFirst().first ?? "0").map { $0 / 1024 } ?? 0
 }
 
-let directory = URL(fileURLWithPath: arguments[1])
+/// A copy of `source` with its layers' weights quantized to int8.
+func quantizedCopy(of source: URL) throws -> URL {
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("magpie-int8-bench-\(getpid())")
+    try? FileManager.default.removeItem(at: copy)
+    try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+    for file in try FileManager.default.contentsOfDirectory(atPath: source.path) where file != "model.safetensors" {
+        try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: copy.appendingPathComponent(file))
+    }
+    let weights = try SafetensorsFile(path: source.appendingPathComponent("model.safetensors").path)
+    try EncoderQuantization.quantize(weights).data.write(to: copy.appendingPathComponent("model.safetensors"))
+    return copy
+}
+
+let directory =
+    arguments.contains("--int8") ? try quantizedCopy(of: URL(fileURLWithPath: arguments[1])) : URL(fileURLWithPath: arguments[1])
 let encoder = try TextEncoder(directory: directory)
 let loaded = seconds(since: started)
 let firstEmbedding = try encoder.embed(["Magpie loads the encoder and embeds this sentence."])[0]

@@ -1,3 +1,5 @@
+#include <math.h>
+
 #include "int8_gemm.h"
 
 #if defined(__x86_64__)
@@ -63,6 +65,38 @@ DEFINE_BLOCK(4)
 DEFINE_BLOCK(5)
 DEFINE_BLOCK(6)
 
+/// `magpie_int8_quantize_rows` in AVX2: the same values (`cvtps` rounds half to even, as
+/// `nearbyintf` does in the default rounding mode), 8 inputs at a time.
+AVX2 void magpie_int8_quantize_rows_avx2(const float *input, int rows, int inputs, int32_t *pairs, float *scales) {
+    int width = magpie_int8_pairs(inputs);
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    for (int r = 0; r < rows; r++) {
+        const float *x = input + (size_t)r * inputs;
+        __m256 largest8 = _mm256_setzero_ps();
+        int k = 0;
+        for (; k + 8 <= inputs; k += 8) largest8 = _mm256_max_ps(largest8, _mm256_andnot_ps(sign, _mm256_loadu_ps(x + k)));
+        float lanes[8];
+        _mm256_storeu_ps(lanes, largest8);
+        float largest = 0;
+        for (int j = 0; j < 8; j++) largest = lanes[j] > largest ? lanes[j] : largest;
+        for (; k < inputs; k++) largest = fabsf(x[k]) > largest ? fabsf(x[k]) : largest;
+        float inverse = largest > 0 ? 127.0f / largest : 1.0f;
+        scales[r] = largest > 0 ? largest / 127.0f : 1.0f;
+        __m256 factor = _mm256_set1_ps(inverse);
+        int16_t *row = (int16_t *)(pairs + (size_t)r * width);
+        k = 0;
+        for (; k + 16 <= inputs; k += 16) {
+            __m256i low = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + k), factor));
+            __m256i high = _mm256_cvtps_epi32(_mm256_mul_ps(_mm256_loadu_ps(x + k + 8), factor));
+            // packs works within 128-bit lanes; the permute puts the 16 values back in order.
+            __m256i packed = _mm256_permute4x64_epi64(_mm256_packs_epi32(low, high), 0xD8);
+            _mm256_storeu_si256((__m256i *)(row + k), packed);
+        }
+        for (; k < inputs; k++) row[k] = (int16_t)nearbyintf(x[k] * inverse);
+        if (inputs % 2) row[inputs] = 0;
+    }
+}
+
 AVX2 void magpie_int8_gemm_avx2(const int32_t *pairs, const float *scales, int rows, int inputs, const int8_t *packed,
                                 const float *weight_scales, int outputs, int first_panel, int end_panel, float *output,
                                 int output_stride) {
@@ -93,6 +127,10 @@ AVX2 void magpie_int8_gemm_avx2(const int32_t *pairs, const float *scales, int r
 }
 
 #else
+
+void magpie_int8_quantize_rows_avx2(const float *input, int rows, int inputs, int32_t *pairs, float *scales) {
+    magpie_int8_quantize_rows(input, rows, inputs, pairs, scales);
+}
 
 void magpie_int8_gemm_avx2(const int32_t *pairs, const float *scales, int rows, int inputs, const int8_t *packed,
                            const float *weight_scales, int outputs, int first_panel, int end_panel, float *output,

@@ -27,6 +27,8 @@ void magpie_int8_pack(const int8_t *weight, int outputs, int inputs, int8_t *pac
 /// (1 for a row of zeros), and `pairs[r · pairs(inputs) + p]` holds inputs 2p and 2p + 1 as two
 /// int16 (the first in the low half).
 void magpie_int8_quantize_rows(const float *input, int rows, int inputs, int32_t *pairs, float *scales);
+/// The same with AVX2, where `magpie_cpu_kernel_level` allows it.
+void magpie_int8_quantize_rows_avx2(const float *input, int rows, int inputs, int32_t *pairs, float *scales);
 
 /// `output[r][o] += scales[r] · weight_scales[o] · Σₖ q(input)[r][k] · q(weight)[o][k]` for
 /// the outputs of panels `first_panel ..< end_panel`, so callers can split panels between

@@ -49,7 +49,8 @@ final class QuantizedWeights: @unchecked Sendable {
         let pairs = Int(magpie_int8_pairs(Int32(inputs)))
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: max(rows * pairs, 1)) { quantized in
             withUnsafeTemporaryAllocation(of: Float.self, capacity: max(rows, 1)) { rowScales in
-                magpie_int8_quantize_rows(input, Int32(rows), Int32(inputs), quantized.baseAddress!, rowScales.baseAddress!)
+                let quantize = path == .portable ? magpie_int8_quantize_rows : magpie_int8_quantize_rows_avx2
+                quantize(input, Int32(rows), Int32(inputs), quantized.baseAddress!, rowScales.baseAddress!)
                 let kernel = path == .portable ? magpie_int8_gemm_portable : magpie_int8_gemm_avx2
                 let panels = (outputs + Int(MAGPIE_INT8_PANEL) - 1) / Int(MAGPIE_INT8_PANEL)
                 let chunks = max(1, min(threads, panels))

@@ -43,7 +43,7 @@ public enum EncoderQuantization {
         }
         var entries: [SafetensorsWriter.Entry] = []
         var buffers: [UnsafeMutableRawBufferPointer] = []
-        defer { buffers.forEach { $0.deallocate() } }
+        defer { for buffer in buffers { buffer.deallocate() } }
         func keep<T>(_ values: [T]) -> UnsafeBufferPointer<T> {
             let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: values.count)
             _ = buffer.initialize(from: values)
