@@ -46,6 +46,7 @@ let package = Package(
                 "LambdaRuntime",
                 "LoadTesting",
                 "ModelRuntime",
+                "Quantization",
                 "Releases",
                 "RemoteModels",
                 "Retraining",
@@ -133,6 +134,7 @@ let package = Package(
         .target(
             name: "ModelRuntime", dependencies: ["Classifiers", "Encoders", .product(name: "Clocks", package: "swift-clocks")]),
         .target(name: "FineTuning", dependencies: ["Classifiers", "COpenBLAS", "Encoders"]),
+        .target(name: "Quantization", dependencies: ["Classifiers", "Encoders", "ModelRuntime"]),
         .target(
             name: "Releases",
             dependencies: [

@@ -34,6 +34,11 @@ struct DescribeCommand: ParsableCommand {
                 "Encoder: \(encoder.bundled ? "bundled in the artifact" : encoder.path) (\(encoder.modelType), \(encoder.pooling) pooling\(encoder.normalize ? ", normalized" : ""), \(encoder.maxLength) tokens, long texts: \(encoder.longTexts))"
             )
         }
+        if let quantization = manifest.quantization {
+            lines.append(
+                "Quantized to int8 (\(quantization.scheme), \(quantization.layers) products): macro F1 float32 \(QuantizeCommand.format(quantization.float32.macroF1)), int8 \(QuantizeCommand.format(quantization.int8.macroF1)) on \(quantization.rows) rows (\(quantization.evaluatedOn)); allowed drop \(quantization.maxDrop)"
+            )
+        }
         if let holdout = manifest.validation?.holdout {
             lines.append("")
             lines.append(

@@ -9,7 +9,8 @@ struct Magpie: AsyncParsableCommand {
         abstract: "Train text classifiers and serve them behind a secure, fast HTTP API.",
         version: "0.1.0",
         subcommands: [
-            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self, ServeCommand.self,
+            TrainCommand.self, EvaluateCommand.self, PredictCommand.self, DescribeCommand.self, QuantizeCommand.self,
+            ServeCommand.self,
             KeysCommand.self, ModelsCommand.self, WatchCommand.self,
             PlansCommand.self, LambdaCommand.self, PackageCommand.self, BenchCommand.self, ContainerCommand.self,
         ]

@@ -8,9 +8,10 @@ public struct ModelManifest: Sendable, Codable, Equatable {
     /// Bumped when a change would make older readers misread an artifact. Version 2 added
     /// encoder-head artifacts (`encoder` set, `features` absent); version 3 fine-tuned encoders
     /// (a Hugging Face folder with the manifest beside it, and no `weights.bin`); version 4
-    /// ensembles (`ensemble` set, members in subfolders). Each kind is written with the oldest
-    /// version that reads it, so older Magpies keep reading the rest.
-    public static let currentFormatVersion = 4
+    /// ensembles (`ensemble` set, members in subfolders); version 5 int8 encoders (`quantization`
+    /// set, int8 tensors in the weights). Each kind is written with the oldest version that
+    /// reads it, so older Magpies keep reading the rest.
+    public static let currentFormatVersion = 5
     /// The `algorithm` of a fine-tuned encoder.
     public static let fineTunedAlgorithm = "fine-tuned-encoder"
     /// The `algorithm` of an ensemble.
@@ -35,6 +36,8 @@ public struct ModelManifest: Sendable, Codable, Equatable {
     public var ensemble: EnsembleRecord?
     public var trainingData: TrainingDataRecord
     public var validation: ValidationReport?
+    /// Set by `magpie quantize`: the scheme and the figures its accuracy gate compared.
+    public var quantization: QuantizationRecord?
     /// ISO 8601, UTC; from `SOURCE_DATE_EPOCH` when set, for reproducible artifacts.
     public var createdAt: String
     public var files: [String: FileRecord]
