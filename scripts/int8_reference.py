@@ -7,7 +7,8 @@ given, all-MiniLM-L6-v2.
 The scheme: every 2-D `.weight` inside an encoder layer (query, key, value, attention output,
 both feed-forward products) is quantized per output channel, symmetric, scale = largest
 magnitude / 127, values rint (half to even); each input row of those products is quantized
-the same way at run time; products are summed in integers and scaled back in float32.
+the same way at run time, to ±32,767 levels or fewer where the int32 sum could overflow;
+products are summed in integers and scaled back in float32.
 Everything else (embeddings, LayerNorm, softmax, GELU, pooler, classifier) is float32.
 
 Usage: python3 scripts/int8_reference.py [MINILM_DIR]
@@ -25,15 +26,21 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 VECTORS = os.path.join(ROOT, "Tests/TestVectors")
 
 
-def quantize_rows(matrix):
-    """int8 values and per-row scales, as the Swift kernels compute them (float32 arithmetic)."""
+def quantize_rows(matrix, levels=127):
+    """Values within ±levels and per-row scales, as the Swift kernels compute them (float32)."""
     matrix = matrix.astype(np.float32)
+    levels = np.float32(levels)
     largest = np.abs(matrix).max(axis=1)
-    safe = np.where(largest > 0, largest, np.float32(127))
-    inverse = (np.float32(127) / safe).astype(np.float32)
-    values = np.clip(np.rint(matrix * inverse[:, None]), -127, 127).astype(np.int64)
-    scales = np.where(largest > 0, largest / np.float32(127), np.float32(1)).astype(np.float32)
+    safe = np.where(largest > 0, largest, levels)
+    inverse = (levels / safe).astype(np.float32)
+    values = np.clip(np.rint(matrix * inverse[:, None]), -levels, levels).astype(np.int64)
+    scales = np.where(largest > 0, largest / levels, np.float32(1)).astype(np.float32)
     return values, scales
+
+
+def input_levels(inputs):
+    """A 16-bit lane's range, unless the int32 sum of the row's products could overflow."""
+    return min(32767, (2 ** 31 - 1) // (127 * 2 * ((inputs + 1) // 2)))
 
 
 class Int8Linear:
@@ -42,7 +49,7 @@ class Int8Linear:
         self.bias = bias.astype(np.float32)
 
     def __call__(self, x):
-        values, scales = quantize_rows(x)
+        values, scales = quantize_rows(x, input_levels(x.shape[1]))
         sums = (values @ self.values.T).astype(np.float32)
         return (sums * (scales[:, None] * self.scales[None, :]) + self.bias).astype(np.float32)
 

@@ -4,6 +4,11 @@
 
 int magpie_int8_pairs(int inputs) { return (inputs + 1) / 2; }
 
+int magpie_int8_input_levels(int inputs) {
+    long long limit = 2147483647LL / (127LL * 2 * magpie_int8_pairs(inputs));
+    return limit < 32767 ? (int)limit : 32767;
+}
+
 static int panel_count(int outputs) { return (outputs + MAGPIE_INT8_PANEL - 1) / MAGPIE_INT8_PANEL; }
 
 size_t magpie_int8_packed_size(int outputs, int inputs) {
@@ -32,8 +37,9 @@ void magpie_int8_quantize_rows(const float *input, int rows, int inputs, int32_t
         const float *x = input + (size_t)r * inputs;
         float largest = 0;
         for (int k = 0; k < inputs; k++) largest = fmaxf(largest, fabsf(x[k]));
-        float inverse = largest > 0 ? 127.0f / largest : 1.0f;
-        scales[r] = largest > 0 ? largest / 127.0f : 1.0f;
+        float levels = (float)magpie_int8_input_levels(inputs);
+        float inverse = largest > 0 ? levels / largest : 1.0f;
+        scales[r] = largest > 0 ? largest / levels : 1.0f;
         int32_t *row = pairs + (size_t)r * width;
         for (int p = 0; p < width; p++) {
             int low = (int)nearbyintf(x[2 * p] * inverse);

@@ -80,8 +80,9 @@ AVX2 void magpie_int8_quantize_rows_avx2(const float *input, int rows, int input
         float largest = 0;
         for (int j = 0; j < 8; j++) largest = lanes[j] > largest ? lanes[j] : largest;
         for (; k < inputs; k++) largest = fabsf(x[k]) > largest ? fabsf(x[k]) : largest;
-        float inverse = largest > 0 ? 127.0f / largest : 1.0f;
-        scales[r] = largest > 0 ? largest / 127.0f : 1.0f;
+        float levels = (float)magpie_int8_input_levels(inputs);
+        float inverse = largest > 0 ? levels / largest : 1.0f;
+        scales[r] = largest > 0 ? largest / levels : 1.0f;
         __m256 factor = _mm256_set1_ps(inverse);
         int16_t *row = (int16_t *)(pairs + (size_t)r * width);
         k = 0;
