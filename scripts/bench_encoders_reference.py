@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The references of `scripts/bench-encoders`: all-MiniLM-L6-v2 run by PyTorch
-(transformers' BertModel) or by ONNX Runtime (the model exported from PyTorch once, cached),
-measured exactly as Benchmarks/EncoderBenchmarks measures Magpie: the same token ids (one
+(transformers' BertModel) or by ONNX Runtime (the model exported from PyTorch once, cached;
+`onnxruntime-int8` runs it after ONNX Runtime's own `quantize_dynamic`, int8 weights per
+channel, the same scheme as `magpie quantize` but with 8-bit inputs), measured exactly as Benchmarks/EncoderBenchmarks measures Magpie: the same token ids (one
 sentence repeated, cut to 16, 64 and 128 tokens), the same run counts, 1 and 2 threads, and
 a batch of 32 at 64 tokens. Prints one JSON object.
 
-Usage: bench_encoders_reference.py torch|onnxruntime MODEL_DIR [--first-output]
+Usage: bench_encoders_reference.py torch|onnxruntime|onnxruntime-int8 MODEL_DIR [--first-output]
 """
 import json
 import pathlib
@@ -65,6 +66,13 @@ else:
             input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
             dynamic_axes={name: {0: "batch", 1: "tokens"} for name in ["input_ids", "attention_mask", "token_type_ids"]},
             opset_version=17, dynamo=False)
+    if engine == "onnxruntime-int8":
+        quantized_path = onnx_path.with_suffix(".int8.onnx")
+        if not quantized_path.exists():
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            quantize_dynamic(str(onnx_path), str(quantized_path), per_channel=True, weight_type=QuantType.QInt8)
+        onnx_path = quantized_path
     sessions = {}
 
     def set_threads(count):

@@ -52,7 +52,8 @@ def texts(work):
     return tweets, reviews, rows
 
 
-def train(work, rows):
+def training_slice(work, rows, per_class=200):
+    """A CSV of the last `per_class` tweets of each class, to train on."""
     data = os.path.join(work, "train.csv")
     by_class = {}
     for row in rows:
@@ -61,8 +62,13 @@ def train(work, rows):
         writer = csv.DictWriter(out, fieldnames=["tweet", "class"])
         writer.writeheader()
         for members in by_class.values():
-            for row in members[-200:]:
+            for row in members[-per_class:]:
                 writer.writerow({"tweet": row["tweet"], "class": row["class"]})
+    return data
+
+
+def train(work, rows):
+    data = training_slice(work, rows)
     model = os.path.join(work, "models/minilm")
     run([MAGPIE, "train", "--data", data, "--text-column", "tweet", "--label-column", "class", "--encoder", ENCODER,
          "--output", model])
