@@ -35,7 +35,8 @@ import Testing
         let alone = try Self.texts.map { try classifier.classify($0).map(\.prediction.probabilities) }
         let shared = Mutex<[BatchStatistics]>([])
         let inner = Classifier(classifier)
-        let model = BatchingModel(inner, name: "tiny", policy: BatchingPolicy(maxTexts: 16)) { batch in
+        let model = BatchingModel(inner, name: "tiny", policy: BatchingPolicy(maxTexts: 16, maxQueueTime: .seconds(600))) {
+            batch in
             shared.withLock { $0.append(batch) }
         }
         inner.firstPassWaits.withLock { wait in

@@ -34,23 +34,28 @@ package struct Linear: Sendable {
     /// key and value in one pass over it, one split over threads and one wait for them
     /// instead of three.
     init(_ file: SafetensorsFile, stacking names: [String], inputs: Int, outputs: Int) throws(EncoderError) {
+        // Each layer's weight before its bias, so that a wrong size is named by its weight.
+        let isQuantized = file.entries[names[0] + ".weight"]?.type == "I8"
+        var weights: [Tensor] = []
+        var values: [Int8] = []
+        var scales: [Float] = []
         var biases: [Tensor] = []
-        for name in names { biases.append(try file.tensor(name + ".bias", shape: [outputs])) }
-        let bias = names.count == 1 ? biases[0] : Tensor(shape: [names.count * outputs], storage: Self.stacked(biases))
-        if file.entries[names[0] + ".weight"]?.type == "I8" {
-            var values: [Int8] = []
-            var scales: [Float] = []
-            for name in names {
+        for name in names {
+            if isQuantized {
                 values += try file.int8Tensor(name + ".weight", shape: [outputs, inputs])
                 scales += try file.tensor(name + ".weight_scale", shape: [outputs]).values
+            } else {
+                weights.append(try file.tensor(name + ".weight", shape: [outputs, inputs]))
             }
+            biases.append(try file.tensor(name + ".bias", shape: [outputs]))
+        }
+        let bias = names.count == 1 ? biases[0] : Tensor(shape: [names.count * outputs], storage: Self.stacked(biases))
+        if isQuantized {
             self.init(
                 quantized: QuantizedWeights(values: values, scales: scales, outputs: names.count * outputs, inputs: inputs),
                 bias: bias)
             return
         }
-        var weights: [Tensor] = []
-        for name in names { weights.append(try file.tensor(name + ".weight", shape: [outputs, inputs])) }
         let weight =
             names.count == 1 ? weights[0] : Tensor(shape: [names.count * outputs, inputs], storage: Self.stacked(weights))
         self.init(weight: weight, bias: bias)

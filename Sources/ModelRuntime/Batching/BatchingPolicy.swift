@@ -11,10 +11,11 @@ public struct BatchingPolicy: Sendable, Equatable {
     public var maxTokens: Int
     /// How long a request may wait for its batch. One still waiting then is answered with
     /// `queueTimeout` and never computed: its client has likely given up, and computing it
-    /// would only delay the requests behind it.
+    /// would only delay the requests behind it. 30 s by default, as long as a remote model's
+    /// `timeout` and about API Gateway's 29 s.
     public var maxQueueTime: Duration
 
-    public init(maxTexts: Int = 64, maxTokens: Int = 8192, maxQueueTime: Duration = .seconds(10)) {
+    public init(maxTexts: Int = 64, maxTokens: Int = 8192, maxQueueTime: Duration = .seconds(30)) {
         self.maxTexts = max(1, maxTexts)
         self.maxTokens = max(1, maxTokens)
         self.maxQueueTime = max(.zero, maxQueueTime)
