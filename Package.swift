@@ -195,7 +195,7 @@ let package = Package(
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "CGlibcCompatibility"),
         .target(
-            name: "Encoders", dependencies: ["CKernels", "COpenBLAS", "JSONValues"],
+            name: "Encoders", dependencies: ["CKernels", "COpenBLAS", "Digests", "JSONValues"],
             // The forward pass's SIMD code is generic stdlib code that only optimization
             // specializes; unoptimized, the parity tests on the real model take 100 s, not 8.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),

@@ -45,16 +45,19 @@ public struct EncoderRecord: Sendable, Codable, Equatable {
         "special_tokens_map.json", "modules.json", "sentence_bert_config.json", "1_Pooling/config.json",
     ]
 
-    /// Size and SHA-256 of each candidate file present in `directory`.
-    public static func checksums(of directory: URL) throws(ArtifactError) -> [String: ModelManifest.FileRecord] {
+    /// Size and SHA-256 of each candidate file present in `directory`; `digests` remembers
+    /// those of files unchanged since they were last hashed.
+    public static func checksums(
+        of directory: URL, digests: FileDigests = .shared
+    ) throws(ArtifactError) -> [String: ModelManifest.FileRecord] {
         var records: [String: ModelManifest.FileRecord] = [:]
         for file in candidateFiles {
             let url = directory.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else { continue }
-            guard let data = try? Data(contentsOf: url, options: .alwaysMapped) else {
+            guard let (digest, _) = digests.digest(ofFileAt: url.path) else {
                 throw .encoderUnreadable(path: directory.path, file: file)
             }
-            records[file] = ModelManifest.FileRecord(sha256: sha256Hex(data), bytes: data.count)
+            records[file] = ModelManifest.FileRecord(sha256: digest.sha256, bytes: digest.bytes)
         }
         return records
     }
@@ -66,12 +69,12 @@ public struct EncoderRecord: Sendable, Codable, Equatable {
 
     /// Checks that the folder still holds exactly the recorded files, so a head never runs on
     /// an encoder it was not trained with.
-    public func verify(artifactPath: String) throws(ArtifactError) {
+    public func verify(artifactPath: String, digests: FileDigests = .shared) throws(ArtifactError) {
         let directory = directory(artifactPath: artifactPath)
         guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("config.json").path) else {
             throw .encoderMissing(path: artifactPath, encoder: directory.path)
         }
-        let found = try Self.checksums(of: directory)
+        let found = try Self.checksums(of: directory, digests: digests)
         for (file, record) in files.sorted(by: { $0.key < $1.key }) where found[file] != record {
             throw .encoderChanged(path: artifactPath, encoder: directory.path, file: file)
         }

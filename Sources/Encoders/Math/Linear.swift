@@ -29,11 +29,18 @@ package struct Linear: Sendable {
         try self.init(file, stacking: [name], inputs: inputs, outputs: outputs)
     }
 
+    /// The layer `name`, packed by `packing`.
+    init(_ file: SafetensorsFile, _ name: String, inputs: Int, outputs: Int, packing: WeightPacking) throws(EncoderError) {
+        try self.init(file, stacking: [name], inputs: inputs, outputs: outputs, packing: packing)
+    }
+
     /// One layer computing the layers `names` (each `outputs × inputs`) side by side, their
     /// weights stacked in order, for products that read the same input: attention's query,
     /// key and value in one pass over it, one split over threads and one wait for them
     /// instead of three.
-    init(_ file: SafetensorsFile, stacking names: [String], inputs: Int, outputs: Int) throws(EncoderError) {
+    init(
+        _ file: SafetensorsFile, stacking names: [String], inputs: Int, outputs: Int, packing: WeightPacking? = nil
+    ) throws(EncoderError) {
         // Each layer's weight before its bias, so that a wrong size is named by its weight.
         let isQuantized = file.entries[names[0] + ".weight"]?.type == "I8"
         var weights: [Tensor] = []
@@ -58,7 +65,11 @@ package struct Linear: Sendable {
         }
         let weight =
             names.count == 1 ? weights[0] : Tensor(shape: [names.count * outputs, inputs], storage: Self.stacked(weights))
-        self.init(weight: weight, bias: bias)
+        if let packing {
+            self.init(weight: weight, bias: bias, packed: packing.packed(names.joined(separator: "+"), weight: weight))
+        } else {
+            self.init(weight: weight, bias: bias)
+        }
     }
 
     private static func stacked(_ parts: [Tensor]) -> TensorStorage {
@@ -72,11 +83,15 @@ package struct Linear: Sendable {
     }
 
     package init(weight: Tensor, bias: Tensor) {
+        self.init(
+            weight: weight, bias: bias,
+            packed: PackedWeights.isUsed ? PackedWeights(weight.pointer, outputs: weight.shape[0], inputs: weight.shape[1]) : nil)
+    }
+
+    private init(weight: Tensor, bias: Tensor, packed: PackedWeights?) {
         self.bias = bias
         (outputSize, inputSize) = (weight.shape[0], weight.shape[1])
-        weights = .float(
-            weight,
-            packed: PackedWeights.isUsed ? PackedWeights(weight.pointer, outputs: outputSize, inputs: inputSize) : nil)
+        weights = .float(weight, packed: packed)
     }
 
     init(quantized: QuantizedWeights, bias: Tensor) {

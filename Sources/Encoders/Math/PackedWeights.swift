@@ -6,21 +6,49 @@ import CKernels
 final class PackedWeights: @unchecked Sendable {
     static let isUsed = KernelPath.current != .portable
 
-    let values: UnsafeMutablePointer<Float>
+    let values: UnsafePointer<Float>
     let outputs: Int
     let inputs: Int
+    /// What keeps `values` alive: nil for an allocation of its own, else the mapped file.
+    private let mapping: Tensor?
 
     init(_ weight: UnsafePointer<Float>, outputs: Int, inputs: Int) {
-        let count = magpie_packed_size(Int32(outputs), Int32(inputs))
+        let count = Self.count(outputs: outputs, inputs: inputs)
         // The kernel's aligned loads need each panel on a 64-byte boundary.
-        values = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(
+        let values = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64).bindMemory(
             to: Float.self, capacity: max(count, 1))
+        magpie_pack_weights(weight, Int32(outputs), Int32(inputs), values)
+        self.values = UnsafePointer(values)
         self.outputs = outputs
         self.inputs = inputs
-        magpie_pack_weights(weight, Int32(outputs), Int32(inputs), values)
+        self.mapping = nil
     }
 
-    deinit { UnsafeMutableRawPointer(values).deallocate() }
+    /// Weights packed earlier and saved (`PackedWeightsCache`), used where they are mapped;
+    /// nil unless `packed` has this layout's shape and its panels lie on 64-byte boundaries.
+    init?(packed: Tensor, outputs: Int, inputs: Int) {
+        guard packed.shape == Self.shape(outputs: outputs, inputs: inputs), Int(bitPattern: packed.pointer) % 64 == 0
+        else { return nil }
+        self.values = packed.pointer
+        self.outputs = outputs
+        self.inputs = inputs
+        self.mapping = packed
+    }
+
+    deinit {
+        if mapping == nil { UnsafeMutableRawPointer(mutating: values).deallocate() }
+    }
+
+    /// Whether the panels are mapped from a saved file rather than packed by this process.
+    var isMapped: Bool { mapping != nil }
+
+    static func count(outputs: Int, inputs: Int) -> Int { magpie_packed_size(Int32(outputs), Int32(inputs)) }
+
+    /// Panels × inputs × panel width: how a saved layer records the layout it was packed in.
+    static func shape(outputs: Int, inputs: Int) -> [Int] {
+        let width = Int(MAGPIE_PANEL_WIDTH)
+        return [(outputs + width - 1) / width, inputs, width]
+    }
 
     var panelCount: Int { (outputs + Int(MAGPIE_PANEL_WIDTH) - 1) / Int(MAGPIE_PANEL_WIDTH) }
 

@@ -25,7 +25,8 @@ struct EncoderWeights: Sendable {
     let layers: [Layer]
     let head: ClassificationHead?
 
-    init(_ file: SafetensorsFile, _ configuration: EncoderConfiguration) throws(EncoderError) {
+    /// `packing` packs each layer for the kernels, or maps it packed from an earlier load.
+    init(_ file: SafetensorsFile, _ configuration: EncoderConfiguration, packing: WeightPacking) throws(EncoderError) {
         let hidden = configuration.hiddenSize
         let epsilon = configuration.layerNormEpsilon
         let inner = configuration.intermediateSize
@@ -47,19 +48,22 @@ struct EncoderWeights: Sendable {
                 Layer(
                     queryKeyValue: try Linear(
                         file, stacking: [name + names.query, name + names.key, name + names.value], inputs: hidden,
-                        outputs: hidden),
-                    attentionOutput: try Linear(file, name + names.attentionOutput, inputs: hidden, outputs: hidden),
+                        outputs: hidden, packing: packing),
+                    attentionOutput: try Linear(
+                        file, name + names.attentionOutput, inputs: hidden, outputs: hidden, packing: packing),
                     attentionNorm: try LayerNorm(file, name + names.attentionNorm, size: hidden, epsilon: epsilon),
-                    intermediate: try Linear(file, name + names.intermediate, inputs: hidden, outputs: inner),
-                    output: try Linear(file, name + names.output, inputs: inner, outputs: hidden),
+                    intermediate: try Linear(file, name + names.intermediate, inputs: hidden, outputs: inner, packing: packing),
+                    output: try Linear(file, name + names.output, inputs: inner, outputs: hidden, packing: packing),
                     outputNorm: try LayerNorm(file, name + names.outputNorm, size: hidden, epsilon: epsilon)))
         }
         self.layers = layers
         head =
             configuration.isSequenceClassifier
             ? ClassificationHead(
-                dense: try Linear(file, names.headDense(prefix: prefix), inputs: hidden, outputs: hidden),
-                classifier: try Linear(file, "classifier", inputs: hidden, outputs: configuration.labels?.count ?? 2)) : nil
+                dense: try Linear(file, names.headDense(prefix: prefix), inputs: hidden, outputs: hidden, packing: packing),
+                classifier: try Linear(
+                    file, "classifier", inputs: hidden, outputs: configuration.labels?.count ?? 2, packing: packing)) : nil
+        packing.finish()
     }
 
     /// Where each part lives in a family's checkpoint: the two name the same parts differently.

@@ -9,11 +9,13 @@ public struct TransformerEncoder: Sendable {
     public let configuration: EncoderConfiguration
     let weights: EncoderWeights
 
-    public init(directory: URL) throws(EncoderError) {
+    /// `packedWeights` keeps the layers packed for the kernels, so that the next load of the
+    /// same weights maps them instead of packing them again.
+    public init(directory: URL, packedWeights: PackedWeightsCache = .shared) throws(EncoderError) {
         let configuration = try EncoderConfiguration(path: directory.appendingPathComponent("config.json").path)
         let file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
         self.configuration = configuration
-        self.weights = try EncoderWeights(file, configuration)
+        self.weights = try EncoderWeights(file, configuration, packing: packedWeights.session(for: file))
     }
 
     /// The last hidden states of `sequences` (token ids, `[CLS]` and `[SEP]` included); with

@@ -26,6 +26,17 @@ public enum SafetensorsWriter {
     }
 
     public static func encode(_ tensors: [Entry]) -> Data {
+        let prefix = prefix(tensors, dataAlignment: 8)
+        var data = Data(capacity: prefix.count + tensors.reduce(0) { $0 + $1.bytes.count })
+        data.append(contentsOf: prefix)
+        // Every platform Swift on Linux runs on is little-endian, as the format is.
+        for tensor in tensors { data.append(contentsOf: tensor.bytes) }
+        return data
+    }
+
+    /// The header length and the JSON header, padded with spaces so that the data starts on
+    /// a multiple of `dataAlignment` bytes (8, or 64 for weights a kernel loads aligned).
+    static func prefix(_ tensors: [Entry], dataAlignment: Int) -> [UInt8] {
         var header: [String: Any] = ["__metadata__": ["format": "pt"]]
         var offset = 0
         for tensor in tensors {
@@ -34,13 +45,10 @@ public enum SafetensorsWriter {
             ]
             offset += tensor.bytes.count
         }
-        var headerBytes = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
-        headerBytes.append(contentsOf: [UInt8](repeating: UInt8(ascii: " "), count: (8 - headerBytes.count % 8) % 8))
-        var data = Data(capacity: 8 + headerBytes.count + offset)
-        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(headerBytes)
-        // Every platform Swift on Linux runs on is little-endian, as the format is.
-        for tensor in tensors { data.append(contentsOf: tensor.bytes) }
-        return data
+        var headerBytes = [UInt8](
+            (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8))
+        headerBytes += [UInt8](
+            repeating: UInt8(ascii: " "), count: (dataAlignment - (8 + headerBytes.count) % dataAlignment) % dataAlignment)
+        return withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { Array($0) } + headerBytes
     }
 }
