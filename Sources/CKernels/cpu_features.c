@@ -8,3 +8,13 @@ int magpie_cpu_kernel_level(void) {
 #endif
     return MAGPIE_KERNELS_PORTABLE;
 }
+
+int magpie_cpu_has_avx512_vnni(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vnni");
+#else
+    return 0;
+#endif
+}

@@ -75,4 +75,25 @@ import Testing
             }
         }
     }
+
+    /// `vpdpwssd` sums the same 16-bit pairs as `vpmaddwd`, so the VNNI kernel's int32 sums are
+    /// the AVX2 kernel's; the floats may differ only in the last rounding of a tail's scaling.
+    /// Runs only on a CPU with AVX-512 VNNI (not this project's AMD EPYC).
+    @Test(.enabled(if: QuantizedWeights.hasVNNI && KernelPath.widest == .avx512))
+    func theVNNIKernelGivesTheAVX2KernelsAnswers() {
+        var generator = SystemRandomNumberGenerator()
+        for (rows, outputs, inputs) in [(1, 16, 384), (5, 17, 37), (12, 33, 64), (23, 384, 384), (131, 45, 1536)] {
+            let weights = (0..<(outputs * inputs)).map { _ in Float.random(in: -1...1, using: &generator) }
+            let input = (0..<(rows * inputs)).map { _ in Float.random(in: -3...3, using: &generator) }
+            let linear = Linear(
+                quantizing: Tensor(shape: [outputs, inputs], values: weights),
+                bias: Tensor(shape: [outputs], values: [Float](repeating: 0.5, count: outputs)))
+            let avx2 = apply(linear, input, rows: rows, threads: 1, path: .avx2)
+            for threads in [1, 2] {
+                let vnni = apply(linear, input, rows: rows, threads: threads, path: .avx512)
+                let worst = zip(vnni, avx2).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? .nan
+                #expect(worst <= 1e-6, "\(rows)×\(outputs)×\(inputs), threads \(threads): \(worst)")
+            }
+        }
+    }
 }

@@ -13,4 +13,8 @@
 /// The widest kernel variant this CPU runs.
 int magpie_cpu_kernel_level(void);
 
+/// Whether the CPU has AVX-512 VNNI (and the AVX-512BW it needs): Cascade Lake and later
+/// Xeons, AMD Zen 4. The int8 products' `vpdpwssd` kernel runs only there.
+int magpie_cpu_has_avx512_vnni(void);
+
 #endif

@@ -42,11 +42,15 @@ void magpie_int8_quantize_rows_avx2(const float *input, int rows, int inputs, in
 /// `output[r][o] += scales[r] · weight_scales[o] · Σₖ q(input)[r][k] · q(weight)[o][k]` for
 /// the outputs of panels `first_panel ..< end_panel`, so callers can split panels between
 /// threads; `output` rows are `output_stride` apart. The portable variant runs anywhere; the
-/// AVX2 one only where `magpie_cpu_kernel_level` allows it.
+/// AVX2 one only where `magpie_cpu_kernel_level` allows it; the VNNI one only where
+/// `magpie_cpu_has_avx512_vnni` says so, with the AVX2 one's int32 sums exactly.
 void magpie_int8_gemm_portable(const int32_t *pairs, const float *scales, int rows, int inputs, const int8_t *packed,
                                const float *weight_scales, int outputs, int first_panel, int end_panel, float *output,
                                int output_stride);
 void magpie_int8_gemm_avx2(const int32_t *pairs, const float *scales, int rows, int inputs, const int8_t *packed,
+                           const float *weight_scales, int outputs, int first_panel, int end_panel, float *output,
+                           int output_stride);
+void magpie_int8_gemm_vnni(const int32_t *pairs, const float *scales, int rows, int inputs, const int8_t *packed,
                            const float *weight_scales, int outputs, int first_panel, int end_panel, float *output,
                            int output_stride);
 

@@ -3,7 +3,7 @@ import CKernels
 /// A weight matrix quantized to int8 per output channel and packed for `magpie_int8_gemm_*`:
 /// the linear layers of a model made by `magpie quantize`. Inputs are quantized per row on
 /// every call (dynamic quantization), so only the weights' scales are fixed.
-final class QuantizedWeights: @unchecked Sendable {
+package final class QuantizedWeights: @unchecked Sendable {
     let packed: UnsafeMutablePointer<Int8>
     /// Per output: a weight is its int8 value times its output's scale.
     let scales: [Float]
@@ -41,6 +41,22 @@ final class QuantizedWeights: @unchecked Sendable {
         return (values, scales)
     }
 
+    /// Whether `path`'s int8 product is the AVX-512 VNNI kernel: on the AVX-512 path of a CPU
+    /// with VNNI. `MAGPIE_KERNELS=avx2` takes the AVX2 kernel on any CPU.
+    static func usesVNNI(_ path: KernelPath) -> Bool { path == .avx512 && hasVNNI }
+
+    package static let hasVNNI = magpie_cpu_has_avx512_vnni() != 0
+
+    static func kernel(_ path: KernelPath)
+        -> @convention(c) (
+            UnsafePointer<Int32>?, UnsafePointer<Float>?, Int32, Int32, UnsafePointer<Int8>?, UnsafePointer<Float>?, Int32,
+            Int32, Int32, UnsafeMutablePointer<Float>?, Int32
+        ) -> Void
+    {
+        if path == .portable { return magpie_int8_gemm_portable }
+        return usesVNNI(path) ? magpie_int8_gemm_vnni : magpie_int8_gemm_avx2
+    }
+
     /// `output[rows × outputs] += input · Wᵀ`, the input quantized per row once, then the
     /// panels of outputs spread over `threads`, on `path`'s kernel.
     func multiplyAdd(
@@ -51,7 +67,7 @@ final class QuantizedWeights: @unchecked Sendable {
             withUnsafeTemporaryAllocation(of: Float.self, capacity: max(rows, 1)) { rowScales in
                 let quantize = path == .portable ? magpie_int8_quantize_rows : magpie_int8_quantize_rows_avx2
                 quantize(input, Int32(rows), Int32(inputs), quantized.baseAddress!, rowScales.baseAddress!)
-                let kernel = path == .portable ? magpie_int8_gemm_portable : magpie_int8_gemm_avx2
+                let kernel = Self.kernel(path)
                 let panels = (outputs + Int(MAGPIE_INT8_PANEL) - 1) / Int(MAGPIE_INT8_PANEL)
                 let chunks = max(1, min(threads, panels))
                 let (x, s) = (UnsafePointer(quantized.baseAddress!), UnsafePointer(rowScales.baseAddress!))
