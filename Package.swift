@@ -233,7 +233,7 @@ let package = Package(
         .testTarget(name: "JSONValuesTests", dependencies: ["JSONValues", "Classifiers"]),
         .testTarget(
             name: "TextFeaturesTests", dependencies: ["TextFeatures", "MagpieTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests"]),
+        .testTarget(name: "ClassifiersTests", dependencies: ["Classifiers", "Digests", "MagpieTestSupport"]),
         .testTarget(
             name: "StorageTests",
             dependencies: [

@@ -52,6 +52,14 @@ enum CommandLineModel {
         }
     }
 
+    /// The n-gram classifier, whose explanations are exact; other kinds cannot explain yet.
+    func explainer() throws -> TextClassifier {
+        if case .artifact(let model) = self, let classifier = model.classifier as? TextClassifier { return classifier }
+        let kind = if case .artifact(let model) = self { model.profile.kind.rawValue } else { "Hugging Face" }
+        throw ValidationError(
+            "--explain explains n-gram models; \(title) is a \(kind) model, whose explanations are not built yet")
+    }
+
     /// Predictions for `texts`, and for each whether the model had to truncate it. `progress`
     /// hears the count done after each batch of an encoder model.
     func classify(_ texts: [String], progress: (Int) -> Void = { _ in }) throws -> [(prediction: Prediction, truncated: Bool)] {

@@ -1,4 +1,5 @@
 import Foundation
+import MagpieTestSupport
 import Testing
 
 @Suite(.serialized) struct TrainEvaluatePredictTests {
@@ -64,6 +65,37 @@ import Testing
         let fromStandardInput = try await MagpieProcess.run(
             ["predict", "--model", model], input: "have a lovely day\n\nyou stupid bitch\n")
         #expect(fromStandardInput.standardOutput == predict.standardOutput)
+
+        try await explainsThePredictedLabel(model: model)
+    }
+
+    /// `--explain` adds the tokens' shares of the predicted label's logit, which add up with
+    /// the bias, each pointing at its words in the text; a model of another kind is refused.
+    func explainsThePredictedLabel(model: String) async throws {
+        let text = "Have a LOVELY day, you stupid bitch &#128514;"
+        let explained = try await MagpieProcess.run(["predict", "--model", model, "--explain", text])
+        #expect(explained.status == 0, "\(explained.standardError)")
+        let line = try JSONSerialization.jsonObject(with: Data(explained.standardOutput.utf8)) as! [String: Any]
+        let explanation = line["explanation"] as! [String: Any]
+        let tokens = explanation["tokens"] as! [[String: Any]]
+        let total = (explanation["bias"] as! Double) + tokens.reduce(0) { $0 + ($1["score"] as! Double) }
+        #expect(abs(total - (explanation["logit"] as! Double)) < 1e-9)
+        let scalars = Array(text.unicodeScalars)
+        let spans = tokens.map { token -> String in
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: scalars[(token["start"] as! Int)..<(token["end"] as! Int)])
+            return String(view)
+        }
+        #expect(tokens.map { $0["token"] as! String } == ["have", "a", "lovely", "day", "you", "stupid", "bitch", "😂"])
+        #expect(spans == ["Have", "a", "LOVELY", "day", "you", "stupid", "bitch", "&#128514;"])
+        let bitch = tokens.first { $0["token"] as? String == "bitch" }!["score"] as! Double
+        #expect(line["label"] as? String == "Offensive Language" && bitch > 0)
+
+        let unexplainable = try await MagpieProcess.run([
+            "predict", "--model", try ReferenceFiles.testVector("bert-tiny-cls").path, "--explain", "hello",
+        ])
+        #expect(unexplainable.status != 0)
+        #expect(unexplainable.standardError.contains("--explain explains n-gram models"))
     }
 
     @Test func sameDataOptionsAndSeedGiveAByteIdenticalArtifact() async throws {

@@ -29,18 +29,36 @@ public enum HTMLEntities {
         }
     }
 
-    /// One left-to-right pass; returns whether anything was decoded.
-    static func decodeOnce(_ scalars: inout [Unicode.Scalar]) -> Bool {
+    /// Decodes references in place, keeping `sources` (one range per scalar, of wherever it
+    /// came from) beside the scalars: a decoded scalar came from its whole reference.
+    static func decode(_ scalars: inout [Unicode.Scalar], sources: inout [Range<Int>], passes: Int = 2) {
+        for _ in 0..<passes {
+            guard scalars.contains("&") else { return }
+            let changed = decodeOnce(&scalars) { write, read, length in
+                sources[write] = sources[read].lowerBound..<sources[read + length - 1].upperBound
+            }
+            sources.removeSubrange(scalars.count...)
+            guard changed else { return }
+        }
+    }
+
+    /// One left-to-right pass; returns whether anything was decoded. `moved(write, read,
+    /// length)` hears where each written scalar came from.
+    static func decodeOnce(
+        _ scalars: inout [Unicode.Scalar], moved: (_ write: Int, _ read: Int, _ length: Int) -> Void = { _, _, _ in }
+    ) -> Bool {
         var write = 0
         var read = 0
         var changed = false
         while read < scalars.count {
             if scalars[read] == "&", let (decoded, length) = reference(in: scalars, at: read) {
                 scalars[write] = decoded
+                moved(write, read, length)
                 read += length
                 changed = true
             } else {
                 scalars[write] = scalars[read]
+                moved(write, read, 1)
                 read += 1
             }
             write += 1

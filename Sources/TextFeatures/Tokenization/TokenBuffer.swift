@@ -6,6 +6,9 @@
 public struct TokenBuffer: Sendable {
     public private(set) var scalars: [UInt32] = []
     public private(set) var bounds: [Range<Int>] = []
+    /// Where each token lay in the tokenizer's input, for explanations that point into the
+    /// text; empty when the tokenizer does not say (the stemming one).
+    public private(set) var sources: [Range<Int>] = []
 
     public init() {}
 
@@ -14,6 +17,7 @@ public struct TokenBuffer: Sendable {
     public mutating func removeAll() {
         scalars.removeAll(keepingCapacity: true)
         bounds.removeAll(keepingCapacity: true)
+        sources.removeAll(keepingCapacity: true)
     }
 
     /// Starts a new token; scalars appended until the next `beginToken` belong to it.
@@ -29,6 +33,11 @@ public struct TokenBuffer: Sendable {
     mutating func appendToken(_ text: String) {
         beginToken()
         for scalar in text.unicodeScalars { append(scalar.value) }
+    }
+
+    /// Records that the token just appended came from `source` in the tokenizer's input.
+    mutating func recordSource(_ source: Range<Int>) {
+        sources.append(source)
     }
 
     public func token(at index: Int) -> ArraySlice<UInt32> {

@@ -30,13 +30,16 @@ public struct TweetTokenizer: Sendable, Codable, Equatable {
         tokenize(Array(text.unicodeScalars), into: &buffer)
     }
 
-    /// Appends the tokens of already-normalized scalars to `buffer`.
+    /// Appends the tokens of already-normalized scalars to `buffer`, with where each lay in
+    /// `scalars`.
     public func tokenize(_ scalars: [Unicode.Scalar], into buffer: inout TokenBuffer) {
         var index = 0
         while index < scalars.count {
+            let start = index
             let scalar = scalars[index]
             if Self.isWhitespace(scalar) {
                 index += 1
+                continue
             } else if let end = Self.urlEnd(scalars, from: index) {
                 Self.append(scalars[index..<end], or: replaceURLs ? Self.urlToken : nil, to: &buffer)
                 index = end
@@ -66,7 +69,9 @@ public struct TweetTokenizer: Sendable, Codable, Equatable {
                 index += 1
             } else {
                 index += 1
+                continue
             }
+            buffer.recordSource(start..<index)
         }
     }
 
