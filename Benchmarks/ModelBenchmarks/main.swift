@@ -40,6 +40,12 @@ for _ in 0..<5 {
     let elapsed = seconds { for text in sample { checksum += predictor.predict(text).score } }
     perText.append(elapsed / Double(sample.count))
 }
+// An explanation per text, as `POST /v1/models/{model}/explain` computes it.
+var perExplanation: [Double] = []
+for _ in 0..<3 {
+    let elapsed = seconds { for text in sample.prefix(500) { checksum += Float(classifier.explain(text).logit) } }
+    perExplanation.append(elapsed / Double(min(500, sample.count)))
+}
 let batchSeconds = seconds {
     checksum += Evaluator.predictions(of: classifier, texts: texts).reduce(0) { $0 + $1.score }
 }
@@ -48,6 +54,7 @@ let weightsBytes = (try? FileManager.default.attributesOfItem(atPath: modelPath 
 let report: [String: Any] = [
     "load_ms_median": median(loadTimes) * 1000,
     "predict_us_median": median(perText) * 1e6,
+    "explain_us_median": median(perExplanation) * 1e6,
     "batch_texts_per_second": Double(texts.count) / batchSeconds,
     "batch_texts": texts.count,
     "weights_bytes": weightsBytes,

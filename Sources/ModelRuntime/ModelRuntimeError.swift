@@ -8,6 +8,8 @@ public enum ModelRuntimeError: Error, Equatable, CustomStringConvertible {
     case queueTimeout(model: String, limit: Duration)
     case loadFailed(model: String, reason: String)
     case duplicateModel(String)
+    /// An explanation asked for a label the model does not predict.
+    case unknownLabel(model: String, label: String, known: [String])
 
     public var description: String {
         switch self {
@@ -21,6 +23,8 @@ public enum ModelRuntimeError: Error, Equatable, CustomStringConvertible {
             return "model '\(model)' failed to load: \(reason)"
         case .duplicateModel(let name):
             return "two models are named '\(name)'; model names must be unique"
+        case .unknownLabel(let model, let label, let known):
+            return "model '\(model)' has no label '\(label)' (labels: \(known.joined(separator: ", ")))"
         }
     }
 }

@@ -86,6 +86,11 @@ public final class RemoteModel: ServableModel {
         try await call(texts, context: context)
     }
 
+    /// An upstream answers labels and scores only; there is nothing to explain them from.
+    public func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? {
+        nil
+    }
+
     /// One upstream call for all `texts` where the format allows it, within the breaker and
     /// the timeout.
     func call(_ texts: [String], context: InvocationContext) async throws(RemoteModelError) -> ModelAnswer {

@@ -29,6 +29,10 @@ extension CanaryTests {
 
         var profile: ModelProfile { model.profile }
 
+        func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? {
+            try await model.explain(text, label: label, context: context)
+        }
+
         func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
             var predictions = try model.predictions(for: texts).map(\.prediction)
             switch fault {

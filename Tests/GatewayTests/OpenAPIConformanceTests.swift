@@ -72,6 +72,7 @@ import Testing
         let modelPaths = [
             ("/v1/models/hate-speech/classify", text), ("/v1/models/hate-speech/invocations", #"{"inputs": "you are lovely"}"#),
             ("/v1/infer/hate-speech", text), ("/v1/routes/by-task", #"{"task": "hate", "text": "you are lovely"}"#),
+            ("/v1/models/hate-speech/explain", text),
         ]
         for (path, valid) in modelPaths {
             #expect(try await send("POST", path, key: key, json: valid) == 200, "\(path)")
@@ -89,7 +90,10 @@ import Testing
             #expect(try await send("OPTIONS", path) == 200)
             #expect(try await send("GET", path, key: key) == 405)
         }
-        for path in ["/v1/models/nothing/classify", "/v1/models/nothing/invocations", "/v1/infer/nothing", "/v1/routes/nothing"] {
+        for path in [
+            "/v1/models/nothing/classify", "/v1/models/nothing/invocations", "/v1/infer/nothing", "/v1/routes/nothing",
+            "/v1/models/nothing/explain",
+        ] {
             #expect(try await send("POST", path, key: key, json: #"{"text": "x", "inputs": "x"}"#) == 404, "\(path)")
         }
         #expect(try await send("POST", "/v1/routes/by-task", key: key, json: #"{"task": "nope", "text": "x"}"#) == 422)

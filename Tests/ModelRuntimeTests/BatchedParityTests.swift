@@ -15,6 +15,8 @@ import Testing
         let firstPassWaits = Mutex<(@Sendable () async -> Void)?>(nil)
         var profile: ModelProfile { ModelProfile(kind: .fineTunedEncoder, version: "1", labels: []) }
 
+        func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? { nil }
+
         init(_ classifier: SequenceClassifier) { self.classifier = classifier }
 
         func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {

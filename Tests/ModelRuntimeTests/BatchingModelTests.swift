@@ -17,6 +17,8 @@ import Testing
         let held = Atomic<Bool>(true)
         var profile: ModelProfile { ModelProfile(kind: .fineTunedEncoder, version: "1", labels: []) }
 
+        func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? { nil }
+
         func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
             let first = batches.withLock { batches in
                 batches.append(texts)

@@ -65,6 +65,12 @@ enum OpenAPISchemas {
                     "Record the true label of an earlier answer (by its X-Request-Id): accuracy per version, which a canary's analysis compares.",
                 request: ref("FeedbackRequest", "schemas"), successDescription: "The prediction scored.",
                 response: ref("Feedback", "schemas"))
+        case .explain:
+            return Exchange(
+                summary:
+                    "Explain one text: each token's share of a label's score (the predicted label's unless label is given), exact for n-gram models; counts against the quota as a classification.",
+                request: ref("ExplainRequest", "schemas"), successDescription: "The explanation.",
+                response: ref("Explanation", "schemas"))
         case .preflight:
             return Exchange(summary: "CORS preflight.", successDescription: "Preflight.", response: ["type": "object"])
         }
@@ -106,6 +112,17 @@ enum OpenAPISchemas {
             "Feedback": object([
                 "request_id": string, "model": string, "version": string, "predicted": string, "label": string,
                 "correct": ["type": "boolean"],
+            ]),
+            "ExplainRequest": object(["text": ref("Text"), "label": ["type": "string", "minLength": 1]], optional: ["label"]),
+            "Explanation": object([
+                "model": string, "version": string, "label": string, "logit": number, "bias": number,
+                "tokens": [
+                    "type": "array",
+                    "items": object([
+                        "token": string, "start": ["type": ["integer", "null"]], "end": ["type": ["integer", "null"]],
+                        "score": number,
+                    ]),
+                ],
             ]),
             "ModelList": object(["models": ["type": "array", "items": ref("Model")]]),
             "Model": object(

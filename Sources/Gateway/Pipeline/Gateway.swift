@@ -120,6 +120,8 @@ public final class Gateway: Sendable {
         case .feedback(let model):
             _ = try await admission.admit(request) { () throws(GatewayError) in try known(model) }
             return ResponseEncoding.json(try feedback.record(model: model, try RequestBody.object(request)))
+        case .explain(let model):
+            return try await explain(model: model, request, record: record)
         case .classify, .invocations, .infer, .routed, .sageMakerInvocations:
             return try await classify(endpoint, request, record: &record)
         }

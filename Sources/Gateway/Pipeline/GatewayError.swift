@@ -18,6 +18,10 @@ public enum GatewayError: Error, Equatable {
     /// The request is well-formed JSON but its content is not acceptable.
     case invalidRequest(String)
     case unknownChoice(field: String, value: String, valid: [String])
+    /// An explanation asks for a label the model does not predict.
+    case unknownLabel(model: String, label: String, known: [String])
+    /// The model's kind cannot explain its answers (yet: only n-gram models can).
+    case explanationUnavailable(model: String, kind: String)
     /// The reference Lambda's own 422 shape: `{"issue": ...}`.
     case issue(String)
     case forbidden
@@ -81,6 +85,10 @@ public enum GatewayError: Error, Equatable {
         case .invalidRequest(let reason): reason
         case .unknownChoice(let field, let value, let valid):
             "unknown choice '\(value)' in \(field); valid: \(valid.joined(separator: ", "))"
+        case .unknownLabel(let model, let label, let known):
+            "model '\(model)' has no label '\(label)'; its labels: \(known.joined(separator: ", "))"
+        case .explanationUnavailable(let model, let kind):
+            "model '\(model)' is a \(kind) model, which cannot explain its answers yet; n-gram models can"
         case .issue(let issue): issue
         case .forbidden: "Forbidden"
         case .tooManyFailedKeys: "too many requests with wrong API keys from this address; retry later"

@@ -17,6 +17,8 @@ extension GatewayError {
         case invalidUTF8 = "invalid_utf8"
         case invalidRequest = "invalid_request"
         case unknownChoice = "unknown_choice"
+        case unknownLabel = "unknown_label"
+        case explanationUnavailable = "explanation_unavailable"
         case forbidden
         case tooManyFailedKeys = "too_many_failed_keys"
         case throttled
@@ -41,7 +43,7 @@ extension GatewayError {
             case .unsupportedMediaType: .unsupportedMediaType
             case .bodyTooLarge: .contentTooLarge
             case .malformedJSON, .invalidUTF8: .badRequest
-            case .invalidRequest, .unknownChoice: .unprocessableContent
+            case .invalidRequest, .unknownChoice, .unknownLabel, .explanationUnavailable: .unprocessableContent
             case .forbidden: .forbidden
             case .throttled, .quotaExceeded, .tooManyFailedKeys: .tooManyRequests
             case .modelOverloaded, .notReady, .shuttingDown, .modelUnavailable, .upstreamUnavailable, .circuitOpen,
@@ -68,6 +70,8 @@ extension GatewayError {
             case .invalidUTF8: "the body is not UTF-8"
             case .invalidRequest: "the JSON is well-formed but its content is not acceptable"
             case .unknownChoice: "the route's field or header names no configured choice"
+            case .unknownLabel: "the explanation asks for a label the model does not predict"
+            case .explanationUnavailable: "the model's kind cannot explain its answers yet (n-gram models can)"
             case .forbidden: "missing, unknown or revoked API key"
             case .tooManyFailedKeys: "too many wrong API keys from the client's address; its keys are not looked up"
             case .throttled: "the key's token bucket is empty (Too Many Requests)"
@@ -113,6 +117,8 @@ extension GatewayError {
         case .invalidUTF8: .invalidUTF8
         case .invalidRequest, .issue: .invalidRequest
         case .unknownChoice: .unknownChoice
+        case .unknownLabel: .unknownLabel
+        case .explanationUnavailable: .explanationUnavailable
         case .forbidden: .forbidden
         case .tooManyFailedKeys: .tooManyFailedKeys
         case .throttled: .throttled

@@ -17,6 +17,8 @@ package enum Endpoint: Equatable {
     case routed(route: String)
     /// `POST /v1/models/{model}/feedback`: the true label of an earlier answer.
     case feedback(model: String)
+    /// `POST /v1/models/{model}/explain`: each token's share of a label's score.
+    case explain(model: String)
     /// `OPTIONS` on any `/v1/` path: a CORS preflight.
     case preflight
     /// `GET /ping`: SageMaker's health check (`SageMakerContract`).
@@ -28,14 +30,15 @@ package enum Endpoint: Equatable {
     package var isKeyed: Bool {
         switch self {
         case .health, .ready, .metrics, .openAPI, .preflight, .ping, .sageMakerInvocations: false
-        case .listModels, .classify, .invocations, .infer, .routed, .feedback: true
+        case .listModels, .classify, .invocations, .infer, .routed, .feedback, .explain: true
         }
     }
 
     /// The model named in the path, if any.
     package var model: String? {
         switch self {
-        case .classify(let model), .invocations(let model), .infer(let model), .feedback(let model): model
+        case .classify(let model), .invocations(let model), .infer(let model), .feedback(let model), .explain(let model):
+            model
         default: nil
         }
     }
@@ -53,6 +56,7 @@ package enum Endpoint: Equatable {
         case .infer: "infer"
         case .routed: "routed"
         case .feedback: "feedback"
+        case .explain: "explain"
         case .preflight: "preflight"
         case .ping: "ping"
         case .sageMakerInvocations: "sagemaker_invocations"
@@ -71,6 +75,7 @@ package enum Endpoint: Equatable {
             .init("/v1/models/{model}/classify", [.post]) { .classify(model: $0[0]) },
             .init("/v1/models/{model}/invocations", [.post]) { .invocations(model: $0[0]) },
             .init("/v1/models/{model}/feedback", [.post]) { .feedback(model: $0[0]) },
+            .init("/v1/models/{model}/explain", [.post]) { .explain(model: $0[0]) },
             .init("/v1/infer/{model}", [.post]) { .infer(model: $0[0]) },
             .init("/v1/routes/{route}", [.post]) { .routed(route: $0[0]) },
         ], preflight: .preflight)
@@ -121,6 +126,11 @@ package enum Endpoint: Equatable {
             kinds += [
                 .unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel,
                 .unknownRequest,
+            ]
+        case .explain:
+            kinds += [
+                .unsupportedMediaType, .bodyTooLarge, .malformedJSON, .invalidUTF8, .invalidRequest, .unknownModel,
+                .unknownVersion, .unknownLabel, .explanationUnavailable, .modelOverloaded, .modelUnavailable,
             ]
         default: break
         }

@@ -11,6 +11,7 @@ extension GatewayError {
             self = .modelUnavailable(
                 model: model, reason: "it failed to load (\(Self.withoutDirectories(reason))); see the server log")
         case .duplicateModel: self = .internalError
+        case .unknownLabel(let model, let label, let known): self = .unknownLabel(model: model, label: label, known: known)
         }
     }
 

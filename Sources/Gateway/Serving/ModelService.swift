@@ -61,18 +61,7 @@ package struct ModelService: Sendable {
     private func answerWithVersion(
         _ texts: [String], model: String, caller: Caller, context: InvocationContext
     ) async throws(GatewayError) -> Served {
-        let choice: ReleaseController.Choice?
-        do {
-            choice = try releases?.choose(model: model, stickyKey: caller.stickyKey, pinned: caller.pinned)
-        } catch .unknownVersion(_, let version, let known) {
-            throw .unknownVersion(model: model, version: version, known: known)
-        } catch {
-            throw .internalError
-        }
-        guard let releases, let choice else {
-            if let pinned = caller.pinned, pinned != models[model]?.version {
-                throw .unknownVersion(model: model, version: pinned, known: [])
-            }
+        guard let releases, let choice = try chosenVersion(of: model, for: caller) else {
             return try await run(texts, key: ModelKey(model), context: context)
         }
         if caller.isTrial { return try await run(texts, key: ModelKey(model, version: choice.version), context: context) }
@@ -100,23 +89,54 @@ package struct ModelService: Sendable {
         }
     }
 
+    /// The version of a versioned model this caller's request goes to: a pinned one, or the
+    /// canary for its share of keys; nil for a model without releases (whose only version a
+    /// pin must name).
+    func chosenVersion(of model: String, for caller: Caller) throws(GatewayError) -> ReleaseController.Choice? {
+        let choice: ReleaseController.Choice?
+        do {
+            choice = try releases?.choose(model: model, stickyKey: caller.stickyKey, pinned: caller.pinned)
+        } catch .unknownVersion(_, let version, let known) {
+            throw .unknownVersion(model: model, version: version, known: known)
+        } catch {
+            throw .internalError
+        }
+        if choice == nil, let pinned = caller.pinned, pinned != models[model]?.version {
+            throw .unknownVersion(model: model, version: pinned, known: [])
+        }
+        return choice
+    }
+
     /// The registry's call through the model seam, its errors in the API's terms.
     func run(_ texts: [String], key: ModelKey, context: InvocationContext) async throws(GatewayError) -> Served {
         do {
             let (answer, usage) = try await registry.classify(texts, with: key, context: context)
-            let version = key.version.map(String.init) ?? models[key.name]?.version ?? "remote"
-            return Served(model: key.name, version: version, answer: answer, usage: usage)
-        } catch let error as ModelRuntimeError {
+            return Served(model: key.name, version: version(of: key), answer: answer, usage: usage)
+        } catch {
+            throw apiError(error, key: key)
+        }
+    }
+
+    func version(of key: ModelKey) -> String {
+        key.version.map(String.init) ?? models[key.name]?.version ?? "remote"
+    }
+
+    /// A failure of the registry or the model in the API's terms, logged as the operator needs.
+    func apiError(_ error: any Error, key: ModelKey) -> GatewayError {
+        switch error {
+        case let error as GatewayError:
+            return error
+        case let error as ModelRuntimeError:
             if case .loadFailed(_, let reason) = error {
                 logger.error("model failed to load", metadata: ["model": "\(key)", "reason": "\(reason)"])
             }
-            throw GatewayError(error)
-        } catch let error as RemoteModelError {
+            return GatewayError(error)
+        case let error as RemoteModelError:
             logger.warning("remote model failed", metadata: ["model": "\(key)", "error": "\(error)"])
-            throw GatewayError(error, model: key.name)
-        } catch {
+            return GatewayError(error, model: key.name)
+        default:
             logger.error("model failed", metadata: ["model": "\(key)", "error": "\(error)"])
-            throw .modelUnavailable(model: key.name, reason: "it failed; see the server log")
+            return .modelUnavailable(model: key.name, reason: "it failed; see the server log")
         }
     }
 }

@@ -1,3 +1,5 @@
+import Classifiers
+
 /// A model whose concurrent requests are computed together (`Batcher`); what it wraps needs
 /// only to answer many texts at once.
 public final class BatchingModel: ServableModel {
@@ -25,6 +27,11 @@ public final class BatchingModel: ServableModel {
 
     public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
         try await batcher.run(texts, context: context)
+    }
+
+    /// Not batched: an explanation is one text's own computation.
+    public func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? {
+        try await inner.explain(text, label: label, context: context)
     }
 }
 

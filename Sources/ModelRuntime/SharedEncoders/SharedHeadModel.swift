@@ -16,6 +16,11 @@ public struct SharedHeadModel: ServableModel {
         profile = ModelProfile(manifest: manifest)
     }
 
+    /// Encoder heads cannot explain yet (integrated gradients are to come).
+    public func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? {
+        nil
+    }
+
     public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
         let embedded = try await encoder.embed(texts, context: context)
         return ModelAnswer(
