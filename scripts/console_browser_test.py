@@ -254,12 +254,33 @@ def main():
         check(shown == expected, f"Try shows the API's labels {expected} (version {version})")
         check(len(driver.find_elements(By.CSS_SELECTOR, "#try-answers svg rect.bar-fill")) == 2 * 3,
               "Try draws a bar for each class of each text")
+        # Each text is shown again with its words tinted by their share of the label's score,
+        # as the API's explanation (pinned to the same version) gives them.
+        request = urllib.request.Request(
+            base + f"/v1/models/{MODEL}/explain", data=json.dumps({"text": texts[1], "label": shown[1]}).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "x-api-key": clients[0], "X-Magpie-Model-Version": version})
+        tokens = json.loads(urllib.request.urlopen(request).read())["tokens"]
+        marks = driver.find_elements(By.CSS_SELECTOR, "#try-answers .answer:nth-child(2) .why mark")
+        expected_marks = [(texts[1][t["start"]:t["end"]], "toward" if t["score"] >= 0 else "against") for t in tokens]
+        check([(m.text, m.get_attribute("class")) for m in marks] == expected_marks,
+              f"Try highlights each word toward or against the label as the explain API scores it ({expected_marks})")
+        check(len(driver.find_elements(By.CSS_SELECTOR, "#try-answers .answer:nth-child(1) .why mark")) == len(texts[0].split()),
+              "Try highlights every word of the first text too")
         check(re.search(r"ms in all", meta) and ("warm" in meta or "cold start" in meta), f"Try shows latency and cold start: {meta}")
         curl = driver.find_element(By.ID, "try-curl").text
         check(curl.startswith(f"curl -s {base}/v1/models/{MODEL}/classify") and "YOUR_API_KEY" in curl,
               "Try shows the equivalent curl line, without a real key")
         accessibility(driver, "try")
         shot(driver, "try")
+        Select(driver.find_element(By.ID, "try-model")).select_by_value(ENCODER_MODEL)
+        driver.find_element(By.CSS_SELECTOR, "#try-form button[type=submit]").click()
+        wait.until(lambda d: "Version" in d.find_element(By.ID, "try-meta").text
+                   and d.find_elements(By.CSS_SELECTOR, "#try-answers .why.muted"))
+        notes = [node.text for node in driver.find_elements(By.CSS_SELECTOR, "#try-answers .why")]
+        check(notes == ["This kind of model cannot explain its answers yet."] * 2,
+              f"Try says an encoder model cannot explain yet, instead of highlighting ({notes})")
+        Select(driver.find_element(By.ID, "try-model")).select_by_value(MODEL)
 
         print("keys")
         open_page(driver, wait, "keys")

@@ -166,6 +166,14 @@ import Testing
         #expect(badTry.status == 422 || badTry.status == 400, "\(badTry.body)")
         #expect(badTry.json["message"] is String && badTry.json["error_type"] is String)
 
+        let tried = try await Self.send(
+            "POST", port: port, "/console/api/try", json: ["model": "hate-speech", "text": "you are a bitch"],
+            headers: ["Cookie": cookie, "X-CSRF-Token": csrf])
+        #expect(tried.status == 200, "\(tried.body)")
+        let explanations = try #require(tried.json["explanations"] as? [[String: Any]])
+        let tokens = try #require(explanations.first?["tokens"] as? [[String: Any]])
+        #expect(tokens.map { $0["start"] as? Int } == [0, 4, 8, 10])
+
         let loggedOut = try await Self.send(
             "POST", port: port, "/console/api/logout", headers: ["Cookie": cookie, "X-CSRF-Token": csrf])
         #expect(loggedOut.status == 204 && loggedOut.header("Set-Cookie")?.contains("Max-Age=0") == true)

@@ -1,3 +1,4 @@
+import Classifiers
 import Foundation
 import Gateway
 import JSONValues
@@ -35,6 +36,7 @@ struct TrialView: JSONWritable {
     var inferenceMs: Double?
     var upstreamMs: Double?
     var results: [NativeResult]
+    var explanations: [Explanation?]
 
     init(_ trial: Gateway.Trial) {
         model = trial.model
@@ -45,18 +47,42 @@ struct TrialView: JSONWritable {
         inferenceMs = trial.inference.map(Self.milliseconds)
         upstreamMs = trial.upstream.map(Self.milliseconds)
         results = trial.results
+        explanations = trial.explanations
     }
 
     func write(to writer: inout JSONWriter) {
         writer.object { members in
             members.member("cold_start") { $0.bool(coldStart) }
             members.member("duration_ms") { $0.number(durationMs) }
+            members.member("explanations") { writer in
+                writer.array(explanations) { writer, explanation in
+                    guard let explanation else { return writer.null() }
+                    Self.write(explanation, to: &writer)
+                }
+            }
             if let inferenceMs { members.member("inference_ms") { $0.number(inferenceMs) } }
             if let loadMs { members.member("load_ms") { $0.number(loadMs) } }
             members.member("model") { $0.string(model) }
             members.member("results") { results.write(to: &$0) }
             if let upstreamMs { members.member("upstream_ms") { $0.number(upstreamMs) } }
             members.member("version") { $0.string(version) }
+        }
+    }
+
+    /// The tokens that lie in the text, with their shares of the label's logit: what the Try
+    /// page highlights.
+    static func write(_ explanation: Explanation, to writer: inout JSONWriter) {
+        writer.object { members in
+            members.member("logit") { $0.number(explanation.logit) }
+            members.member("tokens") {
+                $0.array(explanation.tokens.filter { $0.source != nil }) { writer, token in
+                    writer.object { members in
+                        members.member("start") { $0.number(token.source!.lowerBound) }
+                        members.member("end") { $0.number(token.source!.upperBound) }
+                        members.member("score") { $0.number(token.score) }
+                    }
+                }
+            }
         }
     }
 

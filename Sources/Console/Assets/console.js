@@ -152,6 +152,33 @@ function scoreBars(scores, best) {
   return chart;
 }
 
+// The text with each token tinted by its share of the label's score: warm and underlined
+// where it pushes toward the label, cool and dotted where it pushes away, stronger for a
+// larger share. Offsets count code points, as Array.from does.
+function explained(text, explanation, label) {
+  if (!explanation) return el('p', { class: 'why muted' }, 'This kind of model cannot explain its answers yet.');
+  const characters = Array.from(text);
+  const largest = Math.max(1e-9, ...explanation.tokens.map((token) => Math.abs(token.score)));
+  const parts = [];
+  let position = 0;
+  for (const token of [...explanation.tokens].sort((a, b) => a.start - b.start)) {
+    if (token.start < position) continue;
+    parts.push(characters.slice(position, token.start).join(''));
+    const toward = token.score >= 0;
+    const mark = el('mark', {
+      class: toward ? 'toward' : 'against',
+      title: `${toward ? '+' : ''}${token.score.toFixed(3)} ${toward ? 'toward' : 'away from'} ${label}`,
+    }, characters.slice(token.start, token.end).join(''));
+    // Through the CSS object model: the page's Content-Security-Policy refuses style attributes.
+    mark.style.setProperty('--weight', (Math.abs(token.score) / largest).toFixed(3));
+    parts.push(mark);
+    position = token.end;
+  }
+  parts.push(characters.slice(position).join(''));
+  return el('p', { class: 'why', 'aria-label': `Why ${label}: underlined words push toward it, dotted ones away` },
+    el('span', { class: 'muted' }, 'Why: '), ...parts);
+}
+
 function curlLine(model, texts, version) {
   const body = JSON.stringify(texts.length === 1 ? { text: texts[0] } : { texts });
   const quoted = `'${body.replaceAll("'", "'\\''")}'`;
@@ -179,6 +206,7 @@ $('try-form').addEventListener('submit', async (event) => {
     $('try-answers').replaceChildren(...answer.results.map((result, index) => el('div', { class: 'answer' },
       el('p', {}, el('span', { class: 'text' }, texts[index]), ' → ', el('strong', { class: 'label' }, result.label),
         ` (${(result.score * 100).toFixed(1)}%)`),
+      explained(texts[index], answer.explanations[index], result.label),
       scoreBars(result.scores, result.label))));
     $('try-curl').textContent = curlLine(model, texts, version);
     $('try-result').hidden = false;
