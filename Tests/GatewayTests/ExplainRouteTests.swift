@@ -55,7 +55,7 @@ import Testing
         let key = try await server.key()
         let unknownLabel = try await server.request(
             "POST", "/v1/models/hate-speech/explain", key: key, json: #"{"text": "hello", "label": "Spam"}"#)
-        #expect(unknownLabel.status == 422)
+        #expect(unknownLabel.status == 404)
         #expect((unknownLabel.json as? [String: Any])?["error_type"] as? String == "unknown_label")
         let opaque = try await server.request(
             "POST", "/v1/models/opaque/explain", key: key, json: #"{"text": "hello"}"#)

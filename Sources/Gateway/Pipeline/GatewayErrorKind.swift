@@ -38,12 +38,12 @@ extension GatewayError {
 
         public var status: HTTPResponse.Status {
             switch self {
-            case .routeNotFound, .unknownModel, .unknownVersion, .unknownRequest, .unknownRoute: .notFound
+            case .routeNotFound, .unknownModel, .unknownVersion, .unknownRequest, .unknownRoute, .unknownLabel: .notFound
             case .methodNotAllowed: .methodNotAllowed
             case .unsupportedMediaType: .unsupportedMediaType
             case .bodyTooLarge: .contentTooLarge
             case .malformedJSON, .invalidUTF8: .badRequest
-            case .invalidRequest, .unknownChoice, .unknownLabel, .explanationUnavailable: .unprocessableContent
+            case .invalidRequest, .unknownChoice, .explanationUnavailable: .unprocessableContent
             case .forbidden: .forbidden
             case .throttled, .quotaExceeded, .tooManyFailedKeys: .tooManyRequests
             case .modelOverloaded, .notReady, .shuttingDown, .modelUnavailable, .upstreamUnavailable, .circuitOpen,
