@@ -132,7 +132,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .target(
-            name: "ModelRuntime", dependencies: ["Classifiers", "Encoders", .product(name: "Clocks", package: "swift-clocks")]),
+            name: "ModelRuntime",
+            dependencies: ["Classifiers", "Encoders", "FineTuning", .product(name: "Clocks", package: "swift-clocks")]),
         .target(name: "FineTuning", dependencies: ["Classifiers", "COpenBLAS", "Encoders"]),
         .target(name: "Quantization", dependencies: ["Classifiers", "Encoders", "ModelRuntime"]),
         .target(
@@ -210,6 +211,9 @@ let package = Package(
             path: "Benchmarks/GatewayBenchmarks"),
         .executableTarget(
             name: "EncoderBenchmarks", dependencies: ["Encoders", "COpenBLAS"], path: "Benchmarks/EncoderBenchmarks"),
+        .executableTarget(
+            name: "ExplanationBenchmarks", dependencies: ["Encoders", "FineTuning"],
+            path: "Benchmarks/ExplanationBenchmarks"),
         .executableTarget(
             name: "LambdaBenchmarks", dependencies: ["MagpieTestSupport"], path: "Benchmarks/LambdaBenchmarks"),
         .executableTarget(name: "SigningBenchmarks", dependencies: ["AWSClient"], path: "Benchmarks/SigningBenchmarks"),

@@ -274,12 +274,15 @@ def main():
         accessibility(driver, "try")
         shot(driver, "try")
         Select(driver.find_element(By.ID, "try-model")).select_by_value(ENCODER_MODEL)
+        previous_answer = driver.find_element(By.CSS_SELECTOR, "#try-answers .answer")
         driver.find_element(By.CSS_SELECTOR, "#try-form button[type=submit]").click()
+        wait.until(seen.staleness_of(previous_answer))
         wait.until(lambda d: "Version" in d.find_element(By.ID, "try-meta").text
-                   and d.find_elements(By.CSS_SELECTOR, "#try-answers .why.muted"))
-        notes = [node.text for node in driver.find_elements(By.CSS_SELECTOR, "#try-answers .why")]
-        check(notes == ["This kind of model cannot explain its answers yet."] * 2,
-              f"Try says an encoder model cannot explain yet, instead of highlighting ({notes})")
+                   and len(d.find_elements(By.CSS_SELECTOR, "#try-answers .why mark")) == sum(len(t.split()) for t in texts))
+        marked = [[m.text for m in driver.find_elements(By.CSS_SELECTOR, f"#try-answers .answer:nth-child({n}) .why mark")]
+                  for n in (1, 2)]
+        check(marked == [t.split() for t in texts] and not driver.find_elements(By.CSS_SELECTOR, "#try-answers .why.muted"),
+              f"Try highlights an encoder model's words too, by integrated gradients ({marked})")
         Select(driver.find_element(By.ID, "try-model")).select_by_value(MODEL)
 
         print("keys")

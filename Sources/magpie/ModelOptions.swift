@@ -52,12 +52,12 @@ enum CommandLineModel {
         }
     }
 
-    /// The n-gram classifier, whose explanations are exact; other kinds cannot explain yet.
-    func explainer() throws -> TextClassifier {
-        if case .artifact(let model) = self, let classifier = model.classifier as? TextClassifier { return classifier }
-        let kind = if case .artifact(let model) = self { model.profile.kind.rawValue } else { "Hugging Face" }
-        throw ValidationError(
-            "--explain explains n-gram models; \(title) is a \(kind) model, whose explanations are not built yet")
+    /// What explains the model's answers: every kind can (`LocalClassifier.explain`).
+    var explainer: any LocalClassifier {
+        switch self {
+        case .artifact(let model): model.classifier
+        case .huggingFace(let classifier, _): classifier
+        }
     }
 
     /// Predictions for `texts`, and for each whether the model had to truncate it. `progress`

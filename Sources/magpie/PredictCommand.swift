@@ -2,7 +2,7 @@ import ArgumentParser
 import Classifiers
 import Foundation
 
-struct PredictCommand: ParsableCommand {
+struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Classify texts: one JSON line per text on standard output.",
@@ -16,8 +16,9 @@ struct PredictCommand: ParsableCommand {
 
     @Flag(
         help: """
-            Add each token's share of the predicted label's score (n-gram models): the tokens' \
-            scores plus the bias add up to the label's logit.
+            Add each token's share of the predicted label's score (exact for n-gram models, \
+            integrated gradients for encoders): the tokens' scores plus the bias add up to the \
+            label's logit.
             """)
     var explain = false
 
@@ -27,29 +28,30 @@ struct PredictCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let model = try modelOptions.loadAnyKind()
-        let explainer = explain ? try model.explainer() : nil
+        let explainer = explain ? model.explainer : nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func emit(_ texts: [String]) throws {
+        func emit(_ texts: [String]) async throws {
             for (text, (prediction, truncated)) in zip(texts, try model.classify(texts)) {
+                let explanation = try await explainer?.explain(text, labelIndex: prediction.labelIndex)
                 let line = PredictionJSON(
                     label: prediction.label, score: Double(prediction.score),
                     scores: Dictionary(
                         uniqueKeysWithValues: zip(prediction.labels.names, prediction.probabilities.map(Double.init))),
                     truncated: truncated ? true : nil,
-                    explanation: explainer.map { ExplanationJSON($0.explain(text, labelIndex: prediction.labelIndex)) })
+                    explanation: explanation.map(ExplanationJSON.init))
                 print(String(decoding: try encoder.encode(line), as: UTF8.self))
             }
         }
         if texts.isEmpty {
             while let line = readLine(strippingNewline: true) {
                 if line.allSatisfy(\.isWhitespace) { continue }
-                try emit([line])
+                try await emit([line])
             }
         } else {
-            try emit(texts)
+            try await emit(texts)
         }
     }
 }
@@ -75,15 +77,47 @@ struct ExplanationJSON: Encodable {
         var score: Double
     }
 
+    /// An ensemble member's folder and weight, as the API's `members` name them.
+    var name: String?
+    var weight: Double?
     var logit: Double
     var bias: Double
+    /// `exact`, `integrated_gradients` or `weighted_members`, as in the API's answer.
+    var method: String
+    var steps: Int?
+    var completenessError: Double?
+    var truncated: Bool
     var tokens: [Token]
+    var members: [ExplanationJSON]?
+
+    enum CodingKeys: String, CodingKey {
+        case name, weight, logit, bias, method, steps, truncated, tokens, members
+        case completenessError = "completeness_error"
+    }
 
     init(_ explanation: Explanation) {
         logit = explanation.logit
         bias = explanation.bias
+        switch explanation.method {
+        case .exact: method = "exact"
+        case .weightedMembers: method = "weighted_members"
+        case .integratedGradients(let steps, let error):
+            method = "integrated_gradients"
+            self.steps = steps
+            completenessError = error
+        }
+        truncated = !explanation.coversWholeText
         tokens = explanation.tokens.map {
             Token(token: $0.text, start: $0.source?.lowerBound, end: $0.source?.upperBound, score: $0.score)
         }
+        members =
+            explanation.members.isEmpty
+            ? nil
+            : explanation.members.map { member in
+                var explained = ExplanationJSON(member.explanation)
+                explained.name = member.name
+                explained.weight = member.weight
+                return explained
+            }
     }
 }

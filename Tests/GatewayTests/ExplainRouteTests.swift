@@ -1,6 +1,7 @@
 import Classifiers
 import Foundation
 import Gateway
+import JSONValues
 import MagpieTestSupport
 import ModelRuntime
 import Testing
@@ -65,5 +66,26 @@ import Testing
         #expect((error["message"] as? String)?.contains("encoder_head") == true)
         let missing = try await server.request("POST", "/v1/models/hate-speech/explain", key: key, json: #"{"texts": ["a"]}"#)
         #expect(missing.status == 422)
+    }
+
+    /// The console's Try explains its texts until its time budget is spent, and says so for
+    /// the rest instead of keeping the page waiting.
+    @Test func aTrialExplainsItsTextsWithinItsTimeBudget() async throws {
+        let server = try await LiveServer()
+        let payload: [String: JSONValue] = ["texts": .array([.string("you are lovely"), .string("you are trash")])]
+        let generous = try await server.gateway.trial(model: "hate-speech", payload: payload, version: nil)
+        let explained = generous.explanations.compactMap { explanation -> Explanation? in
+            if case .explained(let explanation) = explanation { return explanation }
+            return nil
+        }
+        #expect(explained.map { $0.tokens.map(\.text) } == [["you", "are", "lovely"], ["you", "are", "trash"]])
+        let spent = try await server.gateway.trial(
+            model: "hate-speech", payload: payload, version: nil, explanationBudget: .zero)
+        #expect(
+            spent.explanations.allSatisfy { explanation in
+                if case .outOfTime = explanation { return true }
+                return false
+            })
+        #expect(spent.results.count == 2)
     }
 }

@@ -91,11 +91,18 @@ import Testing
         let bitch = tokens.first { $0["token"] as? String == "bitch" }!["score"] as! Double
         #expect(line["label"] as? String == "Offensive Language" && bitch > 0)
 
-        let unexplainable = try await MagpieProcess.run([
-            "predict", "--model", try ReferenceFiles.testVector("bert-tiny-cls").path, "--explain", "hello",
+        #expect(explanation["method"] as? String == "exact" && explanation["truncated"] as? Bool == false)
+
+        // A Hugging Face folder explains by integrated gradients, its word pieces merged into words.
+        let huggingFace = try await MagpieProcess.run([
+            "predict", "--model", try ReferenceFiles.testVector("bert-tiny-cls").path, "--explain", "hello unbelievable world",
         ])
-        #expect(unexplainable.status != 0)
-        #expect(unexplainable.standardError.contains("--explain explains n-gram models"))
+        #expect(huggingFace.status == 0, "\(huggingFace.standardError)")
+        let encoderLine = try JSONSerialization.jsonObject(with: Data(huggingFace.standardOutput.utf8)) as! [String: Any]
+        let encoderExplanation = encoderLine["explanation"] as! [String: Any]
+        #expect(encoderExplanation["method"] as? String == "integrated_gradients")
+        let words = (encoderExplanation["tokens"] as! [[String: Any]]).map { $0["token"] as! String }
+        #expect(words == ["hello", "unbelievable", "world"])
     }
 
     @Test func sameDataOptionsAndSeedGiveAByteIdenticalArtifact() async throws {

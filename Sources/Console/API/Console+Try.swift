@@ -36,7 +36,7 @@ struct TrialView: JSONWritable {
     var inferenceMs: Double?
     var upstreamMs: Double?
     var results: [NativeResult]
-    var explanations: [Explanation?]
+    var explanations: [Gateway.TrialExplanation]
 
     init(_ trial: Gateway.Trial) {
         model = trial.model
@@ -56,8 +56,11 @@ struct TrialView: JSONWritable {
             members.member("duration_ms") { $0.number(durationMs) }
             members.member("explanations") { writer in
                 writer.array(explanations) { writer, explanation in
-                    guard let explanation else { return writer.null() }
-                    Self.write(explanation, to: &writer)
+                    switch explanation {
+                    case .explained(let explanation): Self.write(explanation, to: &writer)
+                    case .unavailable: writer.null()
+                    case .outOfTime: writer.object { $0.member("skipped") { $0.string("time") } }
+                    }
                 }
             }
             if let inferenceMs { members.member("inference_ms") { $0.number(inferenceMs) } }

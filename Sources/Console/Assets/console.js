@@ -156,7 +156,11 @@ function scoreBars(scores, best) {
 // where it pushes toward the label, cool and dotted where it pushes away, stronger for a
 // larger share. Offsets count code points, as Array.from does.
 function explained(text, explanation, label) {
-  if (!explanation) return el('p', { class: 'why muted' }, 'This kind of model cannot explain its answers yet.');
+  if (!explanation) return el('p', { class: 'why muted' }, 'A model on another server cannot explain its answers.');
+  if (explanation.skipped) {
+    return el('p', { class: 'why muted' },
+      'Not explained: a trial spends at most 3 s on explanations. The explain API explains any text.');
+  }
   const characters = Array.from(text);
   const largest = Math.max(1e-9, ...explanation.tokens.map((token) => Math.abs(token.score)));
   const parts = [];

@@ -34,9 +34,10 @@ struct AddedTokenMatcher: Sendable {
     var isEmpty: Bool { tokens.isEmpty }
 
     /// Calls `text` with each stretch of `scalars` between matches (possibly empty) and
-    /// `token` with each match, in order.
+    /// `token` with each match and the indices it covers, in order.
     func split(
-        _ scalars: ArraySlice<Unicode.Scalar>, text: (ArraySlice<Unicode.Scalar>) -> Void, token: (AddedToken) -> Void
+        _ scalars: ArraySlice<Unicode.Scalar>, text: (ArraySlice<Unicode.Scalar>) -> Void,
+        token: (AddedToken, Range<Int>) -> Void
     ) {
         var textStart = scalars.startIndex
         var position = scalars.startIndex
@@ -50,7 +51,7 @@ struct AddedTokenMatcher: Sendable {
                 while textEnd > textStart && BertCharacters.isSplittingWhitespace(scalars[textEnd - 1]) { textEnd -= 1 }
             }
             text(scalars[textStart..<textEnd])
-            token(match.token)
+            token(match.token, position..<(position + match.scalars.count))
             position += match.scalars.count
             if match.token.rightStrip {
                 while position < scalars.endIndex && BertCharacters.isSplittingWhitespace(scalars[position]) { position += 1 }

@@ -13,7 +13,7 @@ public struct WordPieceTokenizer: Sendable {
     public let paddingTokenID: Int32
     /// The longest sequence the model was trained for, when the folder says so.
     public let modelMaxLength: Int?
-    private let model: WordPieceModel
+    let model: WordPieceModel
     private let rawMatcher: AddedTokenMatcher
     private let normalizedMatcher: AddedTokenMatcher
 
@@ -47,21 +47,48 @@ public struct WordPieceTokenizer: Sendable {
     /// without any length limit: what a caller splits into windows over a long text.
     public func pieceIDs(of text: String) -> [Int32] {
         var ids: [Int32] = []
-        var normalized: [Unicode.Scalar] = []
         var scratch = WordScratch()
-        let scalars = Array(text.unicodeScalars)
-        rawMatcher.split(scalars[...]) { stretch in
-            normalized.removeAll(keepingCapacity: true)
-            for scalar in stretch { normalizer.normalize(scalar, appendingTo: &normalized) }
-            normalizedMatcher.split(normalized[...]) { words in
-                BertPreTokenizer.forEachWord(in: words) { word in model.appendPieces(of: word, to: &ids, scratch: &scratch) }
-            } token: {
-                ids.append($0.id)
+        forEachPart(of: text, tracksSources: false) { part, _ in
+            switch part {
+            case .word(let word): model.appendPieces(of: word, to: &ids, scratch: &scratch)
+            case .addedToken(let token): ids.append(token.id)
             }
-        } token: {
-            ids.append($0.id)
         }
         return ids
+    }
+
+    /// What the pre-tokenizer hands on: a word for WordPiece, or an added token matched whole.
+    enum Part {
+        case word(ArraySlice<Unicode.Scalar>)
+        case addedToken(AddedToken)
+    }
+
+    /// Calls `body` with each part of `text` in order and, when `tracksSources`, the range of
+    /// `text`'s Unicode scalars it came from (a normalized scalar remembers the scalar it was
+    /// made from). Tracking costs an index per scalar, so the hot path goes without.
+    func forEachPart(of text: String, tracksSources: Bool, _ body: (Part, Range<Int>?) -> Void) {
+        var normalized: [Unicode.Scalar] = []
+        var sources: [Int] = []
+        let scalars = Array(text.unicodeScalars)
+        func source(of range: Range<Int>) -> Range<Int>? {
+            guard tracksSources, let first = range.first, let last = range.last else { return nil }
+            return sources[first]..<(sources[last] + 1)
+        }
+        rawMatcher.split(scalars[...]) { stretch in
+            normalized.removeAll(keepingCapacity: true)
+            sources.removeAll(keepingCapacity: true)
+            for index in stretch.indices {
+                normalizer.normalize(scalars[index], appendingTo: &normalized)
+                if tracksSources { sources.append(contentsOf: repeatElement(index, count: normalized.count - sources.count)) }
+            }
+            normalizedMatcher.split(normalized[...]) { words in
+                BertPreTokenizer.forEachWord(in: words) { word in body(.word(word), source(of: word.indices)) }
+            } token: { token, range in
+                body(.addedToken(token), source(of: range))
+            }
+        } token: { token, range in
+            body(.addedToken(token), tracksSources ? range : nil)
+        }
     }
 
     /// `[CLS] pieces [SEP]`, keeping only the first pieces when `maxLength` (which counts

@@ -40,17 +40,21 @@ enum MatrixProducts {
         gemm(x, weight, into: y, m: rows, n: outputs, k: inputs, transposeB: true, beta: 1, threads: threads)
     }
 
-    /// Adds `dyᵀ·x` to the weight's gradient and the column sums of `dy` to the bias's; writes
-    /// (or, with `accumulate`, adds) `dy·W` to `dx` when asked for.
+    /// Adds `dyᵀ·x` to the weight's gradient and the column sums of `dy` to the bias's (when
+    /// the network keeps gradients); writes (or, with `accumulate`, adds) `dy·W` to `dx` when
+    /// asked for.
     static func denseBackward(
         _ dy: UnsafePointer<Float>, _ x: UnsafePointer<Float>, rows: Int, weight: UnsafePointer<Float>,
-        inputs: Int, outputs: Int, weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>,
+        inputs: Int, outputs: Int, weightGradient: UnsafeMutablePointer<Float>?, biasGradient: UnsafeMutablePointer<Float>?,
         inputGradient dx: UnsafeMutablePointer<Float>?, accumulate: Bool = false, threads: Int
     ) {
-        gemm(dy, x, into: weightGradient, m: outputs, n: inputs, k: rows, transposeA: true, beta: 1, threads: threads)
-        // The column sums of dy, as dyᵀ·1.
-        let ones = [Float](repeating: 1, count: rows)
-        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(rows), Int32(outputs), 1, dy, Int32(outputs), ones, 1, 1, biasGradient, 1)
+        if let weightGradient, let biasGradient {
+            gemm(dy, x, into: weightGradient, m: outputs, n: inputs, k: rows, transposeA: true, beta: 1, threads: threads)
+            // The column sums of dy, as dyᵀ·1.
+            let ones = [Float](repeating: 1, count: rows)
+            cblas_sgemv(
+                CblasRowMajor, CblasTrans, Int32(rows), Int32(outputs), 1, dy, Int32(outputs), ones, 1, 1, biasGradient, 1)
+        }
         if let dx {
             gemm(dy, weight, into: dx, m: rows, n: inputs, k: outputs, beta: accumulate ? 1 : 0, threads: threads)
         }

@@ -26,21 +26,25 @@ enum Normalization {
         }
     }
 
-    /// From `dy`, adds the gain's and bias's gradients and writes `dx` in place of `dy`:
+    /// From `dy`, adds the gain's and bias's gradients (when kept) and writes `dx` in place of `dy`:
     /// `dx = (1/σ)·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))` with `dx̂ = dy·gain`.
     static func backward(
         _ dy: UnsafeMutablePointer<Float>, rows: Int, size: Int, gain: UnsafePointer<Float>,
         normalized: UnsafePointer<Float>, inverseDeviations: UnsafePointer<Float>,
-        gainGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>
+        gainGradient: UnsafeMutablePointer<Float>?, biasGradient: UnsafeMutablePointer<Float>?
     ) {
         for row in 0..<rows {
             let gradient = dy + row * size
             let hat = normalized + row * size
             var meanGradient: Float = 0
             var meanProduct: Float = 0
+            if let gainGradient, let biasGradient {
+                for index in 0..<size {
+                    gainGradient[index] += gradient[index] * hat[index]
+                    biasGradient[index] += gradient[index]
+                }
+            }
             for index in 0..<size {
-                gainGradient[index] += gradient[index] * hat[index]
-                biasGradient[index] += gradient[index]
                 let scaled = gradient[index] * gain[index]
                 meanGradient += scaled
                 meanProduct += scaled * hat[index]

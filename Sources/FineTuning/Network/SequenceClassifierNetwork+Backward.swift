@@ -3,6 +3,12 @@ import Encoders
 extension SequenceClassifierNetwork {
     /// Adds every parameter's gradient, from the logits' gradient back to the embeddings.
     func backward(_ record: ForwardRecord, logitGradient: Buffer) {
+        let embeddingGradient = encoderBackward(record, outputGradient: headBackward(record, logitGradient: logitGradient))
+        if parameters.keepsGradients { scatterIntoEmbeddings(embeddingGradient, batch: record.batch) }
+    }
+
+    /// From the logits' gradient to the last hidden states' (nonzero on `[CLS]` rows only).
+    func headBackward(_ record: ForwardRecord, logitGradient: Buffer) -> Buffer {
         let size = configuration.hiddenSize
         let batch = record.batch
         let examples = batch.count
@@ -23,10 +29,20 @@ extension SequenceClassifierNetwork {
             pooledGradient.pointer, record.classification.pointer, rows: examples, weight: value(dense.weight), inputs: size,
             outputs: size, weightGradient: gradient(dense.weight), biasGradient: gradient(dense.bias),
             inputGradient: classificationGradient.pointer, threads: threads)
-        var outputGradient = Buffer(batch.rows * size)
+        let outputGradient = Buffer(batch.rows * size)
         for (index, first) in batch.firstRows.enumerated() {
             (outputGradient.pointer + first * size).update(from: classificationGradient.pointer + index * size, count: size)
         }
+        return outputGradient
+    }
+
+    /// From the last hidden states' gradient through every layer to the gradient of each
+    /// token's embedding sum (word + position + type, before the embeddings' normalization),
+    /// adding the parameters' gradients on the way when the network keeps them.
+    func encoderBackward(_ record: ForwardRecord, outputGradient last: Buffer) -> Buffer {
+        let size = configuration.hiddenSize
+        let batch = record.batch
+        var outputGradient = last
         for (layer, layerRecord) in zip(layout.layers, record.layers).reversed() {
             outputGradient = backward(layer, layerRecord, batch: batch, outputGradient: outputGradient)
         }
@@ -36,13 +52,14 @@ extension SequenceClassifierNetwork {
             outputGradient.pointer, rows: batch.rows, size: size, gain: value(norm.gain),
             normalized: record.embeddingNormalized.pointer, inverseDeviations: record.embeddingDeviations.pointer,
             gainGradient: gradient(norm.gain), biasGradient: gradient(norm.bias))
-        scatterIntoEmbeddings(outputGradient, batch: batch)
+        return outputGradient
     }
 
     private func scatterIntoEmbeddings(_ embeddingGradient: Buffer, batch: TokenBatch) {
         let size = configuration.hiddenSize
-        let types = layout.tokenTypeEmbeddings.map(gradient)
-        batch.forEachToken(words: gradient(layout.wordEmbeddings), positions: gradient(layout.positionEmbeddings), size: size) {
+        let types = layout.tokenTypeEmbeddings.flatMap(gradient)
+        guard let words = gradient(layout.wordEmbeddings), let positions = gradient(layout.positionEmbeddings) else { return }
+        batch.forEachToken(words: words, positions: positions, size: size) {
             row, word, place in
             let line = embeddingGradient.pointer + row * size
             for index in 0..<size {

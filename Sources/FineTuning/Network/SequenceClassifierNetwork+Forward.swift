@@ -3,12 +3,14 @@ import Foundation
 
 extension SequenceClassifierNetwork {
     /// The forward pass of training: as `TransformerEncoder`'s, with dropout, keeping each
-    /// intermediate the backward pass reads.
-    func forward(_ batch: TokenBatch, masks: inout DropoutMasks) -> ForwardRecord {
+    /// intermediate the backward pass reads. `words`, one row per token, stands in for the
+    /// tokens' rows of the word embedding table: integrated gradients move along a path
+    /// between two texts' embeddings that no token id names.
+    func forward(_ batch: TokenBatch, masks: inout DropoutMasks, words: UnsafePointer<Float>? = nil) -> ForwardRecord {
         let size = configuration.hiddenSize
         let rows = batch.rows
         let hidden = Buffer(rows * size)
-        embed(batch, into: hidden)
+        embed(batch, words: words, into: hidden)
         let embeddingNormalized = Buffer(rows * size)
         let embeddingDeviations = Buffer(rows)
         let norm = layout.embeddingNorm
@@ -64,11 +66,12 @@ extension SequenceClassifierNetwork {
     }
 
     /// Word + position (+ token type 0) embeddings.
-    private func embed(_ batch: TokenBatch, into hidden: Buffer) {
+    private func embed(_ batch: TokenBatch, words: UnsafePointer<Float>?, into hidden: Buffer) {
         let size = configuration.hiddenSize
         let types = layout.tokenTypeEmbeddings.map(value)
         batch.forEachToken(words: value(layout.wordEmbeddings), positions: value(layout.positionEmbeddings), size: size) {
-            row, word, place in
+            row, tableWord, place in
+            let word = words.map { $0 + row * size } ?? UnsafePointer(tableWord)
             let output = hidden.pointer + row * size
             for index in 0..<size { output[index] = word[index] + place[index] }
             if let types { for index in 0..<size { output[index] += types[index] } }

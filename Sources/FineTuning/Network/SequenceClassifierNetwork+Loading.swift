@@ -6,10 +6,12 @@ extension SequenceClassifierNetwork {
     /// Loads a Hugging Face folder for fine-tuning with `labelCount` classes: a bare encoder
     /// (all-MiniLM-L6-v2), or a `*ForSequenceClassification` checkpoint. Parts the checkpoint
     /// lacks (a pooler, or a classifier of another size) start as `transformers` starts them:
-    /// weights from N(0, 0.02²), biases zero, drawn from `seed`.
+    /// weights from N(0, 0.02²), biases zero, drawn from `seed`. A network loaded without
+    /// `trainable` has no room for gradients, which halves its memory: it is for attributions,
+    /// whose backward pass needs only the inputs' gradients.
     public static func load(
         directory: URL, labelCount: Int, seed: UInt64 = 0, dropout: DropoutSettings? = nil,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, trainable: Bool = true
     ) throws(FineTuningError) -> SequenceClassifierNetwork {
         guard labelCount >= 2 else { throw .invalidSetting(name: "labels", reason: "a classifier needs at least 2 labels") }
         let configuration: EncoderConfiguration
@@ -18,7 +20,8 @@ extension SequenceClassifierNetwork {
             configuration = try EncoderConfiguration(path: directory.appendingPathComponent("config.json").path)
             file = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
         } catch { throw .encoder(error) }
-        let parameters = ParameterSet(ClassifierLayout.tensors(for: configuration, labelCount: labelCount))
+        let parameters = ParameterSet(
+            ClassifierLayout.tensors(for: configuration, labelCount: labelCount), keepsGradients: trainable)
         let layout = ClassifierLayout(configuration: configuration, labelCount: labelCount, parameters: parameters)
         var generator = SeededGenerator(seed: seed)
         let optional = Set(

@@ -25,8 +25,9 @@ public final class SequenceClassifierNetwork: @unchecked Sendable {
     }
 
     func value(_ parameter: ParameterSet.Parameter) -> UnsafeMutablePointer<Float> { parameters.values + parameter.offset }
-    func gradient(_ parameter: ParameterSet.Parameter) -> UnsafeMutablePointer<Float> {
-        parameters.gradients + parameter.offset
+    /// Where `parameter`'s gradient accumulates; nil in a frozen network.
+    func gradient(_ parameter: ParameterSet.Parameter) -> UnsafeMutablePointer<Float>? {
+        parameters.keepsGradients ? parameters.gradients + parameter.offset : nil
     }
 
     /// One forward and backward pass over `sequences` (token ids with `[CLS]` and `[SEP]`),
@@ -34,6 +35,7 @@ public final class SequenceClassifierNetwork: @unchecked Sendable {
     public func accumulateGradients(
         sequences: [[Int32]], labels: [Int], classWeights: [Float]? = nil, seed: UInt64 = 0
     ) throws(FineTuningError) -> Float {
+        precondition(parameters.keepsGradients, "a frozen network has no room for gradients")
         try validate(sequences, labels: labels)
         var masks = DropoutMasks(generator: SeededGenerator(seed: seed))
         let record = forward(TokenBatch(sequences), masks: &masks)
@@ -59,7 +61,7 @@ public final class SequenceClassifierNetwork: @unchecked Sendable {
         }
     }
 
-    private func validate(_ sequences: [[Int32]], labels: [Int]?) throws(FineTuningError) {
+    func validate(_ sequences: [[Int32]], labels: [Int]?) throws(FineTuningError) {
         guard !sequences.isEmpty else { throw .emptyBatch }
         for (index, sequence) in sequences.enumerated() {
             guard !sequence.isEmpty else { throw .encoder(.emptySequence(index: index)) }

@@ -18,11 +18,14 @@ public final class ParameterSet: @unchecked Sendable {
     public private(set) var parameters: [Parameter] = []
     public let count: Int
     public let values: UnsafeMutablePointer<Float>
+    /// Room for every parameter's gradient, or for none when the set is frozen (a network
+    /// loaded to explain, whose backward pass stops at the inputs' gradients).
     public let gradients: UnsafeMutablePointer<Float>
+    public let keepsGradients: Bool
     private let index: [String: Int]
 
     /// Lays out `tensors` in order, filled with zeros.
-    init(_ tensors: [(name: String, shape: [Int], decays: Bool)]) {
+    init(_ tensors: [(name: String, shape: [Int], decays: Bool)], keepsGradients: Bool = true) {
         var offset = 0
         var index: [String: Int] = [:]
         for tensor in tensors {
@@ -34,8 +37,10 @@ public final class ParameterSet: @unchecked Sendable {
         self.index = index
         values = .allocate(capacity: max(offset, 1))
         values.initialize(repeating: 0, count: offset)
-        gradients = .allocate(capacity: max(offset, 1))
-        gradients.initialize(repeating: 0, count: offset)
+        self.keepsGradients = keepsGradients
+        let gradientCount = keepsGradients ? offset : 0
+        gradients = .allocate(capacity: max(gradientCount, 1))
+        gradients.initialize(repeating: 0, count: max(gradientCount, 1))
     }
 
     deinit {
@@ -55,7 +60,7 @@ public final class ParameterSet: @unchecked Sendable {
         parameter(named: name).map { Array(UnsafeBufferPointer(start: gradients + $0.offset, count: $0.count)) }
     }
 
-    public func zeroGradients() { gradients.update(repeating: 0, count: count) }
+    public func zeroGradients() { if keepsGradients { gradients.update(repeating: 0, count: count) } }
 
     /// Splits `0..<count` into `threads` equal bands and calls `body` with each parameter's
     /// share of each band, on that band's worker: for updates where every entry is on its own.

@@ -82,6 +82,18 @@ enum OpenAPISchemas {
         let number: [String: Any] = ["type": "number"]
         let integer: [String: Any] = ["type": "integer"]
         let labelScores: [String: Any] = ["type": "array", "items": ref("LabelScore")]
+        let explanationFields: [String: Any] = [
+            "logit": number, "bias": number,
+            "method": ["type": "string", "enum": ["exact", "integrated_gradients", "weighted_members"]],
+            "steps": integer, "completeness_error": number, "truncated": ["type": "boolean"],
+            "tokens": [
+                "type": "array",
+                "items": object([
+                    "token": string, "start": ["type": ["integer", "null"]], "end": ["type": ["integer", "null"]],
+                    "score": number,
+                ]),
+            ],
+        ]
         return [
             "Message": object(["message": string, "error_type": string]),
             "Issue": object(["issue": string, "error_type": string]),
@@ -114,16 +126,16 @@ enum OpenAPISchemas {
                 "correct": ["type": "boolean"],
             ]),
             "ExplainRequest": object(["text": ref("Text"), "label": ["type": "string", "minLength": 1]], optional: ["label"]),
-            "Explanation": object([
-                "model": string, "version": string, "label": string, "logit": number, "bias": number,
-                "tokens": [
-                    "type": "array",
-                    "items": object([
-                        "token": string, "start": ["type": ["integer", "null"]], "end": ["type": ["integer", "null"]],
-                        "score": number,
-                    ]),
-                ],
-            ]),
+            "Explanation": object(
+                explanationFields.merging([
+                    "model": string, "version": string, "label": string,
+                    "members": [
+                        "type": "array",
+                        "items": object(
+                            explanationFields.merging(["name": string, "weight": number]) { $1 },
+                            optional: ["steps", "completeness_error"]),
+                    ],
+                ]) { $1 }, optional: ["steps", "completeness_error", "members"]),
             "ModelList": object(["models": ["type": "array", "items": ref("Model")]]),
             "Model": object(
                 [

@@ -43,24 +43,51 @@ struct ExplanationResponse: JSONWritable {
 
     func write(to writer: inout JSONWriter) {
         let explanation = explained.explanation
+        let label = explained.labels[explanation.labelIndex]
         writer.object { members in
             members.member("model") { $0.string(model) }
             members.member("version") { $0.string(explained.version) }
-            members.member("label") { $0.string(explained.labels[explanation.labelIndex]) }
-            members.member("logit") { $0.number(explanation.logit) }
-            members.member("bias") { $0.number(explanation.bias) }
-            members.member("tokens") {
-                $0.array(explanation.tokens) { writer, token in
-                    writer.object { members in
-                        members.member("token") { $0.string(token.text) }
-                        members.member("start") { writer in
-                            if let source = token.source { writer.number(source.lowerBound) } else { writer.null() }
+            members.member("label") { $0.string(label) }
+            Self.writeFields(of: explanation, into: &members)
+            if !explanation.members.isEmpty {
+                members.member("members") {
+                    $0.array(explanation.members) { writer, member in
+                        writer.object { members in
+                            members.member("name") { $0.string(member.name) }
+                            members.member("weight") { $0.number(member.weight) }
+                            Self.writeFields(of: member.explanation, into: &members)
                         }
-                        members.member("end") { writer in
-                            if let source = token.source { writer.number(source.upperBound) } else { writer.null() }
-                        }
-                        members.member("score") { $0.number(token.score) }
                     }
+                }
+            }
+        }
+    }
+
+    /// What an ensemble's members share with the ensemble: the scores, how they were found,
+    /// and the tokens.
+    static func writeFields(of explanation: Explanation, into members: inout JSONWriter.ObjectWriter) {
+        members.member("logit") { $0.number(explanation.logit) }
+        members.member("bias") { $0.number(explanation.bias) }
+        switch explanation.method {
+        case .exact: members.member("method") { $0.string("exact") }
+        case .weightedMembers: members.member("method") { $0.string("weighted_members") }
+        case .integratedGradients(let steps, let error):
+            members.member("method") { $0.string("integrated_gradients") }
+            members.member("steps") { $0.number(steps) }
+            members.member("completeness_error") { $0.number(error) }
+        }
+        members.member("truncated") { $0.bool(!explanation.coversWholeText) }
+        members.member("tokens") {
+            $0.array(explanation.tokens) { writer, token in
+                writer.object { members in
+                    members.member("token") { $0.string(token.text) }
+                    members.member("start") { writer in
+                        if let source = token.source { writer.number(source.lowerBound) } else { writer.null() }
+                    }
+                    members.member("end") { writer in
+                        if let source = token.source { writer.number(source.upperBound) } else { writer.null() }
+                    }
+                    members.member("score") { $0.number(token.score) }
                 }
             }
         }

@@ -20,7 +20,7 @@ public enum GatewayError: Error, Equatable {
     case unknownChoice(field: String, value: String, valid: [String])
     /// An explanation asks for a label the model does not predict.
     case unknownLabel(model: String, label: String, known: [String])
-    /// The model's kind cannot explain its answers (yet: only n-gram models can).
+    /// The model cannot explain its answers: it runs on another server.
     case explanationUnavailable(model: String, kind: String)
     /// The reference Lambda's own 422 shape: `{"issue": ...}`.
     case issue(String)
@@ -88,7 +88,8 @@ public enum GatewayError: Error, Equatable {
         case .unknownLabel(let model, let label, let known):
             "model '\(model)' has no label '\(label)'; its labels: \(known.joined(separator: ", "))"
         case .explanationUnavailable(let model, let kind):
-            "model '\(model)' is a \(kind) model, which cannot explain its answers yet; n-gram models can"
+            "model '\(model)' is a \(kind) model, which cannot explain its answers: only models in this process can "
+                + "(n-gram, encoder and ensemble artifacts)"
         case .issue(let issue): issue
         case .forbidden: "Forbidden"
         case .tooManyFailedKeys: "too many requests with wrong API keys from this address; retry later"

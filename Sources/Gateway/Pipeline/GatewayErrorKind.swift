@@ -71,7 +71,7 @@ extension GatewayError {
             case .invalidRequest: "the JSON is well-formed but its content is not acceptable"
             case .unknownChoice: "the route's field or header names no configured choice"
             case .unknownLabel: "the explanation asks for a label the model does not predict"
-            case .explanationUnavailable: "the model's kind cannot explain its answers yet (n-gram models can)"
+            case .explanationUnavailable: "the model runs on another server, whose answers Magpie cannot explain"
             case .forbidden: "missing, unknown or revoked API key"
             case .tooManyFailedKeys: "too many wrong API keys from the client's address; its keys are not looked up"
             case .throttled: "the key's token bucket is empty (Too Many Requests)"

@@ -55,14 +55,13 @@ public struct ArtifactModel: ServableModel {
         try classifier.predictions(for: texts, progress: progress)
     }
 
-    /// Exact for an n-gram model (`TextClassifier.explain`); other kinds cannot explain yet.
+    /// Every kind of artifact explains (`LocalClassifier.explain`).
     public func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? {
-        guard let classifier = classifier as? TextClassifier else { return nil }
-        guard let label else { return classifier.explain(text) }
+        guard let label else { return try await classifier.explain(text, labelIndex: nil) }
         guard let index = classifier.labels.names.firstIndex(of: label) else {
             throw ModelRuntimeError.unknownLabel(model: manifest.name, label: label, known: classifier.labels.names)
         }
-        return classifier.explain(text, labelIndex: index)
+        return try await classifier.explain(text, labelIndex: index)
     }
 
     public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {

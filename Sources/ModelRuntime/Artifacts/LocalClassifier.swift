@@ -1,5 +1,6 @@
 import Classifiers
 import Encoders
+import FineTuning
 
 /// What computes an artifact's predictions in this process, synchronously: the n-gram
 /// classifier, an encoder head, a fine-tuned encoder or an ensemble. `ArtifactModel` puts any
@@ -9,6 +10,10 @@ public protocol LocalClassifier: Sendable {
     /// Predictions in the order of `texts`; `progress` hears the count done after each batch
     /// of an encoder.
     func predictions(for texts: [String], progress: (_ done: Int) -> Void) throws(EncoderError) -> [EncoderPrediction]
+    /// Each token's share of the score of `labelIndex` for `text`, or of the predicted label
+    /// when nil: exact for an n-gram model, integrated gradients for an encoder, the members'
+    /// explanations weighted for an ensemble.
+    func explain(_ text: String, labelIndex: Int?) async throws -> Explanation
 }
 
 extension TextClassifier: LocalClassifier {
@@ -20,6 +25,11 @@ extension TextClassifier: LocalClassifier {
 }
 
 extension EncoderHeadClassifier: LocalClassifier {
+    public func explain(_ text: String, labelIndex: Int?) async throws -> Explanation {
+        let label = try labelIndex ?? classify([text])[0].prediction.labelIndex
+        return try await attributor.explain(text, labelIndex: label, head: head, textEncoder: textEncoder)
+    }
+
     public func predictions(for texts: [String], progress: (_ done: Int) -> Void) throws(EncoderError)
         -> [EncoderPrediction]
     {
@@ -28,6 +38,11 @@ extension EncoderHeadClassifier: LocalClassifier {
 }
 
 extension SequenceClassifier: LocalClassifier {
+    public func explain(_ text: String, labelIndex: Int?) async throws -> Explanation {
+        let label = try labelIndex ?? classify([text])[0].prediction.labelIndex
+        return try await attributor.explain(text, labelIndex: label, score: .classifierLogit(label: label))
+    }
+
     public func predictions(for texts: [String], progress: (_ done: Int) -> Void) throws(EncoderError)
         -> [EncoderPrediction]
     {

@@ -8,6 +8,7 @@ public struct EncoderHeadClassifier: Sendable {
     public let textEncoder: TextEncoder
     public let head: EmbeddingHead
     public let longTexts: TextEncoder.LongTexts
+    let attributor: EncoderAttributor
 
     /// Loads the encoder that `artifact` (read from `path`) records. Fails with an
     /// `ArtifactError` if the encoder folder is gone or any of its files changed since
@@ -19,6 +20,9 @@ public struct EncoderHeadClassifier: Sendable {
         (textEncoder, longTexts) = try Self.encoder(of: record, artifactPath: path)
         try Self.check(head, fits: textEncoder, record: record, artifactPath: path)
         self.head = head
+        attributor = EncoderAttributor(
+            name: artifact.manifest.name, directory: record.directory(artifactPath: path), tokenizer: textEncoder.tokenizer,
+            maxLength: textEncoder.maxLength, labelCount: head.labels.count)
     }
 
     /// The encoder `record` names, verified file by file and set up as recorded.

@@ -13,6 +13,7 @@ public struct SequenceClassifier: Sendable {
     /// Tokens per text, `[CLS]` and `[SEP]` included: the tokenizer's `model_max_length`,
     /// never more than the model's positions.
     public let maxLength: Int
+    let attributor: EncoderAttributor
 
     /// `labels` replaces the `id2label` names with a fine-tuned model's own label set (the
     /// values its training data used), one per output in order.
@@ -35,6 +36,9 @@ public struct SequenceClassifier: Sendable {
         labels =
             recorded ?? LabelSet(labels: names.enumerated().map { LabelSet.Label(value: String($0.offset), name: $0.element) })
         maxLength = min(tokenizer.modelMaxLength ?? encoder.configuration.maxPositions, encoder.configuration.maxPositions)
+        attributor = EncoderAttributor(
+            name: directory.lastPathComponent, directory: directory, tokenizer: tokenizer, maxLength: maxLength,
+            labelCount: labels.count)
     }
 
     private func probabilities(_ logits: [Float]) -> [Float] {

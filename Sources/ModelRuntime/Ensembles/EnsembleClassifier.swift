@@ -6,6 +6,8 @@ import Foundation
 /// their probabilities are averaged with.
 public struct EnsembleClassifier: Sendable {
     public struct Member: Sendable {
+        /// Its folder inside the ensemble's.
+        public let name: String
         public let model: ArtifactModel
         public let weight: Double
         /// For each of the ensemble's labels, the index of the same label value in the
@@ -29,7 +31,7 @@ public struct EnsembleClassifier: Sendable {
                 }
                 return index
             }
-            return Member(model: model, weight: member.weight, outputIndex: outputIndex)
+            return Member(name: member.path, model: model, weight: member.weight, outputIndex: outputIndex)
         }
     }
 

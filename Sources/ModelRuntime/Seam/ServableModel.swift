@@ -14,8 +14,8 @@ public protocol ServableModel: Sendable {
     func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer
 
     /// Each token's share of `label`'s score for `text` (the predicted label's when nil); nil
-    /// when this kind of model cannot explain (so far only n-gram models can). Every wrapper
-    /// passes it on, so there is no default.
+    /// for a model on another server, whose gradients and weights are out of reach. Every
+    /// wrapper passes it on, so there is no default.
     func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation?
 
     /// The upstream's health as its circuit breaker sees it; nil for a model in this process.

@@ -11,6 +11,8 @@ public final class SharedEncoder: Sendable {
     public let textEncoder: TextEncoder
     public let longTexts: TextEncoder.LongTexts
     public let batcher: Batcher<Embeddings>
+    /// One for every head on the encoder: the gradients' network is the encoder's.
+    let attributor: EncoderAttributor
 
     /// Embeddings of a batch's texts, and what they took.
     public struct Embeddings: BatchAnswer {
@@ -30,10 +32,13 @@ public final class SharedEncoder: Sendable {
     }
 
     init(
-        identity: EncoderIdentity, textEncoder: TextEncoder, longTexts: TextEncoder.LongTexts, policy: BatchingPolicy,
-        observe: @escaping @Sendable (BatchStatistics) -> Void
+        identity: EncoderIdentity, textEncoder: TextEncoder, longTexts: TextEncoder.LongTexts, directory: URL,
+        policy: BatchingPolicy, observe: @escaping @Sendable (BatchStatistics) -> Void
     ) {
         self.identity = identity
+        attributor = EncoderAttributor(
+            name: identity.description, directory: directory, tokenizer: textEncoder.tokenizer, maxLength: textEncoder.maxLength,
+            labelCount: 2)
         self.textEncoder = textEncoder
         self.longTexts = longTexts
         batcher = Batcher(name: identity.description, policy: policy, observe: observe) { texts, _ in

@@ -36,7 +36,8 @@ public final class SharedEncoders: Sendable {
             let (textEncoder, longTexts) = try EncoderHeadClassifier.encoder(of: record, artifactPath: path)
             let observe = self.observe
             let shared = SharedEncoder(
-                identity: identity, textEncoder: textEncoder, longTexts: longTexts, policy: policy,
+                identity: identity, textEncoder: textEncoder, longTexts: longTexts,
+                directory: record.directory(artifactPath: path), policy: policy,
                 observe: { observe(identity, $0) })
             encoders = encoders.filter { $0.value.encoder != nil }
             encoders[identity] = Held(encoder: shared)

@@ -16,9 +16,20 @@ public struct SharedHeadModel: ServableModel {
         profile = ModelProfile(manifest: manifest)
     }
 
-    /// Encoder heads cannot explain yet (integrated gradients are to come).
+    /// Integrated gradients through the shared encoder's network, one explanation at a time
+    /// for every head on it.
     public func explain(_ text: String, label: String?, context: InvocationContext) async throws -> Explanation? {
-        nil
+        let labelIndex: Int
+        if let label {
+            guard let index = head.labels.names.firstIndex(of: label) else {
+                throw ModelRuntimeError.unknownLabel(model: manifest.name, label: label, known: head.labels.names)
+            }
+            labelIndex = index
+        } else {
+            labelIndex = try await classify([text], context: context).predictions[0].labelIndex
+        }
+        return try await encoder.attributor.explain(
+            text, labelIndex: labelIndex, head: head, textEncoder: encoder.textEncoder)
     }
 
     public func classify(_ texts: [String], context: InvocationContext) async throws -> ModelAnswer {
